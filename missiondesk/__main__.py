@@ -1,0 +1,5 @@
+import sys
+
+from missiondesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,313 @@
+"""The command line: the GUI by default, headless subcommands for scripts and checks.
+
+Errors the user can act on go to stderr as one sentence with exit code 1; never a
+traceback. Passphrases come from the terminal prompt, ``MISSIONDESK_PASSPHRASE`` or
+``--passphrase-file``; they are never echoed, printed or logged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from missiondesk import __version__
+
+SUBCOMMANDS = ("demo", "check", "export", "import", "rekey")
+PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
+
+
+class UserError(Exception):
+    """A problem with what the user asked, reported as one sentence."""
+
+
+def _tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("CommandLine", text)
+
+
+def _add_passphrase_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--passphrase-file", metavar="F",
+                       help="read the passphrase from the first line of F")
+    group.add_argument("--no-passphrase", action="store_true",
+                       help="create or open an unencrypted (plain) mission file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="missiondesk",
+        description="MissionDesk: the political-strategy desk of a UN peace operation.",
+    )
+    parser.add_argument("--version", action="version", version="MissionDesk " + __version__)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the Carana demo mission")
+    demo.add_argument("file", type=Path)
+    demo.add_argument("--large", action="store_true",
+                      help="write the large benchmark mission instead")
+    demo.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                      help="date the demo's dates are relative to (default today)")
+    _add_passphrase_options(demo)
+
+    check = sub.add_parser("check", help="integrity, schema version, counts; exit 1 on a problem")
+    check.add_argument("file", type=Path)
+    _add_passphrase_options(check)
+
+    export = sub.add_parser("export", help="export the whole mission")
+    export.add_argument("file", type=Path)
+    export.add_argument("--format", choices=["json"], required=True)
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="file to write ('-' for standard output)")
+    _add_passphrase_options(export)
+
+    imp = sub.add_parser("import", help="import records (FILE is created when it does not exist)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--json", type=Path, required=True, metavar="X",
+                     help="a MissionDesk JSON export")
+    _add_passphrase_options(imp)
+
+    rekey = sub.add_parser("rekey", help="set, change or remove the passphrase")
+    rekey.add_argument("file", type=Path)
+    rekey.add_argument("--passphrase-file", metavar="F",
+                       help="read the current passphrase from the first line of F")
+    rekey.add_argument("--new-passphrase-file", metavar="F",
+                       help="read the new passphrase from the first line of F")
+    rekey.add_argument("--remove", action="store_true",
+                       help="store the mission unencrypted (asks for confirmation on a terminal)")
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="missiondesk",
+                                     epilog="Commands: " + ", ".join(SUBCOMMANDS) +
+                                     " (missiondesk COMMAND --help)")
+    parser.add_argument("--version", action="version", version="MissionDesk " + __version__)
+    parser.add_argument("file", nargs="?", type=Path, help="a mission file to open")
+    return parser
+
+
+# --- passphrases ---------------------------------------------------------------------------
+
+
+def _read_first_line(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.readline().rstrip("\r\n")
+    except OSError as exc:
+        raise UserError(_tr("Cannot read the passphrase file {path}.").format(path=path)) from exc
+
+
+def passphrase_for_open(args, path: Path) -> str | None:
+    """The passphrase for an existing file (None for a plain one)."""
+    from missiondesk.store.engine import inspect_file
+
+    if getattr(args, "no_passphrase", False):
+        return None
+    if not inspect_file(path):
+        return None
+    if getattr(args, "passphrase_file", None):
+        return _read_first_line(args.passphrase_file)
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if sys.stdin.isatty():
+        return getpass.getpass(_tr("Passphrase for {name}: ").format(name=path.name))
+    raise UserError(_tr("{name} is encrypted: give its passphrase with {env} or "
+                        "--passphrase-file.").format(name=path.name, env=PASSPHRASE_ENV))
+
+
+def passphrase_for_new(args, path: Path) -> str | None:
+    """The passphrase for a file about to be created (None: plain, by explicit choice)."""
+    if getattr(args, "no_passphrase", False):
+        return None
+    if getattr(args, "passphrase_file", None):
+        value = _read_first_line(args.passphrase_file)
+    elif os.environ.get(PASSPHRASE_ENV):
+        value = os.environ[PASSPHRASE_ENV]
+    elif sys.stdin.isatty():
+        value = getpass.getpass(_tr("New passphrase for {name}: ").format(name=path.name))
+        again = getpass.getpass(_tr("Repeat the passphrase: "))
+        if value != again:
+            raise UserError(_tr("The two passphrases differ; nothing was written."))
+    else:
+        raise UserError(_tr("A new mission is encrypted: give a passphrase with {env} or "
+                            "--passphrase-file, or choose --no-passphrase.").format(
+                                env=PASSPHRASE_ENV))
+    if not value:
+        raise UserError(_tr("The passphrase is empty; nothing was written."))
+    return value
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def _open(args, path: Path):
+    from missiondesk.store.handle import open_mission
+
+    handle = open_mission(path, passphrase_for_open(args, path))
+    handle.set_user(None, "command line")
+    return handle
+
+
+def cmd_demo(args) -> int:
+    from missiondesk.services.demo import write_demo
+
+    passphrase = passphrase_for_new(args, args.file)
+    handle = write_demo(args.file, passphrase, large=args.large, as_of=args.as_of)
+    handle.close()
+    print(_tr("Wrote {path}.").format(path=args.file))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from missiondesk.services.check import check_mission
+
+    handle = _open(args, args.file)
+    try:
+        report = check_mission(handle)
+    finally:
+        handle.close()
+    print(_tr("Schema version: {rev}").format(rev=report.schema_revision))
+    print(_tr("Integrity: {result}").format(result="; ".join(report.integrity[:5])))
+    print(_tr("Foreign-key problems: {n}").format(n=report.foreign_key_problems))
+    print(_tr("Search index: {state}").format(
+        state=_tr("ok") if report.search_index_ok else _tr("damaged")))
+    for table, count in report.counts.items():
+        print("  %-20s %d" % (table, count))
+    if not report.ok:
+        print(_tr("The mission file has problems (see above)."), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export(args) -> int:
+    from missiondesk.services.interchange import export_mission
+
+    handle = _open(args, args.file)
+    try:
+        data = export_mission(handle)
+    finally:
+        handle.close()
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if str(args.output) == "-":
+        sys.stdout.write(text + "\n")
+        return 0
+    partial = args.output.with_name(args.output.name + ".partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        os.replace(partial, args.output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
+    return 0
+
+
+def cmd_import(args) -> int:
+    from missiondesk.services.interchange import import_mission
+    from missiondesk.store.handle import NewMission, create_mission
+
+    try:
+        data = json.loads(args.json.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(_tr("Cannot read {path}.").format(path=args.json)) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(_tr("{path} is not valid JSON.").format(path=args.json)) from exc
+    created = not args.file.exists()
+    if created:
+        handle = create_mission(args.file, passphrase_for_new(args, args.file),
+                                NewMission(name="import"))
+        handle.set_user(None, "command line")
+    else:
+        handle = _open(args, args.file)
+    try:
+        with handle.unit_of_work() as uow:
+            counts = import_mission(uow, data)
+    except BaseException:
+        handle.close()
+        if created:
+            args.file.unlink(missing_ok=True)
+        raise
+    handle.close()
+    print(_tr("Imported {n} records.").format(n=sum(counts.values())))
+    return 0
+
+
+def cmd_rekey(args) -> int:
+    from missiondesk.store.engine import inspect_file
+    from missiondesk.store.rekey import rekey_file
+
+    encrypted = inspect_file(args.file)
+    old = None
+    if encrypted:
+        old = passphrase_for_open(args, args.file)
+    if args.remove:
+        if sys.stdin.isatty():
+            answer = input(_tr("Store {name} unencrypted? Anyone with the file can then read "
+                               "it. Type yes to confirm: ").format(name=args.file.name))
+            if answer.strip().lower() != "yes":
+                raise UserError(_tr("Nothing was changed."))
+        new = None
+    elif args.new_passphrase_file:
+        new = _read_first_line(args.new_passphrase_file)
+        if not new:
+            raise UserError(_tr("The passphrase is empty; nothing was changed."))
+    elif sys.stdin.isatty():
+        new = getpass.getpass(_tr("New passphrase: "))
+        if new != getpass.getpass(_tr("Repeat the new passphrase: ")):
+            raise UserError(_tr("The two passphrases differ; nothing was changed."))
+        if not new:
+            raise UserError(_tr("The passphrase is empty; nothing was changed."))
+    else:
+        raise UserError(_tr("Give the new passphrase with --new-passphrase-file, or --remove."))
+    rekey_file(args.file, old, new)
+    print(_tr("The passphrase of {name} was changed.").format(name=args.file.name)
+          if new else _tr("{name} is now stored unencrypted.").format(name=args.file.name))
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "export": cmd_export, "import": cmd_import,
+            "rekey": cmd_rekey}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if argv and argv[0] in SUBCOMMANDS:
+        args = build_parser().parse_args(argv)
+        return run_command(args)
+    if argv and argv[0] in ("-h", "--help"):
+        build_parser().print_help()
+        return 0
+    args = build_gui_parser().parse_args(argv)
+    from missiondesk.ui.app import run_gui
+
+    return run_gui(args.file)
+
+
+def run_command(args) -> int:
+    from missiondesk.messages import error_text
+    from missiondesk.store.errors import MissionError
+
+    try:
+        return COMMANDS[args.command](args)
+    except MissionError as exc:
+        print(error_text(exc), file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_tr("Interrupted; nothing was changed."), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

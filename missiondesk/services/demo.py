@@ -1,0 +1,31 @@
+"""`missiondesk demo`: the Carana demo mission, or the large benchmark mission."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from missiondesk.store.handle import MissionHandle, NewMission, create_mission
+
+DEMO_AUTHOR = "MissionDesk demo"
+#: The origin recorded on demo rows, fixed so the same --as-of date gives identical files.
+DEMO_ORIGIN = "00000000-0000-4000-8000-00000000de70"
+
+
+def write_demo(path: str | Path, passphrase: str | None, *, large: bool = False,
+               as_of: date | None = None) -> MissionHandle:
+    """Write the demo mission to a new file and return it open (dates relative to as_of)."""
+    as_of = as_of or date.today()
+
+    def populate(session, _device):
+        if large:
+            from missiondesk.services.demo_large import build_large
+
+            build_large(session.connection(), as_of, DEMO_AUTHOR, DEMO_ORIGIN)
+        else:
+            from missiondesk.services.demo_carana import build_carana
+
+            build_carana(session, as_of, DEMO_AUTHOR, DEMO_ORIGIN)
+
+    return create_mission(path, passphrase, NewMission(name="demo"), populate=populate,
+                          author=DEMO_AUTHOR)

@@ -1,0 +1,172 @@
+"""Connections to a mission file: SQLCipher keys, pragmas, one long-lived pool, and the
+translation of driver failures into typed errors.
+
+Every connection goes through `connect()`: it sets the key with the driver's own call (no
+passphrase is ever put into SQL text), proves the key by reading the schema, and only then
+sets the pragmas. SQLCipher's key derivation costs ~0.1 s, so the pool keeps connections
+alive for the whole time a mission is open.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
+from sqlcipher3 import dbapi2
+
+from missiondesk.store import errors
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CIPHER_PAGE_SIZE = 4096
+BUSY_TIMEOUT_MS = 5000
+
+#: The pragmas in force on every connection; `check_pragmas` asserts them.
+DURABILITY_PRAGMAS = {
+    "foreign_keys": 1,
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL
+    "temp_store": 2,  # MEMORY
+}
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    """True when the file starts with SQLite's plaintext header (an unencrypted mission)."""
+    with open(path, "rb") as fh:
+        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def inspect_file(path: Path) -> bool:
+    """Check a file can be a mission before any driver touches it; returns True if encrypted.
+
+    Raises the typed error for a missing file, a directory, no read permission, an empty
+    file, or bytes that cannot be a SQLCipher file (a size that is not whole pages).
+    """
+    if not path.exists():
+        raise errors.FileMissing(path=str(path))
+    if path.is_dir():
+        raise errors.IsADirectory(path=str(path))
+    if not os.access(path, os.R_OK):
+        raise errors.NoReadPermission(path=str(path))
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            raise errors.NotAMissionFile(path=str(path))
+        if is_plain_sqlite(path):
+            return False
+    except PermissionError as exc:
+        raise errors.NoReadPermission(path=str(path)) from exc
+    if size < CIPHER_PAGE_SIZE:
+        raise errors.NotAMissionFile(path=str(path))
+    if size % CIPHER_PAGE_SIZE:
+        # SQLCipher writes whole pages: a ragged size is a truncated file or not ours.
+        raise errors.CorruptFile(path=str(path))
+    return True
+
+
+def map_driver_error(exc: Exception, path: Path | None = None) -> errors.MissionError | None:
+    """The typed error for a driver exception, or None when it is a bug, not a known failure."""
+    text = str(exc).lower()
+    where = {"path": str(path)} if path else {}
+    if "database or disk is full" in text or "disk i/o error" in text and _disk_full(path):
+        return errors.StorageFull(**where)
+    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        return errors.ReadOnlyLocation(**where)
+    if "malformed" in text or "disk image" in text:
+        return errors.CorruptFile(**where)
+    if "file is not a database" in text or "file is encrypted" in text:
+        return errors.NotAMissionFile(**where)
+    if "locked" in text or "busy" in text:
+        return errors.LockedByOther(**where)
+    return None
+
+
+def _disk_full(path: Path | None) -> bool:
+    if path is None:
+        return False
+    try:
+        stat = os.statvfs(path.parent)
+    except (OSError, AttributeError):
+        return False
+    return stat.f_bavail * stat.f_frsize < 1024 * 1024
+
+
+def connect(path: Path, passphrase: str | None, *, encrypted: bool | None = None):
+    """Open, key and prove one driver connection. Nothing is written to the file."""
+    if encrypted is None:
+        encrypted = passphrase is not None
+    if encrypted and not passphrase:
+        raise errors.PassphraseRequired(path=str(path))
+    try:
+        conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
+    except dbapi2.Error as exc:
+        raise map_driver_error(exc, path) or errors.ReadOnlyLocation(path=str(path)) from exc
+    try:
+        if encrypted:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.set_key(passphrase)
+        conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except dbapi2.DatabaseError as exc:
+        conn.close()
+        text = str(exc).lower()
+        if encrypted and "not a database" in text:
+            raise errors.WrongPassphrase(path=str(path)) from exc
+        raise map_driver_error(exc, path) or errors.CorruptFile(path=str(path)) from exc
+    return conn
+
+
+def apply_pragmas(conn) -> None:
+    """The pragmas DESIGN.md requires on every connection (after the key is proven)."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        # WAL needs shared memory on a local disk; a network share says no.
+        raise errors.NetworkShare()
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def check_pragmas(conn) -> dict[str, object]:
+    """The durability pragmas as the connection reports them (tests assert on this)."""
+    return {name: conn.execute("PRAGMA " + name).fetchone()[0] for name in DURABILITY_PRAGMAS}
+
+
+def make_engine(path: Path, passphrase: str | None, first=None) -> Engine:
+    """A pooled engine over the file; `first` is an already keyed connection to reuse."""
+    encrypted = passphrase is not None
+    spare = [first] if first is not None else []
+    spare_lock = threading.Lock()
+
+    def creator():
+        with spare_lock:
+            if spare:
+                return spare.pop()
+        return connect(path, passphrase, encrypted=encrypted)
+
+    engine = create_engine(
+        "sqlite://",
+        module=dbapi2,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        pool_timeout=30,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        apply_pragmas(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    return engine

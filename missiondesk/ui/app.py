@@ -1,0 +1,55 @@
+"""GUI start-up as named steps: application, translations, settings, window, then the file.
+
+The window paints first; the mission opens on the next turn of the event loop, so the
+user sees MissionDesk at once even when the file takes a moment to unlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from missiondesk import APP_NAME, ORG_NAME, __version__
+from missiondesk.paths import resources_dir
+
+log = logging.getLogger(__name__)
+
+
+def install_translations(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
+    """Qt's own strings and MissionDesk's, for the user's language when a catalogue exists."""
+    locale = locale or QLocale()
+    installed = []
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    ours = QTranslator(app)
+    if ours.load(locale, "missiondesk", "_", str(resources_dir() / "translations")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    return installed
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def run_gui(path: Path | None = None) -> int:
+    from missiondesk.ui.main_window import MainWindow, open_later
+    from missiondesk.ui.settings import Settings
+
+    app = make_application()
+    install_translations(app)
+    window = MainWindow(Settings())
+    window.show()
+    if path is not None:
+        open_later(window, Path(path))
+    return app.exec()

@@ -1,0 +1,429 @@
+"""The mission-file dialogs: New Mission, passphrase, who you are, mission details, About.
+
+Each dialog has a classmethod that runs it modally and returns plain values; tests patch
+those classmethods instead of driving a nested event loop.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk import __version__
+from missiondesk.services.team import TeamMemberView
+from missiondesk.store.vocab import Classification, TeamRole
+from missiondesk.ui.labels import classification_label, role_label
+
+MIN_PASSPHRASE_LENGTH = 10
+
+
+def passphrase_strength(text: str) -> int:
+    """0 (too short) to 3 (strong): length first, then variety of characters."""
+    if len(text) < MIN_PASSPHRASE_LENGTH:
+        return 0
+    kinds = sum([
+        any(c.islower() for c in text),
+        any(c.isupper() for c in text),
+        any(c.isdigit() for c in text),
+        any(not c.isalnum() for c in text),
+    ])
+    score = 1 + (len(text) >= 14) + (kinds >= 3 or len(text) >= 20)
+    return min(score, 3)
+
+
+def _time_zones() -> list[str]:
+    from zoneinfo import available_timezones
+
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("formError")
+    label.setStyleSheet("color: #b3261e;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+@dataclass
+class NewMissionRequest:
+    path: Path
+    name: str
+    acronym: str
+    host_country: str
+    time_zone: str
+    default_classification: str
+    your_name: str
+    your_role: str
+    passphrase: str | None  # None: created unencrypted, by explicit choice
+
+
+class NewMissionDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, folder: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New Mission"))
+        self._folder = folder
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. United Nations Assistance Mission in Carana"))
+        self.acronym = QLineEdit()
+        self.host_country = QLineEdit()
+        self.time_zone = QComboBox()
+        self.time_zone.setEditable(True)
+        self.time_zone.addItems(_time_zones())
+        self.time_zone.setCurrentText("UTC")
+        self.classification = QComboBox()
+        for level in Classification:
+            self.classification.addItem(classification_label(level), level.value)
+        self.classification.setCurrentIndex(1)
+        self.your_name = QLineEdit()
+        self.your_role = QComboBox()
+        for role in TeamRole:
+            self.your_role.addItem(role_label(role), role.value)
+        self.path = QLineEdit()
+        browse = QPushButton(self.tr("Browse\u2026"))
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QLabel()
+        self.plain = QCheckBox(self.tr("Create without encryption (anyone who gets the file "
+                                       "can read it)"))
+        self.plain.toggled.connect(self._plain_toggled)
+        self.passphrase.textChanged.connect(self._update_strength)
+
+        form.addRow(self.tr("Mission name"), self.name)
+        form.addRow(self.tr("Acronym"), self.acronym)
+        form.addRow(self.tr("Host country"), self.host_country)
+        form.addRow(self.tr("Time zone"), self.time_zone)
+        form.addRow(self.tr("Default classification"), self.classification)
+        form.addRow(self.tr("Your name"), self.your_name)
+        form.addRow(self.tr("Your role"), self.your_role)
+        form.addRow(self.tr("Mission file"), path_row)
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        form.addRow(self.tr("Repeat passphrase"), self.repeat)
+        form.addRow("", self.strength)
+        form.addRow("", self.plain)
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._update_strength("")
+        self.setMinimumWidth(560)
+        self.request: NewMissionRequest | None = None
+
+    def _browse(self) -> None:
+        start = str(Path(self._folder or Path.home()) / ((self.acronym.text() or "mission")
+                                                         + ".mdesk"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("New mission file"), start,
+                                              self.tr("Mission files (*.mdesk)"))
+        if path:
+            self.path.setText(path if path.endswith(".mdesk") else path + ".mdesk")
+
+    def _plain_toggled(self, plain: bool) -> None:
+        self.passphrase.setEnabled(not plain)
+        self.repeat.setEnabled(not plain)
+        self._update_strength(self.passphrase.text())
+
+    def _update_strength(self, text: str) -> None:
+        if self.plain.isChecked():
+            self.strength.setText(self.tr("The file will not be encrypted."))
+            return
+        words = [
+            self.tr("Too short: use at least %n characters, e.g. four unrelated words.", "",
+                    MIN_PASSPHRASE_LENGTH),
+            self.tr("Fair: longer is stronger."),
+            self.tr("Good."),
+            self.tr("Strong."),
+        ]
+        self.strength.setText(words[passphrase_strength(text)])
+
+    def _fail(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _accept(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            return self._fail(self.tr("Give the mission a name."))
+        if not self.your_name.text().strip():
+            return self._fail(self.tr("Give your name: every change is logged under it."))
+        path_text = self.path.text().strip()
+        if not path_text:
+            return self._fail(self.tr("Choose where to save the mission file."))
+        path = Path(path_text)
+        if path.suffix != ".mdesk":
+            path = path.with_name(path.name + ".mdesk")
+        if path.exists():
+            return self._fail(self.tr("That file already exists; choose another name."))
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.time_zone.currentText().strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            return self._fail(self.tr("Choose a time zone from the list."))
+        passphrase: str | None = None
+        if not self.plain.isChecked():
+            passphrase = self.passphrase.text()
+            if passphrase_strength(passphrase) == 0:
+                return self._fail(self.tr("The passphrase is too short."))
+            if passphrase != self.repeat.text():
+                return self._fail(self.tr("The two passphrases differ."))
+        self.request = NewMissionRequest(
+            path=path, name=name, acronym=self.acronym.text().strip(),
+            host_country=self.host_country.text().strip(),
+            time_zone=self.time_zone.currentText().strip(),
+            default_classification=self.classification.currentData(),
+            your_name=self.your_name.text().strip(), your_role=self.your_role.currentData(),
+            passphrase=passphrase,
+        )
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, folder: str = "") -> NewMissionRequest | None:
+        dialog = cls(parent, folder)
+        return dialog.request if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class PassphraseDialog(QDialog):
+    def __init__(self, parent: QWidget | None, file_name: str, error: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Unlock Mission"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Passphrase for {name}:").format(name=file_name)))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(self.passphrase)
+        self.error = _error_label()
+        if error:
+            self.error.setText(error)
+            self.error.show()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(380)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, file_name: str, error: str = "") -> str | None:
+        dialog = cls(parent, file_name, error)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.passphrase.text()
+        return None
+
+
+@dataclass
+class Identity:
+    member_id: str | None  # None: a new team member to add
+    name: str
+    role: str
+
+
+class IdentityDialog(QDialog):
+    """Who are you? Every change is logged under the chosen name."""
+
+    def __init__(self, parent: QWidget | None, members: list[TeamMemberView]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Who Are You?"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Choose yourself among the mission's team. Every change "
+                                        "you make is logged under this name.")))
+        self.members = QListWidget()
+        for member in members:
+            item = QListWidgetItem("%s \u2014 %s" % (member.name, role_label(member.role)))
+            item.setData(Qt.ItemDataRole.UserRole, member)
+            self.members.addItem(item)
+        self.members.itemDoubleClicked.connect(lambda _item: self._accept())
+        layout.addWidget(self.members)
+        layout.addWidget(QLabel(self.tr("Not in the list? Add yourself:")))
+        row = QHBoxLayout()
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText(self.tr("Your name"))
+        self.new_role = QComboBox()
+        for role in TeamRole:
+            self.new_role.addItem(role_label(role), role.value)
+        self.new_role.setCurrentIndex(len(TeamRole) - 1)
+        row.addWidget(self.new_name, 1)
+        row.addWidget(self.new_role)
+        layout.addLayout(row)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        if members:
+            self.members.setCurrentRow(0)
+        self.identity: Identity | None = None
+        self.resize(460, 420)
+
+    def _accept(self) -> None:
+        if self.new_name.text().strip():
+            self.identity = Identity(None, self.new_name.text().strip(),
+                                     self.new_role.currentData())
+        elif self.members.currentItem() is not None:
+            member = self.members.currentItem().data(Qt.ItemDataRole.UserRole)
+            self.identity = Identity(member.id, member.name, member.role)
+        else:
+            self.error.setText(self.tr("Choose your name or add yourself."))
+            self.error.show()
+            return
+        self.accept()
+
+    @classmethod
+    def choose(cls, parent: QWidget | None, members: list[TeamMemberView]) -> Identity | None:
+        dialog = cls(parent, members)
+        return dialog.identity if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class MissionDetailsDialog(QDialog):
+    """Edit the mission's own record; returns only the fields that changed."""
+
+    def __init__(self, parent: QWidget | None, values: dict) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Mission Details"))
+        self._values = values
+        form = QFormLayout()
+        self.name = QLineEdit(values.get("name") or "")
+        self.acronym = QLineEdit(values.get("acronym") or "")
+        self.host_country = QLineEdit(values.get("host_country") or "")
+        self.time_zone = QComboBox()
+        self.time_zone.setEditable(True)
+        self.time_zone.addItems(_time_zones())
+        self.time_zone.setCurrentText(values.get("time_zone") or "UTC")
+        self.classification = QComboBox()
+        for level in Classification:
+            self.classification.addItem(classification_label(level), level.value)
+        self.classification.setCurrentIndex(
+            max(0, self.classification.findData(values.get("default_classification"))))
+        self.has_expiry = QCheckBox(self.tr("Known"))
+        self.expiry = QDateEdit()
+        self.expiry.setCalendarPopup(True)
+        self.expiry.setDisplayFormat("yyyy-MM-dd")
+        expiry: date | None = values.get("mandate_expiry")
+        self.has_expiry.setChecked(expiry is not None)
+        self.expiry.setEnabled(expiry is not None)
+        self.expiry.setDate(QDate(expiry) if expiry else QDate.currentDate())
+        self.has_expiry.toggled.connect(self.expiry.setEnabled)
+        expiry_row = QHBoxLayout()
+        expiry_row.addWidget(self.has_expiry)
+        expiry_row.addWidget(self.expiry, 1)
+        form.addRow(self.tr("Mission name"), self.name)
+        form.addRow(self.tr("Acronym"), self.acronym)
+        form.addRow(self.tr("Host country"), self.host_country)
+        form.addRow(self.tr("Time zone"), self.time_zone)
+        form.addRow(self.tr("Default classification"), self.classification)
+        form.addRow(self.tr("Mandate expiry"), expiry_row)
+        self.error = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def changed_values(self) -> dict:
+        new = {
+            "name": self.name.text().strip(),
+            "acronym": self.acronym.text().strip() or None,
+            "host_country": self.host_country.text().strip() or None,
+            "time_zone": self.time_zone.currentText().strip(),
+            "default_classification": self.classification.currentData(),
+            "mandate_expiry": self.expiry.date().toPython() if self.has_expiry.isChecked()
+            else None,
+        }
+        return {k: v for k, v in new.items() if v != self._values.get(k)}
+
+
+BUNDLED = [
+    ("Qt / PySide6", "PySide6-Essentials", "LGPL-3.0"),
+    ("SQLAlchemy", "SQLAlchemy", "MIT"),
+    ("Alembic", "alembic", "MIT"),
+    ("Mako", "Mako", "MIT"),
+    ("sqlcipher3 (SQLCipher, OpenSSL)", "sqlcipher3", "zlib; SQLCipher BSD-3-Clause; "
+                                                      "OpenSSL Apache-2.0"),
+    ("platformdirs", "platformdirs", "MIT"),
+]
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "\u2014"
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("About MissionDesk"))
+        layout = QVBoxLayout(self)
+        title = QLabel("<h2>MissionDesk %s</h2>" % __version__)
+        layout.addWidget(title)
+        layout.addWidget(QLabel(self.tr("The political-strategy desk of a UN peace operation's "
+                                        "leadership team.")))
+        rows = "".join(
+            "<tr><td>%s</td><td>%s</td><td>%s</td></tr>" % (name, _version(dist), licence)
+            for name, dist, licence in BUNDLED
+        )
+        browser = QTextBrowser()
+        browser.setHtml(
+            "<p>%s</p><table cellpadding='3'><tr><th align='left'>%s</th>"
+            "<th align='left'>%s</th><th align='left'>%s</th></tr>%s</table>"
+            "<p>Python %s</p><p>%s</p>" % (
+                self.tr("Bundled libraries and their licences:"), self.tr("Library"),
+                self.tr("Version"), self.tr("Licence"), rows, sys.version.split()[0],
+                self.tr("The demo mission uses the Carana training scenario (UN); every "
+                        "person, group and event in it is fictional."),
+            )
+        )
+        layout.addWidget(browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 420)

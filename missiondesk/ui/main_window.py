@@ -1,0 +1,376 @@
+"""The main window: navigation of desks, the File / Edit / Help menus, the status bar, and the
+open-mission lifecycle (passphrase, who you are, lock, close)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from missiondesk.messages import error_text
+from missiondesk.services import mission as mission_service
+from missiondesk.services import team as team_service
+from missiondesk.store import errors
+from missiondesk.store.engine import inspect_file
+from missiondesk.store.handle import MissionHandle, NewMission, create_mission, open_mission
+from missiondesk.ui.context import MissionBus, MissionContext
+from missiondesk.ui.desks import DeskSpec, desk_specs
+from missiondesk.ui.dialogs import AboutDialog, IdentityDialog, NewMissionDialog, PassphraseDialog
+from missiondesk.ui.labels import classification_label
+from missiondesk.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
+USER_ENV = "MISSIONDESK_USER"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.ctx: MissionContext | None = None
+        self.undo_stack = QUndoStack(self)
+        self.bus = MissionBus(self)
+        self.setWindowTitle("MissionDesk")
+        self._specs: list[DeskSpec] = desk_specs()
+        self._desks: dict[str, QWidget] = {}
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("deskNavigation")
+        self.nav.setFixedWidth(190)
+        for spec in self._specs:
+            self.nav.addItem(spec.title())
+        self.stack = QStackedWidget()
+        for _spec in self._specs:
+            self.stack.addWidget(QWidget())  # placeholder until the desk is first shown
+        self.nav.currentRowChanged.connect(self._show_desk)
+        self.nav.setStyleSheet("QListWidget#deskNavigation::item { padding: 6px 8px; }")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.nav.setCurrentRow(0)
+        geometry = settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+        self._update_actions()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_action = self._action(self.tr("&New Mission\u2026"), self.new_mission,
+                                       QKeySequence.StandardKey.New)
+        self.open_action = self._action(self.tr("&Open\u2026"), self.open_dialog,
+                                        QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.copy_action = self._action(self.tr("Save a &Copy\u2026"), self.save_copy)
+        self.close_action = self._action(self.tr("&Close"), self.close_mission,
+                                         QKeySequence.StandardKey.Close)
+        self.quit_action = self._action(self.tr("&Quit"), self.close,
+                                        QKeySequence.StandardKey.Quit)
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.copy_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.close_action)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = self._action(self.tr("&About MissionDesk"), self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.file_label = QLabel()
+        self.encryption_label = QLabel()
+        self.classification_label = QLabel()
+        self.user_label = QLabel()
+        host = QWidget()
+        row = QHBoxLayout(host)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(18)
+        for label in (self.file_label, self.encryption_label, self.classification_label,
+                      self.user_label):
+            row.addWidget(label)
+        row.addStretch(1)
+        bar.addPermanentWidget(host, 1)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if self.ctx is None:
+            self.file_label.setText(self.tr("No mission open"))
+            for label in (self.encryption_label, self.classification_label, self.user_label):
+                label.setText("")
+                label.hide()
+            return
+        handle = self.ctx.handle
+        self.file_label.setText(str(handle.path))
+        self.file_label.setToolTip(str(handle.path))
+        if handle.encrypted:
+            self.encryption_label.setText(self.tr("Encrypted"))
+            self.encryption_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        else:
+            self.encryption_label.setText(self.tr("Not encrypted"))
+            self.encryption_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        mission = mission_service.get_mission(handle)
+        self.classification_label.setText(
+            self.tr("Default classification: %s") %
+            classification_label(mission.default_classification))
+        self.user_label.setText(self.tr("Working as %s") % (handle.user_name or ""))
+        for label in (self.encryption_label, self.classification_label, self.user_label):
+            label.show()
+
+    def _update_actions(self) -> None:
+        has = self.ctx is not None
+        self.copy_action.setEnabled(has)
+        self.close_action.setEnabled(has)
+
+    # --- desks ---------------------------------------------------------------------------
+
+    def desk(self, key: str) -> QWidget:
+        """The desk widget for `key`, built on first use."""
+        if key not in self._desks:
+            index = [s.key for s in self._specs].index(key)
+            widget = self._specs[index].factory(None)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._desks[key] = widget
+            if key == "overview":
+                widget.welcome.newRequested.connect(self.new_mission)
+                widget.welcome.openRequested.connect(self.open_dialog)
+                widget.welcome.recentRequested.connect(lambda p: self.open_path(Path(p)))
+                widget.welcome.set_recent(self.settings.recent_files())
+            if self.ctx is not None:
+                widget.attach(self.ctx)
+        return self._desks[key]
+
+    def _show_desk(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.desk(self._specs[row].key)
+        self.stack.setCurrentWidget(widget)
+
+    def select_desk(self, key: str) -> None:
+        self.nav.setCurrentRow([s.key for s in self._specs].index(key))
+
+    # --- the mission lifecycle -----------------------------------------------------------
+
+    def show_error(self, text: str) -> None:
+        QMessageBox.critical(self, self.tr("MissionDesk"), text)
+
+    def new_mission(self) -> None:
+        request = NewMissionDialog.ask(self, self.settings.last_folder())
+        if request is None:
+            return
+        self.close_mission()
+        try:
+            handle = create_mission(request.path, request.passphrase, NewMission(
+                name=request.name, acronym=request.acronym, host_country=request.host_country,
+                time_zone=request.time_zone,
+                default_classification=request.default_classification,
+            ), author=request.your_name)
+        except errors.MissionError as exc:
+            self.show_error(error_text(exc))
+            return
+        try:
+            handle.set_user(None, request.your_name)
+            with handle.unit_of_work() as uow:
+                member = team_service.add_team_member(uow, name=request.your_name,
+                                                      role=request.your_role)
+            handle.set_user(member.id, member.name)
+            mission = mission_service.get_mission(handle)
+            self.settings.set_identity(mission.id, member.id)
+        except errors.MissionError as exc:
+            handle.close()
+            self.show_error(error_text(exc))
+            return
+        self.settings.set_last_folder(str(request.path.parent))
+        self._attach(handle)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Mission"),
+                                              self.settings.last_folder(),
+                                              self.tr("Mission files (*.mdesk);;All files (*)"))
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> bool:
+        """Open a mission file: passphrase, then who you are. False if it did not open."""
+        path = Path(path)
+        self.close_mission()
+        try:
+            encrypted = inspect_file(path)
+        except errors.MissionError as exc:
+            self.show_error(error_text(exc))
+            return False
+        passphrase = os.environ.get(PASSPHRASE_ENV) if encrypted else None
+        error = ""
+        while True:
+            if encrypted and not passphrase:
+                passphrase = PassphraseDialog.ask(self, path.name, error)
+                if passphrase is None:
+                    return False
+            try:
+                handle = open_mission(path, passphrase if encrypted else None)
+                break
+            except errors.WrongPassphrase as exc:
+                error = error_text(exc)
+                passphrase = None
+            except errors.MissionError as exc:
+                self.show_error(error_text(exc))
+                if isinstance(exc, errors.FileMissing):
+                    self.settings.remove_recent(str(path))
+                return False
+        if not self._choose_identity(handle):
+            handle.close()
+            return False
+        self.settings.set_last_folder(str(path.parent))
+        self._attach(handle)
+        return True
+
+    def _choose_identity(self, handle: MissionHandle) -> bool:
+        mission = mission_service.get_mission(handle)
+        members = team_service.list_team(handle)
+        remembered = self.settings.identity(mission.id)
+        wanted = os.environ.get(USER_ENV)
+        for member in members:
+            if member.id == remembered or (wanted and member.name == wanted):
+                handle.set_user(member.id, member.name)
+                self.settings.set_identity(mission.id, member.id)
+                return True
+        identity = IdentityDialog.choose(self, members)
+        if identity is None:
+            return False
+        try:
+            if identity.member_id is None:
+                handle.set_user(None, identity.name)
+                with handle.unit_of_work() as uow:
+                    member = team_service.add_team_member(uow, name=identity.name,
+                                                          role=identity.role)
+                identity.member_id = member.id
+            handle.set_user(identity.member_id, identity.name)
+        except errors.MissionError as exc:
+            self.show_error(error_text(exc))
+            return False
+        self.settings.set_identity(mission.id, identity.member_id)
+        return True
+
+    def _attach(self, handle: MissionHandle) -> None:
+        handle.add_listener(self.bus.relay)
+        self.ctx = MissionContext(handle=handle, undo_stack=self.undo_stack, bus=self.bus)
+        self.bus.missionChanged.connect(self._on_mission_changed)
+        for desk in self._desks.values():
+            desk.attach(self.ctx)
+        self.settings.add_recent(str(handle.path))
+        self.setWindowTitle("%s \u2014 MissionDesk" % handle.path.name)
+        self._update_status()
+        self._update_actions()
+
+    def _on_mission_changed(self, changed) -> None:
+        if changed.touches("mission", "team_members"):
+            self._update_status()
+
+    def close_mission(self) -> None:
+        if self.ctx is None:
+            return
+        self.bus.missionChanged.disconnect(self._on_mission_changed)
+        for desk in self._desks.values():
+            desk.detach()
+        self.undo_stack.clear()
+        self.ctx.handle.close()
+        self.ctx = None
+        self.setWindowTitle("MissionDesk")
+        overview = self._desks.get("overview")
+        if overview is not None:
+            overview.welcome.set_recent(self.settings.recent_files())
+        self._update_status()
+        self._update_actions()
+
+    def save_copy(self) -> None:
+        if self.ctx is None:
+            return
+        handle = self.ctx.handle
+        suggestion = str(handle.path.with_name(handle.path.stem + " copy.mdesk"))
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save a Copy"), suggestion,
+                                                self.tr("Mission files (*.mdesk)"))
+        if not target:
+            return
+        target_path = Path(target)
+        if target_path.resolve() == handle.path.resolve():
+            self.show_error(self.tr("Choose a different file from the open mission."))
+            return
+        if target_path.exists():
+            target_path.unlink()  # the save dialog already asked to replace it
+        try:
+            handle.save_copy(target_path)
+        except errors.MissionError as exc:
+            self.show_error(error_text(exc))
+            return
+        self.statusBar().showMessage(self.tr("Saved a copy to %s") % target_path, 5000)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        if not files:
+            action = self.recent_menu.addAction(self.tr("No recent missions"))
+            action.setEnabled(False)
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(Path(p)))
+
+    def show_about(self) -> None:
+        AboutDialog(self).exec()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.settings.set_window_geometry(self.saveGeometry())
+        self.close_mission()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def open_later(window: MainWindow, path: Path) -> None:
+    """Open after the first paint, so the window shows before any file work."""
+    QTimer.singleShot(0, lambda: window.open_path(path))
+

@@ -1,0 +1,54 @@
+"""Per-laptop UI state, declared once with its type and default (Picard's options pattern).
+
+Only UI state lives here (window geometry, recent files, who you are per mission); anything
+that belongs to the mission lives in the mission file. No record content, no passphrase.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from missiondesk.paths import config_dir
+
+MAX_RECENT = 8
+
+
+class Settings:
+    def __init__(self) -> None:
+        self._qs = QSettings(str(config_dir() / "missiondesk.ini"), QSettings.Format.IniFormat)
+
+    def recent_files(self) -> list[str]:
+        value = self._qs.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        files = [p for p in self.recent_files() if p != path]
+        self._qs.setValue("files/recent", ([path] + files)[:MAX_RECENT])
+
+    def remove_recent(self, path: str) -> None:
+        self._qs.setValue("files/recent", [p for p in self.recent_files() if p != path])
+
+    def identity(self, mission_id: str) -> str | None:
+        value = self._qs.value("identity/" + mission_id)
+        return str(value) if value else None
+
+    def set_identity(self, mission_id: str, member_id: str) -> None:
+        self._qs.setValue("identity/" + mission_id, member_id)
+
+    def last_folder(self) -> str:
+        return str(self._qs.value("files/last_folder", "") or "")
+
+    def set_last_folder(self, folder: str) -> None:
+        self._qs.setValue("files/last_folder", folder)
+
+    def window_geometry(self) -> QByteArray | None:
+        value = self._qs.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_window_geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window/geometry", value)
+
+    def sync(self) -> None:
+        self._qs.sync()
