@@ -128,5 +128,6 @@ def import_problem_text(code: str, p: dict) -> str:
     if code == "mission_not_empty":
         return _t("The mission to import into already holds records: import into a new file.")
     if code == "broken_link":
-        return _t("{table} refers to a missing record of {target}.").format(**p)
+        return _t("{table}: a record refers to another record that is not in the file."
+                  ).format(**p)
     return code

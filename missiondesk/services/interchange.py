@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from missiondesk.store import errors
 from missiondesk.store.handle import MissionHandle, UnitOfWork
@@ -189,14 +190,15 @@ def import_mission(uow: UnitOfWork, data: Any) -> dict[str, int]:
     for name in ["mission"] + [t for t in TABLES_IN_ORDER if t in prepared and t != "mission"]:
         rows = prepared[name]
         if rows:
-            conn.execute(insert(tables[name]), rows)
+            try:
+                conn.execute(insert(tables[name]), rows)
+            except IntegrityError as exc:  # a link to a record the document does not hold
+                raise errors.BadImport(problems=[("broken_link", {"table": name})]) from exc
             uow.changed.setdefault(name, set()).update(r.get("id") for r in rows)
         counts[name] = len(rows)
     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if problems:
-        raise errors.BadImport(problems=[
-            ("broken_link", {"table": p[0], "target": p[2]}) for p in problems[:20]
-        ])
+        raise errors.BadImport(problems=[("broken_link", {"table": p[0]}) for p in problems[:20]])
     if uow.session.scalar(select(func.count()).select_from(Mission)) != 1:
         raise errors.BadImport(problems=[("missing_field", {"table": "mission", "field": "id"})])
     return counts

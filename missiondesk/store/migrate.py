@@ -70,16 +70,21 @@ def upgrade(engine, *, script_location: Path | None = None, target: str = "head"
 
     cfg = alembic_config(script_location)
     with engine.connect() as conn:
-        # Batch migrations rebuild tables: with foreign keys on, the drop would cascade.
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        # Batch migrations rebuild tables; with foreign keys on, dropping the old table would
+        # delete or refuse child rows. The pragma only works outside a transaction, so it is
+        # set on the driver connection before SQLAlchemy begins one.
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
         try:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, target)
-            conn.commit()
-            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if problems:
+            if conn.in_transaction():
+                conn.commit()
+            if raw.execute("PRAGMA foreign_key_check").fetchall():
                 raise errors.MigrationFailed(step=target, detail="foreign_key_check")
             with conn.begin():
                 search_index.install_search(conn.exec_driver_sql)
         finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            if conn.in_transaction():
+                conn.rollback()
+            raw.execute("PRAGMA foreign_keys = ON")

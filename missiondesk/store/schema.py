@@ -109,8 +109,13 @@ class Agreement(Common, Base):
     __tablename__ = "agreements"
     name: Mapped[str] = mapped_column(String(300))
     date_signed: Mapped[str | None] = mapped_column(String(10))  # partial date allowed
-    parties: Mapped[list] = mapped_column(JSON, default=list)  # stakeholder ids
     summary: Mapped[str | None] = mapped_column(Text)
+
+
+class AgreementParty(Common, Base):
+    __tablename__ = "agreement_parties"
+    agreement_id: Mapped[str] = _fk("agreements.id", nullable=False)
+    stakeholder_id: Mapped[str] = _fk("stakeholders.id", nullable=False)
 
 
 class AgreementProvision(Common, Base):
@@ -177,6 +182,7 @@ class StakeholderAssessment(Common, Base):
     stance_mission: Mapped[str | None] = mapped_column(String(30))
     perception: Mapped[str | None] = mapped_column(String(30))
     reason: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[str | None] = _fk("sources.id")
 
 
 class StakeholderPerception(Common, Base):
@@ -259,6 +265,7 @@ class Portfolio(Common, Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     political: Mapped[bool] = mapped_column(Boolean, default=True)
+    objective_id: Mapped[str | None] = _fk("strategy_objectives.id")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -312,6 +319,14 @@ class EngagementBenchmark(Common, Base):
     __tablename__ = "engagement_benchmarks"
     engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
     benchmark_id: Mapped[str] = _fk("benchmarks.id", nullable=False)
+
+
+class EngagementKeyMessage(Common, Base):
+    """A key message of the communications plan delivered in an engagement."""
+
+    __tablename__ = "engagement_key_messages"
+    engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
+    key_message_id: Mapped[str] = _fk("key_messages.id", nullable=False)
 
 
 class EngagementObjective(Common, Base):
@@ -412,6 +427,7 @@ class Consultation(Common, Base):
     held_on: Mapped[date] = mapped_column(Date)
     counterpart_type: Mapped[str] = mapped_column(String(40))
     counterpart_name: Mapped[str] = mapped_column(String(200))
+    stakeholder_id: Mapped[str | None] = _fk("stakeholders.id")  # when it is on the map
     lead_id: Mapped[str | None] = _fk("team_members.id")
     topics: Mapped[list] = mapped_column(JSON, default=list)
     summary: Mapped[str | None] = mapped_column(Text)
@@ -424,6 +440,7 @@ class CycleEvent(Common, Base):
     due_on: Mapped[date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
     mandate_id: Mapped[str | None] = _fk("mandates.id")
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
 
 
@@ -483,6 +500,7 @@ class MediaOutlet(Common, Base):
     media_type: Mapped[str] = mapped_column(String(30))
     ownership: Mapped[str] = mapped_column(String(30), default="unknown")
     owner_name: Mapped[str | None] = mapped_column(String(200))
+    stakeholder_id: Mapped[str | None] = _fk("stakeholders.id")  # the outlet as an actor
     alignment: Mapped[str] = mapped_column(String(30), default="unknown")
     languages: Mapped[list] = mapped_column(JSON, default=list)
     coverage: Mapped[str | None] = mapped_column(String(200))
@@ -499,6 +517,9 @@ class Rumour(Common, Base):
     content: Mapped[str] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(30))
     outlet_id: Mapped[str | None] = _fk("media_outlets.id")
+    stakeholder_id: Mapped[str | None] = _fk("stakeholders.id")  # whom it is about
+    driver_id: Mapped[str | None] = _fk("drivers.id")
+    response_message_id: Mapped[str | None] = _fk("key_messages.id")
     regions: Mapped[list] = mapped_column(JSON, default=list)
     reach: Mapped[str] = mapped_column(String(10), default="medium")
     risk: Mapped[str] = mapped_column(String(10), default="medium")

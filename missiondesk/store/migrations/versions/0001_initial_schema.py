@@ -26,7 +26,6 @@ def upgrade() -> None:
     op.create_table('agreements',
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('date_signed', sa.String(length=10), nullable=True),
-    sa.Column('parties', sa.JSON(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=True),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -171,33 +170,6 @@ def upgrade() -> None:
     with op.batch_alter_table('mandates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mandates_deleted_at'), ['deleted_at'], unique=False)
 
-    op.create_table('media_outlets',
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('media_type', sa.String(length=30), nullable=False),
-    sa.Column('ownership', sa.String(length=30), nullable=False),
-    sa.Column('owner_name', sa.String(length=200), nullable=True),
-    sa.Column('alignment', sa.String(length=30), nullable=False),
-    sa.Column('languages', sa.JSON(), nullable=False),
-    sa.Column('coverage', sa.String(length=200), nullable=True),
-    sa.Column('reach', sa.String(length=10), nullable=False),
-    sa.Column('trust', sa.String(length=10), nullable=False),
-    sa.Column('relationship', sa.String(length=20), nullable=False),
-    sa.Column('misinformation_record', sa.Text(), nullable=True),
-    sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=200), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=200), nullable=True),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('origin', sa.String(length=36), nullable=True),
-    sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('classification', sa.String(length=30), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_media_outlets'))
-    )
-    with op.batch_alter_table('media_outlets', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_media_outlets_deleted_at'), ['deleted_at'], unique=False)
-
     op.create_table('mission',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('acronym', sa.String(length=40), nullable=True),
@@ -219,25 +191,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('mission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mission_deleted_at'), ['deleted_at'], unique=False)
-
-    op.create_table('portfolios',
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('political', sa.Boolean(), nullable=False),
-    sa.Column('sort_order', sa.Integer(), nullable=False),
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=200), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=200), nullable=True),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('origin', sa.String(length=36), nullable=True),
-    sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('classification', sa.String(length=30), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolios'))
-    )
-    with op.batch_alter_table('portfolios', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_portfolios_deleted_at'), ['deleted_at'], unique=False)
 
     op.create_table('sources',
     sa.Column('code_name', sa.String(length=40), nullable=False),
@@ -300,35 +253,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_agreement_provisions_agreement_id'), ['agreement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_provisions_deleted_at'), ['deleted_at'], unique=False)
 
-    op.create_table('consultations',
-    sa.Column('held_on', sa.Date(), nullable=False),
-    sa.Column('counterpart_type', sa.String(length=40), nullable=False),
-    sa.Column('counterpart_name', sa.String(length=200), nullable=False),
-    sa.Column('lead_id', sa.String(length=36), nullable=True),
-    sa.Column('topics', sa.JSON(), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=True),
-    sa.Column('inputs_for_mandate', sa.Text(), nullable=True),
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=200), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=200), nullable=True),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('origin', sa.String(length=36), nullable=True),
-    sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('classification', sa.String(length=30), nullable=False),
-    sa.ForeignKeyConstraint(['lead_id'], ['team_members.id'], name=op.f('fk_consultations_lead_id_team_members')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultations'))
-    )
-    with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consultations_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_consultations_lead_id'), ['lead_id'], unique=False)
-
     op.create_table('cycle_events',
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('mandate_id', sa.String(length=36), nullable=True),
+    sa.Column('done', sa.Boolean(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -434,32 +364,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mandate_tasks_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_mandate_tasks_mandate_id'), ['mandate_id'], unique=False)
 
-    op.create_table('rumours',
-    sa.Column('reported_on', sa.Date(), nullable=False),
-    sa.Column('content', sa.Text(), nullable=False),
-    sa.Column('channel', sa.String(length=30), nullable=False),
-    sa.Column('outlet_id', sa.String(length=36), nullable=True),
-    sa.Column('regions', sa.JSON(), nullable=False),
-    sa.Column('reach', sa.String(length=10), nullable=False),
-    sa.Column('risk', sa.String(length=10), nullable=False),
-    sa.Column('response', sa.Text(), nullable=True),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('created_by', sa.String(length=200), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=200), nullable=True),
-    sa.Column('revision', sa.Integer(), nullable=False),
-    sa.Column('origin', sa.String(length=36), nullable=True),
-    sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('classification', sa.String(length=30), nullable=False),
-    sa.ForeignKeyConstraint(['outlet_id'], ['media_outlets.id'], name=op.f('fk_rumours_outlet_id_media_outlets')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_rumours'))
-    )
-    with op.batch_alter_table('rumours', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_rumours_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_rumours_outlet_id'), ['outlet_id'], unique=False)
-
     op.create_table('stakeholders',
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('name_key', sa.String(length=300), nullable=False),
@@ -531,11 +435,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_strategy_objectives_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_strategy_objectives_owner_id'), ['owner_id'], unique=False)
 
-    op.create_table('assignments',
-    sa.Column('portfolio_id', sa.String(length=36), nullable=True),
-    sa.Column('stakeholder_id', sa.String(length=36), nullable=True),
-    sa.Column('team_member_id', sa.String(length=36), nullable=False),
-    sa.Column('raci', sa.String(length=1), nullable=False),
+    op.create_table('agreement_parties',
+    sa.Column('agreement_id', sa.String(length=36), nullable=False),
+    sa.Column('stakeholder_id', sa.String(length=36), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=True),
@@ -545,16 +447,14 @@ def upgrade() -> None:
     sa.Column('origin', sa.String(length=36), nullable=True),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
     sa.Column('classification', sa.String(length=30), nullable=False),
-    sa.ForeignKeyConstraint(['portfolio_id'], ['portfolios.id'], name=op.f('fk_assignments_portfolio_id_portfolios')),
-    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_assignments_stakeholder_id_stakeholders')),
-    sa.ForeignKeyConstraint(['team_member_id'], ['team_members.id'], name=op.f('fk_assignments_team_member_id_team_members')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments'))
+    sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_agreement_parties_agreement_id_agreements')),
+    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_agreement_parties_stakeholder_id_stakeholders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_parties'))
     )
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_assignments_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_assignments_portfolio_id'), ['portfolio_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_assignments_stakeholder_id'), ['stakeholder_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_assignments_team_member_id'), ['team_member_id'], unique=False)
+    with op.batch_alter_table('agreement_parties', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agreement_parties_agreement_id'), ['agreement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agreement_parties_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agreement_parties_stakeholder_id'), ['stakeholder_id'], unique=False)
 
     op.create_table('audience_stakeholders',
     sa.Column('audience_id', sa.String(length=36), nullable=False),
@@ -661,6 +561,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_comms_objectives_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_comms_objectives_objective_id'), ['objective_id'], unique=False)
 
+    op.create_table('consultations',
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('counterpart_type', sa.String(length=40), nullable=False),
+    sa.Column('counterpart_name', sa.String(length=200), nullable=False),
+    sa.Column('stakeholder_id', sa.String(length=36), nullable=True),
+    sa.Column('lead_id', sa.String(length=36), nullable=True),
+    sa.Column('topics', sa.JSON(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=True),
+    sa.Column('inputs_for_mandate', sa.Text(), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['lead_id'], ['team_members.id'], name=op.f('fk_consultations_lead_id_team_members')),
+    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_consultations_stakeholder_id_stakeholders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultations'))
+    )
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultations_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultations_lead_id'), ['lead_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultations_stakeholder_id'), ['stakeholder_id'], unique=False)
+
     op.create_table('driver_stakeholders',
     sa.Column('driver_id', sa.String(length=36), nullable=False),
     sa.Column('stakeholder_id', sa.String(length=36), nullable=False),
@@ -747,6 +674,58 @@ def upgrade() -> None:
     with op.batch_alter_table('map_positions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_map_positions_deleted_at'), ['deleted_at'], unique=False)
 
+    op.create_table('media_outlets',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('media_type', sa.String(length=30), nullable=False),
+    sa.Column('ownership', sa.String(length=30), nullable=False),
+    sa.Column('owner_name', sa.String(length=200), nullable=True),
+    sa.Column('stakeholder_id', sa.String(length=36), nullable=True),
+    sa.Column('alignment', sa.String(length=30), nullable=False),
+    sa.Column('languages', sa.JSON(), nullable=False),
+    sa.Column('coverage', sa.String(length=200), nullable=True),
+    sa.Column('reach', sa.String(length=10), nullable=False),
+    sa.Column('trust', sa.String(length=10), nullable=False),
+    sa.Column('relationship', sa.String(length=20), nullable=False),
+    sa.Column('misinformation_record', sa.Text(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_media_outlets_stakeholder_id_stakeholders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_media_outlets'))
+    )
+    with op.batch_alter_table('media_outlets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_media_outlets_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_media_outlets_stakeholder_id'), ['stakeholder_id'], unique=False)
+
+    op.create_table('portfolios',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('political', sa.Boolean(), nullable=False),
+    sa.Column('objective_id', sa.String(length=36), nullable=True),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['objective_id'], ['strategy_objectives.id'], name=op.f('fk_portfolios_objective_id_strategy_objectives')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_portfolios'))
+    )
+    with op.batch_alter_table('portfolios', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portfolios_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portfolios_objective_id'), ['objective_id'], unique=False)
+
     op.create_table('relationships',
     sa.Column('source_id', sa.String(length=36), nullable=False),
     sa.Column('target_id', sa.String(length=36), nullable=False),
@@ -788,6 +767,7 @@ def upgrade() -> None:
     sa.Column('stance_mission', sa.String(length=30), nullable=True),
     sa.Column('perception', sa.String(length=30), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('source_id', sa.String(length=36), nullable=True),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=True),
@@ -797,11 +777,13 @@ def upgrade() -> None:
     sa.Column('origin', sa.String(length=36), nullable=True),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
     sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_stakeholder_assessments_source_id_sources')),
     sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_stakeholder_assessments_stakeholder_id_stakeholders')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stakeholder_assessments'))
     )
     with op.batch_alter_table('stakeholder_assessments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stakeholder_assessments_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stakeholder_assessments_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stakeholder_assessments_stakeholder_id'), ['stakeholder_id'], unique=False)
 
     op.create_table('stakeholder_perceptions',
@@ -827,6 +809,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stakeholder_perceptions_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_stakeholder_perceptions_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stakeholder_perceptions_stakeholder_id'), ['stakeholder_id'], unique=False)
+
+    op.create_table('assignments',
+    sa.Column('portfolio_id', sa.String(length=36), nullable=True),
+    sa.Column('stakeholder_id', sa.String(length=36), nullable=True),
+    sa.Column('team_member_id', sa.String(length=36), nullable=False),
+    sa.Column('raci', sa.String(length=1), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['portfolio_id'], ['portfolios.id'], name=op.f('fk_assignments_portfolio_id_portfolios')),
+    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_assignments_stakeholder_id_stakeholders')),
+    sa.ForeignKeyConstraint(['team_member_id'], ['team_members.id'], name=op.f('fk_assignments_team_member_id_team_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments'))
+    )
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assignments_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assignments_portfolio_id'), ['portfolio_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assignments_stakeholder_id'), ['stakeholder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assignments_team_member_id'), ['team_member_id'], unique=False)
 
     op.create_table('benchmark_assessments',
     sa.Column('benchmark_id', sa.String(length=36), nullable=False),
@@ -983,6 +990,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_key_messages_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_key_messages_objective_id'), ['objective_id'], unique=False)
 
+    op.create_table('engagement_key_messages',
+    sa.Column('engagement_id', sa.String(length=36), nullable=False),
+    sa.Column('key_message_id', sa.String(length=36), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['engagement_id'], ['engagements.id'], name=op.f('fk_engagement_key_messages_engagement_id_engagements')),
+    sa.ForeignKeyConstraint(['key_message_id'], ['key_messages.id'], name=op.f('fk_engagement_key_messages_key_message_id_key_messages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_engagement_key_messages'))
+    )
+    with op.batch_alter_table('engagement_key_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_engagement_key_messages_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_engagement_key_messages_engagement_id'), ['engagement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_engagement_key_messages_key_message_id'), ['key_message_id'], unique=False)
+
     op.create_table('key_message_texts',
     sa.Column('key_message_id', sa.String(length=36), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
@@ -1024,6 +1052,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_measurements_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_measurements_indicator_id'), ['indicator_id'], unique=False)
 
+    op.create_table('rumours',
+    sa.Column('reported_on', sa.Date(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('channel', sa.String(length=30), nullable=False),
+    sa.Column('outlet_id', sa.String(length=36), nullable=True),
+    sa.Column('stakeholder_id', sa.String(length=36), nullable=True),
+    sa.Column('driver_id', sa.String(length=36), nullable=True),
+    sa.Column('response_message_id', sa.String(length=36), nullable=True),
+    sa.Column('regions', sa.JSON(), nullable=False),
+    sa.Column('reach', sa.String(length=10), nullable=False),
+    sa.Column('risk', sa.String(length=10), nullable=False),
+    sa.Column('response', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=36), nullable=True),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('classification', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['driver_id'], ['drivers.id'], name=op.f('fk_rumours_driver_id_drivers')),
+    sa.ForeignKeyConstraint(['outlet_id'], ['media_outlets.id'], name=op.f('fk_rumours_outlet_id_media_outlets')),
+    sa.ForeignKeyConstraint(['response_message_id'], ['key_messages.id'], name=op.f('fk_rumours_response_message_id_key_messages')),
+    sa.ForeignKeyConstraint(['stakeholder_id'], ['stakeholders.id'], name=op.f('fk_rumours_stakeholder_id_stakeholders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rumours'))
+    )
+    with op.batch_alter_table('rumours', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rumours_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rumours_driver_id'), ['driver_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rumours_outlet_id'), ['outlet_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rumours_response_message_id'), ['response_message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rumours_stakeholder_id'), ['stakeholder_id'], unique=False)
+
     # ### end Alembic commands ###
     # Full-text search (frozen here; the runner recreates the triggers after each step).
     for sql in FTS_TABLES:
@@ -1034,6 +1097,14 @@ def downgrade() -> None:
     for table in ('stakeholders_fts', 'engagements_fts', 'commitments_fts'):
         op.execute('DROP TABLE IF EXISTS ' + table)
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('rumours', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rumours_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_rumours_response_message_id'))
+        batch_op.drop_index(batch_op.f('ix_rumours_outlet_id'))
+        batch_op.drop_index(batch_op.f('ix_rumours_driver_id'))
+        batch_op.drop_index(batch_op.f('ix_rumours_deleted_at'))
+
+    op.drop_table('rumours')
     with op.batch_alter_table('measurements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measurements_indicator_id'))
         batch_op.drop_index(batch_op.f('ix_measurements_deleted_at'))
@@ -1044,6 +1115,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_key_message_texts_deleted_at'))
 
     op.drop_table('key_message_texts')
+    with op.batch_alter_table('engagement_key_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_engagement_key_messages_key_message_id'))
+        batch_op.drop_index(batch_op.f('ix_engagement_key_messages_engagement_id'))
+        batch_op.drop_index(batch_op.f('ix_engagement_key_messages_deleted_at'))
+
+    op.drop_table('engagement_key_messages')
     with op.batch_alter_table('key_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_key_messages_objective_id'))
         batch_op.drop_index(batch_op.f('ix_key_messages_deleted_at'))
@@ -1083,6 +1160,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_benchmark_assessments_benchmark_id'))
 
     op.drop_table('benchmark_assessments')
+    with op.batch_alter_table('assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assignments_team_member_id'))
+        batch_op.drop_index(batch_op.f('ix_assignments_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_assignments_portfolio_id'))
+        batch_op.drop_index(batch_op.f('ix_assignments_deleted_at'))
+
+    op.drop_table('assignments')
     with op.batch_alter_table('stakeholder_perceptions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stakeholder_perceptions_stakeholder_id'))
         batch_op.drop_index(batch_op.f('ix_stakeholder_perceptions_source_id'))
@@ -1091,6 +1175,7 @@ def downgrade() -> None:
     op.drop_table('stakeholder_perceptions')
     with op.batch_alter_table('stakeholder_assessments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stakeholder_assessments_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_stakeholder_assessments_source_id'))
         batch_op.drop_index(batch_op.f('ix_stakeholder_assessments_deleted_at'))
 
     op.drop_table('stakeholder_assessments')
@@ -1101,6 +1186,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_relationships_deleted_at'))
 
     op.drop_table('relationships')
+    with op.batch_alter_table('portfolios', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portfolios_objective_id'))
+        batch_op.drop_index(batch_op.f('ix_portfolios_deleted_at'))
+
+    op.drop_table('portfolios')
+    with op.batch_alter_table('media_outlets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_media_outlets_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_media_outlets_deleted_at'))
+
+    op.drop_table('media_outlets')
     with op.batch_alter_table('map_positions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_map_positions_deleted_at'))
 
@@ -1123,6 +1218,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_driver_stakeholders_deleted_at'))
 
     op.drop_table('driver_stakeholders')
+    with op.batch_alter_table('consultations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consultations_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_consultations_lead_id'))
+        batch_op.drop_index(batch_op.f('ix_consultations_deleted_at'))
+
+    op.drop_table('consultations')
     with op.batch_alter_table('comms_objectives', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_comms_objectives_objective_id'))
         batch_op.drop_index(batch_op.f('ix_comms_objectives_deleted_at'))
@@ -1150,13 +1251,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audience_stakeholders_audience_id'))
 
     op.drop_table('audience_stakeholders')
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_assignments_team_member_id'))
-        batch_op.drop_index(batch_op.f('ix_assignments_stakeholder_id'))
-        batch_op.drop_index(batch_op.f('ix_assignments_portfolio_id'))
-        batch_op.drop_index(batch_op.f('ix_assignments_deleted_at'))
+    with op.batch_alter_table('agreement_parties', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agreement_parties_stakeholder_id'))
+        batch_op.drop_index(batch_op.f('ix_agreement_parties_deleted_at'))
+        batch_op.drop_index(batch_op.f('ix_agreement_parties_agreement_id'))
 
-    op.drop_table('assignments')
+    op.drop_table('agreement_parties')
     with op.batch_alter_table('strategy_objectives', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_strategy_objectives_owner_id'))
         batch_op.drop_index(batch_op.f('ix_strategy_objectives_deleted_at'))
@@ -1169,11 +1269,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stakeholders_category'))
 
     op.drop_table('stakeholders')
-    with op.batch_alter_table('rumours', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_rumours_outlet_id'))
-        batch_op.drop_index(batch_op.f('ix_rumours_deleted_at'))
-
-    op.drop_table('rumours')
     with op.batch_alter_table('mandate_tasks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mandate_tasks_mandate_id'))
         batch_op.drop_index(batch_op.f('ix_mandate_tasks_deleted_at'))
@@ -1201,11 +1296,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_cycle_events_deleted_at'))
 
     op.drop_table('cycle_events')
-    with op.batch_alter_table('consultations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_consultations_lead_id'))
-        batch_op.drop_index(batch_op.f('ix_consultations_deleted_at'))
-
-    op.drop_table('consultations')
     with op.batch_alter_table('agreement_provisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agreement_provisions_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_agreement_provisions_agreement_id'))
@@ -1219,18 +1309,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sources_deleted_at'))
 
     op.drop_table('sources')
-    with op.batch_alter_table('portfolios', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_portfolios_deleted_at'))
-
-    op.drop_table('portfolios')
     with op.batch_alter_table('mission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mission_deleted_at'))
 
     op.drop_table('mission')
-    with op.batch_alter_table('media_outlets', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_media_outlets_deleted_at'))
-
-    op.drop_table('media_outlets')
     with op.batch_alter_table('mandates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mandates_deleted_at'))
 
