@@ -72,14 +72,20 @@ class WelcomePanel(QWidget):
         row.addWidget(open_)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addWidget(QLabel(self.tr("Recent missions:")))
+        layout.addSpacing(16)
+        self.recent_title = QLabel(self.tr("<b>Recent missions</b> (double-click to open)"))
+        layout.addWidget(self.recent_title)
         self.recent = QListWidget()
+        self.recent.setMaximumHeight(220)
         self.recent.itemActivated.connect(lambda item: self.recentRequested.emit(item.text()))
-        layout.addWidget(self.recent, 1)
+        layout.addWidget(self.recent)
+        layout.addStretch(1)
 
     def set_recent(self, files: list[str]) -> None:
         self.recent.clear()
         self.recent.addItems(files)
+        self.recent.setVisible(bool(files))
+        self.recent_title.setVisible(bool(files))
 
 
 class OverviewDesk(QWidget):
@@ -163,14 +169,22 @@ class OverviewDesk(QWidget):
         summary = mission_service.mission_summary(self._ctx.handle)
         self._summary = summary
         m = summary.mission
-        self.title.setText(m.name + (" (%s)" % m.acronym if m.acronym else ""))
+        show_acronym = m.acronym and m.acronym not in m.name
+        self.title.setText(m.name + (" (%s)" % m.acronym if show_acronym else ""))
         if m.mandate_expiry:
             days = (m.mandate_expiry - date.today()).days
-            if days >= 0:
-                expiry = self.tr("%s \u2014 in %n day(s)", "", days) % m.mandate_expiry.isoformat()
+            when = m.mandate_expiry.isoformat()
+            if days > 1:
+                expiry = self.tr("{date} \u2014 in {n} days").format(date=when, n=days)
+            elif days == 1:
+                expiry = self.tr("{date} \u2014 tomorrow").format(date=when)
+            elif days == 0:
+                expiry = self.tr("{date} \u2014 today").format(date=when)
+            elif days == -1:
+                expiry = self.tr("{date} \u2014 expired yesterday").format(date=when)
             else:
-                expiry = self.tr("%s \u2014 expired %n day(s) ago", "", -days) % \
-                    m.mandate_expiry.isoformat()
+                expiry = self.tr("{date} \u2014 expired {n} days ago").format(date=when,
+                                                                               n=-days)
         else:
             expiry = self.tr("not set")
         rows = [
