@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from missiondesk.services import validation
 from missiondesk.store.errors import RecordMissing, RevisionConflict
 from missiondesk.store.handle import MissionHandle, UnitOfWork
-from missiondesk.store.schema import COUNTED_TABLES, MODELS, Commitment, Mission
+from missiondesk.store.schema import COUNTED_TABLES, Mission
 from missiondesk.store.vocab import Classification
 
 #: Fields a leader edits on the mission record, in form order.
@@ -41,6 +41,16 @@ class MissionSummary:
     overdue_commitments: int = 0
 
 
+OPEN_STATUSES = ("open", "in_progress", "overdue")
+
+# Table names are this module's constants; the date is a bound parameter.
+_COUNTS_SQL = " UNION ALL ".join(
+    ["SELECT '%s', count(*) FROM %s WHERE deleted_at IS NULL" % (t, t) for t in COUNTED_TABLES]
+    + ["SELECT 'overdue_commitments', count(*) FROM commitments WHERE status IN (%s) "
+       "AND due_date < ? AND deleted_at IS NULL" % ", ".join("'%s'" % s for s in OPEN_STATUSES)]
+)
+
+
 def _view(row: Mission) -> MissionView:
     return MissionView(
         id=row.id, revision=row.revision, name=row.name, acronym=row.acronym,
@@ -65,17 +75,13 @@ def mission_summary(handle: MissionHandle, today: date | None = None) -> Mission
         row = session.scalars(select(Mission)).first()
         if row is None:
             raise RecordMissing(table="mission")
-        counts = {}
-        for table in COUNTED_TABLES:
-            model = MODELS[table]
-            counts[table] = session.scalar(select(func.count()).select_from(model)) or 0
-        overdue = session.scalar(
-            select(func.count()).select_from(Commitment).where(
-                Commitment.due_date < today,
-                Commitment.status.in_(("open", "in_progress", "overdue")),
-            )
-        ) or 0
-        return MissionSummary(mission=_view(row), counts=counts, overdue_commitments=overdue)
+        # One statement for all counts: the Overview is the first thing shown on opening.
+        rows = session.connection().exec_driver_sql(_COUNTS_SQL, (today.isoformat(),))
+        counts = dict(rows.fetchall())
+        overdue = counts.pop("overdue_commitments")
+        return MissionSummary(mission=_view(row),
+                              counts={t: counts[t] for t in COUNTED_TABLES},
+                              overdue_commitments=overdue)
 
 
 def update_mission(uow: UnitOfWork, *, expected_revision: int, **changes) -> MissionView:

@@ -342,12 +342,16 @@ class Commitment(Common, Base):
     committed_by_id: Mapped[str | None] = _fk("stakeholders.id")
     owner_id: Mapped[str | None] = _fk("team_members.id")
     commitment_type: Mapped[str] = mapped_column(String(30), default="political")
-    due_date: Mapped[date | None] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(30), default="open", index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(30), default="open")
     verification: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     provision_id: Mapped[str | None] = _fk("agreement_provisions.id")
     objective_id: Mapped[str | None] = _fk("strategy_objectives.id")
+
+
+# Open commitments by due date, covering the tombstone so "overdue" never reads the rows.
+Index("ix_commitments_status_due", Commitment.status, Commitment.due_date, Commitment.deleted_at)
 
 
 class CommitmentEngagement(Common, Base):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from missiondesk.store.handle import Changed, MissionHandle
+if TYPE_CHECKING:  # the store loads after the window paints
+    from missiondesk.store.handle import Changed, MissionHandle
 
 
 class MissionBus(QObject):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -33,9 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk import __version__
-from missiondesk.services.team import TeamMemberView
 from missiondesk.store.vocab import Classification, TeamRole
 from missiondesk.ui.labels import classification_label, role_label
+
+if TYPE_CHECKING:
+    from missiondesk.services.team import TeamMemberView
 
 MIN_PASSPHRASE_LENGTH = 10
 

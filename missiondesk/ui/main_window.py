@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -21,16 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.messages import error_text
-from missiondesk.services import mission as mission_service
-from missiondesk.services import team as team_service
 from missiondesk.store import errors
-from missiondesk.store.engine import inspect_file
-from missiondesk.store.handle import MissionHandle, NewMission, create_mission, open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.desks import DeskSpec, desk_specs
 from missiondesk.ui.dialogs import AboutDialog, IdentityDialog, NewMissionDialog, PassphraseDialog
 from missiondesk.ui.labels import classification_label
 from missiondesk.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from missiondesk.store.handle import MissionHandle
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         else:
             self.encryption_label.setText(self.tr("Not encrypted"))
             self.encryption_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        from missiondesk.services import mission as mission_service
+
         mission = mission_service.get_mission(handle)
         self.classification_label.setText(
             self.tr("Default classification: %s") %
@@ -204,6 +207,10 @@ class MainWindow(QMainWindow):
         request = NewMissionDialog.ask(self, self.settings.last_folder())
         if request is None:
             return
+        from missiondesk.services import mission as mission_service
+        from missiondesk.services import team as team_service
+        from missiondesk.store.handle import NewMission, create_mission
+
         self.close_mission()
         try:
             handle = create_mission(request.path, request.passphrase, NewMission(
@@ -238,6 +245,9 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open a mission file: passphrase, then who you are. False if it did not open."""
+        from missiondesk.store.engine import inspect_file
+        from missiondesk.store.handle import open_mission
+
         path = Path(path)
         self.close_mission()
         try:
@@ -271,6 +281,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _choose_identity(self, handle: MissionHandle) -> bool:
+        from missiondesk.services import mission as mission_service
+        from missiondesk.services import team as team_service
+
         mission = mission_service.get_mission(handle)
         members = team_service.list_team(handle)
         remembered = self.settings.identity(mission.id)
@@ -370,7 +383,24 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+class _AfterFirstPaint(QObject):
+    """Runs a callback once, on the turn of the event loop after the first widget paint."""
+
+    def __init__(self, callback) -> None:
+        super().__init__()
+        self._callback = callback
+
+    def eventFilter(self, _obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
 def open_later(window: MainWindow, path: Path) -> None:
-    """Open after the first paint, so the window shows before any file work."""
-    QTimer.singleShot(0, lambda: window.open_path(path))
+    """Open once the window has painted, so MissionDesk shows before any file work."""
+    waiter = _AfterFirstPaint(lambda: window.open_path(path))
+    window._first_paint_waiter = waiter  # kept alive until it fires
+    QApplication.instance().installEventFilter(waiter)
+    window.update()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,12 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.messages import error_text
-from missiondesk.services import mission as mission_service
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.commands import EditRecordCommand, push_edit
 from missiondesk.ui.context import MissionContext
 from missiondesk.ui.dialogs import MissionDetailsDialog
 from missiondesk.ui.labels import classification_label, table_label
+
+if TYPE_CHECKING:
+    from missiondesk.services.mission import MissionSummary, MissionView
 
 
 class _Tile(QFrame):
@@ -92,7 +95,7 @@ class OverviewDesk(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx: MissionContext | None = None
-        self._summary: mission_service.MissionSummary | None = None
+        self._summary: MissionSummary | None = None
         self._pages = QStackedWidget()
         self.welcome = WelcomePanel()
         self._pages.addWidget(self.welcome)
@@ -129,16 +132,6 @@ class OverviewDesk(QWidget):
         self.grid = QGridLayout(grid_host)
         self.grid.setSpacing(10)
         self.tiles: dict[str, _Tile] = {}
-        from missiondesk.store.schema import COUNTED_TABLES
-
-        columns = 4
-        for index, table in enumerate(COUNTED_TABLES + ["overdue_commitments"]):
-            label = (self.tr("Overdue commitments") if table == "overdue_commitments"
-                     else table_label(table))
-            tile = _Tile(label)
-            self.tiles[table] = tile
-            self.grid.addWidget(tile, index // columns, index % columns)
-        self.grid.setRowStretch(len(self.tiles) // columns + 1, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -166,6 +159,8 @@ class OverviewDesk(QWidget):
     def refresh(self) -> None:
         if self._ctx is None:
             return
+        from missiondesk.services import mission as mission_service
+
         summary = mission_service.mission_summary(self._ctx.handle)
         self._summary = summary
         m = summary.mission
@@ -196,14 +191,27 @@ class OverviewDesk(QWidget):
         self.facts.setText("<table cellpadding='2'>" + "".join(
             "<tr><td><b>%s</b>&nbsp;&nbsp;</td><td>%s</td></tr>" % (k, _escape(v))
             for k, v in rows) + "</table>")
+        if not self.tiles:
+            self._build_tiles(list(summary.counts) + ["overdue_commitments"])
         for table, tile in self.tiles.items():
             value = (summary.overdue_commitments if table == "overdue_commitments"
                      else summary.counts.get(table, 0))
             tile.value.setText(QLocale().toString(value))
 
+    def _build_tiles(self, tables: list[str], columns: int = 4) -> None:
+        for index, table in enumerate(tables):
+            label = (self.tr("Overdue commitments") if table == "overdue_commitments"
+                     else table_label(table))
+            tile = _Tile(label)
+            self.tiles[table] = tile
+            self.grid.addWidget(tile, index // columns, index % columns)
+        self.grid.setRowStretch(len(tables) // columns + 1, 1)
+
     def edit_details(self) -> None:
         if self._ctx is None or self._summary is None:
             return
+        from missiondesk.services import mission as mission_service
+
         current = mission_service.get_mission(self._ctx.handle)
         dialog = MissionDetailsDialog(self, current.values())
         while dialog.exec():
@@ -214,8 +222,10 @@ class OverviewDesk(QWidget):
                 return
             dialog.show_error(self._last_error)
 
-    def apply_details(self, changes: dict, current: mission_service.MissionView) -> bool:
+    def apply_details(self, changes: dict, current: MissionView) -> bool:
         """Push an undoable edit of the mission's fields; False (with the reason) if refused."""
+        from missiondesk.services import mission as mission_service
+
         ctx = self._ctx
         old = {k: current.values()[k] for k in changes}
 

@@ -32,9 +32,9 @@ w = QMainWindow(); w.resize(1180, 760); w.setWindowTitle("bare")
 class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint:
-            print("painted", time.time(), flush=True); app.quit()
+            print("painted", time.time(), flush=True); app.quit(); app.removeEventFilter(self)
         return False
-f = F(); w.installEventFilter(f); w.show(); app.exec()
+f = F(); app.installEventFilter(f); w.show(); app.exec()
 """
 
 MISSIONDESK = r"""
@@ -53,7 +53,7 @@ class F(QObject):
         if ev.type() == QEvent.Type.Paint and not painted:
             painted.append(time.time()); print("painted", painted[0], flush=True)
         return False
-f = F(); w.installEventFilter(f); w.show()
+f = F(); app.installEventFilter(f); w.show()
 open_later(w, Path(sys.argv[1]))
 def poll():
     desk = w._desks.get("overview")

@@ -171,3 +171,48 @@ def test_script_location_is_found_inside_the_package():
     assert (migrations_dir() / "env.py").is_file()
     assert script_heads() == [HEAD_REVISION]
     assert Path(migrations_dir(), "versions").is_dir()
+
+
+FAILING_MIGRATION = '''
+"""test-only: a migration that fails half way
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("stakeholders") as batch_op:
+        batch_op.add_column(sa.Column("nickname", sa.String(50), nullable=True))
+    op.execute("UPDATE no_such_table SET x = 1")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_failed_migration_leaves_the_file_as_it_was(demo_file, tmp_path):
+    from missiondesk.services.interchange import export_mission
+
+    scripts = tmp_path / "scripts"
+    shutil.copytree(migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_test_fails.py").write_text(FAILING_MIGRATION)
+    handle = open_mission(demo_file, PASSPHRASE)
+    before = export_mission(handle)
+    handle.close()
+    with pytest.raises(errors.MigrationFailed) as info:
+        open_mission(demo_file, PASSPHRASE, script_location=scripts)
+    assert Path(info.value.params["backup"]).exists()
+    again = open_mission(demo_file, PASSPHRASE)  # still schema 1, same records
+    try:
+        assert export_mission(again) == before
+    finally:
+        again.close()

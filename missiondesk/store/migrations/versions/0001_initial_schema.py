@@ -533,11 +533,10 @@ def upgrade() -> None:
     with op.batch_alter_table('commitments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_commitments_committed_by_id'), ['committed_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitments_deleted_at'), ['deleted_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_commitments_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitments_objective_id'), ['objective_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitments_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_commitments_provision_id'), ['provision_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_commitments_status'), ['status'], unique=False)
+        batch_op.create_index('ix_commitments_status_due', ['status', 'due_date', 'deleted_at'], unique=False)
 
     op.create_table('comms_objectives',
     sa.Column('title', sa.String(length=300), nullable=False),
@@ -1230,11 +1229,10 @@ def downgrade() -> None:
 
     op.drop_table('comms_objectives')
     with op.batch_alter_table('commitments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_commitments_status'))
+        batch_op.drop_index('ix_commitments_status_due')
         batch_op.drop_index(batch_op.f('ix_commitments_provision_id'))
         batch_op.drop_index(batch_op.f('ix_commitments_owner_id'))
         batch_op.drop_index(batch_op.f('ix_commitments_objective_id'))
-        batch_op.drop_index(batch_op.f('ix_commitments_due_date'))
         batch_op.drop_index(batch_op.f('ix_commitments_deleted_at'))
         batch_op.drop_index(batch_op.f('ix_commitments_committed_by_id'))
 
