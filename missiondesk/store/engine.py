@@ -13,13 +13,14 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import QueuePool
 from sqlcipher3 import dbapi2
 
 from missiondesk.store import errors
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,11 @@ def check_pragmas(conn) -> dict[str, object]:
 
 def make_engine(path: Path, passphrase: str | None, first=None) -> Engine:
     """A pooled engine over the file; `first` is an already keyed connection to reuse."""
+    # SQLAlchemy is imported here, not at the top: `connect` (the slow key derivation) can
+    # then start in a worker while the GUI is still importing.
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
+
     encrypted = passphrase is not None
     spare = [first] if first is not None else []
     spare_lock = threading.Lock()
@@ -169,4 +175,8 @@ def make_engine(path: Path, passphrase: str | None, first=None) -> Engine:
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN")
 
+    if first is not None:
+        # Hand the keyed connection to the pool now (pragmas applied), so that dispose()
+        # closes it even if nothing else ever asked for a connection.
+        engine.connect().close()
     return engine

@@ -274,16 +274,25 @@ def _check_not_truncated(conn, path: Path) -> None:
 
 
 def open_mission(path: str | Path, passphrase: str | None = None, *,
-                 script_location: Path | None = None) -> MissionHandle:
-    """Open a mission file, upgrading an older schema after a backup. Typed errors on failure."""
+                 script_location: Path | None = None, connection=None) -> MissionHandle:
+    """Open a mission file, upgrading an older schema after a backup. Typed errors on failure.
+
+    `connection` may be a driver connection `engine.connect` already keyed for this file and
+    passphrase (the GUI derives the key while it starts); it is used or closed, never leaked.
+    """
     path = Path(path).absolute()
     if _is_network_path(path):
         raise errors.NetworkShare(path=str(path))
     encrypted = inspect_file(path)
     if encrypted and not passphrase:
         raise errors.PassphraseRequired(path=str(path))
-    _check_writable(path)
-    conn = connect(path, passphrase if encrypted else None, encrypted=encrypted)
+    try:
+        _check_writable(path)
+    except errors.MissionError:
+        if connection is not None:
+            connection.close()
+        raise
+    conn = connection or connect(path, passphrase if encrypted else None, encrypted=encrypted)
     engine = None
     lock = MissionLock(path)
     try:
@@ -295,6 +304,8 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
         except dbapi2.DatabaseError as exc:
             raise map_driver_error(exc, path) or errors.CorruptFile(path=str(path)) from exc
         if revision is None or not has_mission or not revision.isdigit():
+            raise errors.NotAMissionFile(path=str(path))
+        if conn.execute("SELECT count(*) FROM mission").fetchone()[0] != 1:
             raise errors.NotAMissionFile(path=str(path))
         if schema_number(revision) > schema_number(HEAD_REVISION):
             raise errors.NewerSchema(found=schema_number(revision),
@@ -308,9 +319,6 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
                                lock=lock, device=device_id())
         if schema_number(revision) < schema_number(HEAD_REVISION) or script_location:
             _upgrade_with_backup(handle, revision, script_location)
-        with handle.session() as session:
-            if session.query(Mission).first() is None:
-                raise errors.NotAMissionFile(path=str(path))
         return handle
     except BaseException:
         if conn is not None:

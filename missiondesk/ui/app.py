@@ -42,7 +42,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(path: Path | None = None) -> int:
+def start_gui(path: Path | None = None):
+    """The start-up sequence up to a shown window; returns (application, main window)."""
+    from missiondesk.ui.preload import MissionPreload
+
+    preload = None
+    if path is not None:
+        preload = MissionPreload(Path(path))
+        preload.start()  # the key derivation runs while Qt starts
     from missiondesk.ui.main_window import MainWindow, open_later
     from missiondesk.ui.settings import Settings
 
@@ -51,5 +58,10 @@ def run_gui(path: Path | None = None) -> int:
     window = MainWindow(Settings())
     window.show()
     if path is not None:
-        open_later(window, Path(path))
+        open_later(window, Path(path), preload)
+    return app, window
+
+
+def run_gui(path: Path | None = None) -> int:
+    app, _window = start_gui(path)
     return app.exec()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -395,9 +394,11 @@ BUNDLED = [
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(dist)
-    except metadata.PackageNotFoundError:
+    except metadata.PackageNotFoundError:  # e.g. a frozen build without dist-info
         return "\u2014"
 
 

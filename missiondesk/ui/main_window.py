@@ -26,7 +26,6 @@ from missiondesk.messages import error_text
 from missiondesk.store import errors
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.desks import DeskSpec, desk_specs
-from missiondesk.ui.dialogs import AboutDialog, IdentityDialog, NewMissionDialog, PassphraseDialog
 from missiondesk.ui.labels import classification_label
 from missiondesk.ui.settings import Settings
 
@@ -204,6 +203,8 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, self.tr("MissionDesk"), text)
 
     def new_mission(self) -> None:
+        from missiondesk.ui.dialogs import NewMissionDialog
+
         request = NewMissionDialog.ask(self, self.settings.last_folder())
         if request is None:
             return
@@ -243,10 +244,14 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path: Path) -> bool:
-        """Open a mission file: passphrase, then who you are. False if it did not open."""
+    def open_path(self, path: Path, preload=None) -> bool:
+        """Open a mission file: passphrase, then who you are. False if it did not open.
+
+        `preload` (a ui.preload.MissionPreload) may hold the file already keyed.
+        """
         from missiondesk.store.engine import inspect_file
         from missiondesk.store.handle import open_mission
+        from missiondesk.ui.dialogs import PassphraseDialog
 
         path = Path(path)
         self.close_mission()
@@ -263,7 +268,10 @@ class MainWindow(QMainWindow):
                 if passphrase is None:
                     return False
             try:
-                handle = open_mission(path, passphrase if encrypted else None)
+                key = passphrase if encrypted else None
+                ready = preload.take(path, key) if preload is not None else None
+                preload = None
+                handle = open_mission(path, key, connection=ready)
                 break
             except errors.WrongPassphrase as exc:
                 error = error_text(exc)
@@ -283,6 +291,7 @@ class MainWindow(QMainWindow):
     def _choose_identity(self, handle: MissionHandle) -> bool:
         from missiondesk.services import mission as mission_service
         from missiondesk.services import team as team_service
+        from missiondesk.ui.dialogs import IdentityDialog
 
         mission = mission_service.get_mission(handle)
         members = team_service.list_team(handle)
@@ -374,6 +383,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(Path(p)))
 
     def show_about(self) -> None:
+        from missiondesk.ui.dialogs import AboutDialog
+
         AboutDialog(self).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -397,9 +408,9 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-def open_later(window: MainWindow, path: Path) -> None:
+def open_later(window: MainWindow, path: Path, preload=None) -> None:
     """Open once the window has painted, so MissionDesk shows before any file work."""
-    waiter = _AfterFirstPaint(lambda: window.open_path(path))
+    waiter = _AfterFirstPaint(lambda: window.open_path(path, preload))
     window._first_paint_waiter = waiter  # kept alive until it fires
     QApplication.instance().installEventFilter(waiter)
     window.update()

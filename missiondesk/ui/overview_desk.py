@@ -24,7 +24,6 @@ from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.commands import EditRecordCommand, push_edit
 from missiondesk.ui.context import MissionContext
-from missiondesk.ui.dialogs import MissionDetailsDialog
 from missiondesk.ui.labels import classification_label, table_label
 
 if TYPE_CHECKING:
@@ -211,6 +210,7 @@ class OverviewDesk(QWidget):
         if self._ctx is None or self._summary is None:
             return
         from missiondesk.services import mission as mission_service
+        from missiondesk.ui.dialogs import MissionDetailsDialog
 
         current = mission_service.get_mission(self._ctx.handle)
         dialog = MissionDetailsDialog(self, current.values())

@@ -41,23 +41,18 @@ MISSIONDESK = r"""
 import sys, time
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
-from missiondesk.ui.app import install_translations, make_application
-from missiondesk.ui.main_window import MainWindow, open_later
-from missiondesk.ui.settings import Settings
-app = make_application()
-install_translations(app)
-w = MainWindow(Settings())
+from missiondesk.ui.app import start_gui
+app, w = start_gui(Path(sys.argv[1]))  # exactly what `missiondesk FILE` runs before app.exec()
 painted = []
 class F(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Paint and not painted:
             painted.append(time.time()); print("painted", painted[0], flush=True)
         return False
-f = F(); app.installEventFilter(f); w.show()
-open_later(w, Path(sys.argv[1]))
+f = F(); app.installEventFilter(f)
 def poll():
     desk = w._desks.get("overview")
-    tile = desk.tiles["engagements"] if desk is not None else None
+    tile = desk.tiles.get("engagements") if desk is not None else None
     if w.ctx is not None and tile is not None and tile.value.text() != "\u2014":
         print("figures", time.time(), flush=True); w.close(); app.quit()
 timer = QTimer(); timer.timeout.connect(poll); timer.start(2)

@@ -59,6 +59,16 @@ def test_passphrases_with_quotes_backslashes_and_non_latin_letters(tmp_path, pas
     handle.close()
 
 
+def test_closing_a_mission_leaves_no_sidecar_files(tmp_path):
+    path = tmp_path / "tidy.mdesk"
+    handle = create_mission(path, PASSPHRASE, NewMission(name="Tidy"))
+    handle.set_user(None, "Tester")
+    _add_stakeholder(handle)
+    handle.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("tidy")) == \
+        ["tidy.mdesk"]
+
+
 def test_every_connection_has_the_durability_pragmas(encrypted_mission):
     with encrypted_mission.driver_connection() as conn:
         pragmas = check_pragmas(conn)
