@@ -35,61 +35,65 @@ def _tr(text: str) -> str:
 def _add_passphrase_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--passphrase-file", metavar="F",
-                       help="read the passphrase from the first line of F")
+                       help=_tr("read the passphrase from the first line of F"))
     group.add_argument("--no-passphrase", action="store_true",
-                       help="create or open an unencrypted (plain) mission file")
+                       help=_tr("create or open an unencrypted (plain) mission file"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="missiondesk",
-        description="MissionDesk: the political-strategy desk of a UN peace operation.",
+        usage="%(prog)s [FILE]\n       %(prog)s COMMAND ...",
+        description=_tr("MissionDesk: the political-strategy desk of a UN peace operation."),
     )
     parser.add_argument("--version", action="version", version="MissionDesk " + __version__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="write the Carana demo mission")
+    demo = sub.add_parser("demo", help=_tr("write the Carana demo mission"))
     demo.add_argument("file", type=Path)
     demo.add_argument("--large", action="store_true",
-                      help="write the large benchmark mission instead")
+                      help=_tr("write the large benchmark mission instead"))
     demo.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                      help="date the demo's dates are relative to (default today)")
+                      help=_tr("date the demo's dates are relative to (default today)"))
     _add_passphrase_options(demo)
 
-    check = sub.add_parser("check", help="integrity, schema version, counts; exit 1 on a problem")
+    check = sub.add_parser(
+        "check", help=_tr("integrity, schema version, counts; exit 1 on a problem"))
     check.add_argument("file", type=Path)
     _add_passphrase_options(check)
 
-    export = sub.add_parser("export", help="export the whole mission")
+    export = sub.add_parser("export", help=_tr("export the whole mission"))
     export.add_argument("file", type=Path)
     export.add_argument("--format", choices=["json"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True,
-                        help="file to write ('-' for standard output)")
+                        help=_tr("file to write ('-' for standard output)"))
     _add_passphrase_options(export)
 
-    imp = sub.add_parser("import", help="import records (FILE is created when it does not exist)")
+    imp = sub.add_parser(
+        "import", help=_tr("import records (FILE is created when it does not exist)"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--json", type=Path, required=True, metavar="X",
-                     help="a MissionDesk JSON export")
+                     help=_tr("a MissionDesk JSON export"))
     _add_passphrase_options(imp)
 
-    rekey = sub.add_parser("rekey", help="set, change or remove the passphrase")
+    rekey = sub.add_parser("rekey", help=_tr("set, change or remove the passphrase"))
     rekey.add_argument("file", type=Path)
     rekey.add_argument("--passphrase-file", metavar="F",
-                       help="read the current passphrase from the first line of F")
+                       help=_tr("read the current passphrase from the first line of F"))
     rekey.add_argument("--new-passphrase-file", metavar="F",
-                       help="read the new passphrase from the first line of F")
+                       help=_tr("read the new passphrase from the first line of F"))
     rekey.add_argument("--remove", action="store_true",
-                       help="store the mission unencrypted (asks for confirmation on a terminal)")
+                       help=_tr("store the mission unencrypted (asks for confirmation on a "
+                                "terminal)"))
     return parser
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="missiondesk",
-                                     epilog="Commands: " + ", ".join(SUBCOMMANDS) +
-                                     " (missiondesk COMMAND --help)")
+                                     epilog=_tr("Commands: {names} (missiondesk COMMAND --help)"
+                                                ).format(names=", ".join(SUBCOMMANDS)))
     parser.add_argument("--version", action="version", version="MissionDesk " + __version__)
-    parser.add_argument("file", nargs="?", type=Path, help="a mission file to open")
+    parser.add_argument("file", nargs="?", type=Path, help=_tr("a mission file to open"))
     return parser
 
 
@@ -187,26 +191,25 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from missiondesk.services.interchange import export_mission
+    from missiondesk.services.interchange import write_export
 
     handle = _open(args, args.file)
     try:
-        data = export_mission(handle)
+        if str(args.output) == "-":
+            write_export(handle, sys.stdout)
+            return 0
+        # Written beside the target, owner-only, and renamed only when complete.
+        partial = args.output.with_name(args.output.name + ".partial")
+        try:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                write_export(handle, fh)
+            os.replace(partial, args.output)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     finally:
         handle.close()
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    if str(args.output) == "-":
-        sys.stdout.write(text + "\n")
-        return 0
-    partial = args.output.with_name(args.output.name + ".partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        os.replace(partial, args.output)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     return 0
 
 

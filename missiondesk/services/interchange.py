@@ -7,8 +7,10 @@ or empty mission in one unit of work, so export -> import -> export gives the sa
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -52,28 +54,54 @@ def _row(mapping) -> dict:
     return {key: _to_json(value) for key, value in mapping.items()}
 
 
-def export_mission(handle: MissionHandle) -> dict:
-    """Every record of the mission, with the highest classification it holds at the top."""
+def highest_classification(handle: MissionHandle) -> str:
+    """The most restrictive classification among the mission's live records."""
     tables = Base.metadata.tables
-    out: dict[str, Any] = {"format": FORMAT, "schema": schema_number(HEAD_REVISION)}
     levels: set[str] = set()
     with handle.session() as session:
         conn = session.connection()
+        for name in ["mission"] + exported_tables():
+            table = tables[name]
+            if "classification" not in table.c:
+                continue
+            query = select(table.c.classification).distinct()
+            if "deleted_at" in table.c:
+                query = query.where(table.c.deleted_at.is_(None))
+            levels.update(conn.execute(query).scalars())
+    return Classification.highest(levels).value
+
+
+def write_export(handle: MissionHandle, out: TextIO) -> None:
+    """Write the whole mission as one JSON object, a record at a time (constant memory)."""
+    tables = Base.metadata.tables
+    classification = highest_classification(handle)
+    with handle.session() as session:
+        conn = session.connection()
         mission = conn.execute(select(tables["mission"])).mappings().first()
-        lists = {}
+        out.write('{"format": %s, "schema": %d, "classification": %s,\n "mission": %s'
+                  % (json.dumps(FORMAT), schema_number(HEAD_REVISION),
+                     json.dumps(classification),
+                     json.dumps(_row(mission) if mission is not None else None,
+                                ensure_ascii=False)))
         for name in exported_tables():
             table = tables[name]
+            out.write(',\n "%s": [' % name)
             order = [table.c.id] if "id" in table.c else []
-            rows = [_row(r) for r in conn.execute(select(table).order_by(*order)).mappings()]
-            if "classification" in table.c:
-                levels.update(r["classification"] for r in rows if r["deleted_at"] is None)
-            lists[name] = rows
-    if mission is not None:
-        levels.add(mission["classification"])
-    out["classification"] = Classification.highest(levels).value
-    out["mission"] = _row(mission) if mission is not None else None
-    out.update(lists)
-    return out
+            rows = conn.execution_options(yield_per=2000).execute(
+                select(table).order_by(*order)).mappings()
+            separator = "\n  "
+            for row in rows:
+                out.write(separator + json.dumps(_row(row), ensure_ascii=False))
+                separator = ",\n  "
+            out.write("]")
+        out.write("\n}\n")
+
+
+def export_mission(handle: MissionHandle) -> dict:
+    """The export as a Python object (what `write_export` writes, read back)."""
+    buffer = io.StringIO()
+    write_export(handle, buffer)
+    return json.loads(buffer.getvalue())
 
 
 def _from_json(column, value: Any) -> Any:

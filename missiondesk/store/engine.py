@@ -164,6 +164,7 @@ def make_engine(path: Path, passphrase: str | None, first=None) -> Engine:
         pool_size=2,
         max_overflow=4,
         pool_timeout=30,
+        hide_parameters=True,  # error messages never carry record contents
     )
 
     @event.listens_for(engine, "connect")

@@ -341,7 +341,8 @@ def _upgrade_with_backup(handle: MissionHandle, revision: str,
     except errors.MissionError:
         raise
     except Exception as exc:  # a failed migration must say where the backup is
-        log.exception("migration from %s failed", revision)
+        # The type only: driver messages can quote SQL, never record contents in a log.
+        log.error("migration from %s failed: %s", revision, type(exc).__name__)
         raise errors.MigrationFailed(step=revision, detail=type(exc).__name__,
                                      backup=str(backup)) from exc
 

@@ -42,6 +42,22 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _report_unexpected(exc_type, exc, tb) -> None:
+    """A bug, not a user error: log it (no record contents: SQL errors hide parameters) and
+    tell the user the last action may not have completed, instead of dying silently."""
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            None, QApplication.translate("App", "MissionDesk"),
+            QApplication.translate("App", "Something went wrong ({name}); the last action may "
+                                          "not have completed. Your saved work is safe in the "
+                                          "mission file.").format(name=exc_type.__name__))
+
+
 def start_gui(path: Path | None = None):
     """The start-up sequence up to a shown window; returns (application, main window)."""
     from missiondesk.ui.preload import MissionPreload
@@ -55,6 +71,7 @@ def start_gui(path: Path | None = None):
 
     app = make_application()
     install_translations(app)
+    sys.excepthook = _report_unexpected
     window = MainWindow(Settings())
     window.show()
     if path is not None:
