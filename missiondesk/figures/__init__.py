@@ -1,0 +1,1 @@
+"""matplotlib charts and drawing styles shared by the UI and the briefs (no Qt here)."""
