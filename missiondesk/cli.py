@@ -72,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import", help=_tr("import records (FILE is created when it does not exist)"))
     imp.add_argument("file", type=Path)
-    imp.add_argument("--json", type=Path, required=True, metavar="X",
-                     help=_tr("a MissionDesk JSON export"))
+    source = imp.add_mutually_exclusive_group(required=True)
+    source.add_argument("--json", type=Path, metavar="X",
+                        help=_tr("a MissionDesk JSON export"))
+    source.add_argument("--stakeholders", type=Path, metavar="F",
+                        help=_tr("stakeholders from a CSV or XLSX table (all rows or none; "
+                                 "a stakeholder of the same name is updated)"))
     _add_passphrase_options(imp)
 
     rekey = sub.add_parser("rekey", help=_tr("set, change or remove the passphrase"))
@@ -213,10 +217,55 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _import_stakeholders(args) -> int:
+    from missiondesk.messages import stakeholder_value_labels, table_import_error_text
+    from missiondesk.services import stakeholder_import as importer
+    from missiondesk.services.table_io import read_table
+    from missiondesk.store.errors import BadImport
+    from missiondesk.store.handle import NewMission, create_mission
+
+    try:  # the table is read and its columns checked before any mission file is touched
+        raw = read_table(args.stakeholders)
+    except BadImport as exc:
+        raise UserError(table_import_error_text(exc.params["problems"])) from exc
+    unknown = importer.unrecognised_headers(raw.headers)
+    if unknown:
+        raise UserError(table_import_error_text([
+            ("unknown_column", {"column": raw.headers[i], "letter": importer.column_letter(i),
+                                "allowed": list(importer.KNOWN_COLUMNS)}) for i in unknown]))
+    created = not args.file.exists()
+    if created:
+        handle = create_mission(args.file, passphrase_for_new(args, args.file),
+                                NewMission(name=args.file.stem))
+        handle.set_user(None, "command line")
+    else:
+        handle = _open(args, args.file)
+    try:
+        plan = importer.plan_stakeholder_import(handle, raw, importer.map_headers(raw.headers),
+                                                labels=stakeholder_value_labels())
+        if plan.problems:
+            raise UserError(table_import_error_text(plan.problems, total=plan.problem_count))
+        with handle.unit_of_work() as uow:
+            counts = importer.apply_stakeholder_import(uow, plan)
+    except BaseException:
+        handle.close()
+        if created:
+            for suffix in ("", "-wal", "-shm"):
+                args.file.with_name(args.file.name + suffix).unlink(missing_ok=True)
+        raise
+    handle.close()
+    print(_tr("Stakeholders imported: {created} created, {updated} updated, {same} "
+              "unchanged.").format(created=counts["created"], updated=counts["updated"],
+                                   same=plan.unchanged))
+    return 0
+
+
 def cmd_import(args) -> int:
     from missiondesk.services.interchange import import_mission
     from missiondesk.store.handle import NewMission, create_mission
 
+    if args.stakeholders is not None:
+        return _import_stakeholders(args)
     try:
         data = json.loads(args.json.read_text(encoding="utf-8"))
     except OSError as exc:

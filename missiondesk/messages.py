@@ -84,6 +84,8 @@ def field_label(field: str) -> str:
         "role": _t("Role"),
         "title": _t("Title"),
     }
+    labels = {**driver_field_labels(), **labels}  # the Drivers desk's fields (block below)
+    labels = {**stakeholder_field_labels(), **labels}  # Stakeholders desk (block below)
     return labels.get(field, field)
 
 
@@ -104,10 +106,18 @@ def invalid_value_text(p: dict) -> str:
     if reason == "not_in_vocabulary":
         return _t("{field}: \u201c{value}\u201d is not allowed; use one of {allowed}.").format(
             field=label, value=p.get("value"), allowed=", ".join(map(str, p.get("allowed", []))))
+    stakeholder_text = stakeholder_reason_text(label, reason, p)  # Stakeholders (below)
+    if stakeholder_text:
+        return stakeholder_text
+    driver_text = driver_reason_text(label, reason, p)  # Drivers desk (block below)
+    if driver_text:
+        return driver_text
     return _t("{field} has a value that is not allowed.").format(field=label)
 
 
 def import_problem_text(code: str, p: dict) -> str:
+    if code in TABLE_IMPORT_CODES and "table" not in p:  # CSV/XLSX imports (block below)
+        return table_problem_text(code, p)
     if code == "not_a_mission_export":
         return _t("The file is not a MissionDesk JSON export.")
     if code == "unknown_table":
@@ -131,3 +141,242 @@ def import_problem_text(code: str, p: dict) -> str:
         return _t("{table}: a record refers to another record that is not in the file."
                   ).format(**p)
     return code
+
+
+# --- Drivers desk: field labels and reasons of its InvalidValue errors ----------------------
+
+
+def driver_field_labels() -> dict[str, str]:
+    return {
+        "kind": _t("Kind"),
+        "level": _t("Level"),
+        "domain": _t("Domain"),
+        "regions": _t("Regions"),
+        "trend": _t("Trend"),
+        "severity": _t("Severity"),
+        "time_horizon": _t("Time horizon"),
+        "mission_levers": _t("Mission levers"),
+        "description": _t("Description"),
+        "classification": _t("Classification"),
+        "assessed_on": _t("Date of the assessment"),
+        "stakeholder_id": _t("Stakeholder"),
+        "note": _t("Note"),
+    }
+
+
+def driver_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons the driver service raises beyond the common ones (None: not one of them).
+
+    out_of_range is worded once, in the Stakeholders block."""
+    if reason == "not_a_list":
+        return _t("{field} should be a list.").format(field=label)
+    if reason == "already_linked":
+        return _t("{name} is already linked to this driver; remove that link first to change "
+                  "its role.").format(name=p.get("value"))
+    return None
+
+
+# --- Table imports (stakeholders from CSV/XLSX): problems by row and column ------------------
+
+TABLE_IMPORT_CODES = frozenset({
+    "unreadable_file", "empty_file", "no_rows", "no_name_column", "unknown_column",
+    "duplicate_column", "missing_name", "duplicate_name", "extra_values", "bad_value",
+    "unknown_owner", "ambiguous_owner",
+})
+
+
+def _tn(text: str, n: int) -> str:
+    return QCoreApplication.translate("Messages", text, "", n)
+
+
+def _listing(values, limit: int = 12) -> str:
+    values = [str(v) for v in values]
+    if len(values) <= limit:
+        return ", ".join(values)
+    return _tn("{names} and %n more", len(values) - limit).format(
+        names=", ".join(values[:limit]))
+
+
+def table_problem_place(p: dict) -> str:
+    """Where a problem is: "Row 22, column D (Influence)", "Row 5", or ""."""
+    if "row" in p and p.get("column"):
+        return _t("Row {row}, column {letter} ({column})").format(
+            row=p["row"], letter=p.get("letter", ""), column=p["column"])
+    if "row" in p:
+        return _t("Row {row}").format(row=p["row"])
+    if p.get("letter"):
+        return _t("Column {letter} ({column})").format(letter=p["letter"],
+                                                       column=p.get("column", ""))
+    return ""
+
+
+def table_problem_text(code: str, p: dict, *, with_place: bool = True) -> str:
+    """One sentence for a problem of a CSV/XLSX import; `with_place` puts the row and column
+    first (the preview shows them in their own columns instead)."""
+    what = _table_problem_what(code, p)
+    place = table_problem_place(p) if with_place else ""
+    return "%s: %s" % (place, what) if place else what
+
+
+def _table_problem_what(code: str, p: dict) -> str:
+    value = p.get("value", "")
+    if code == "unreadable_file":
+        reason = p.get("reason")
+        path = p.get("path", "")
+        if reason == "missing":
+            return _t("The file {path} does not exist.").format(path=path)
+        if reason == "permission":
+            return _t("You do not have permission to read {path}.").format(path=path)
+        if reason == "old_excel":
+            return _t("{path} is an old Excel workbook (.xls): save it as .xlsx or CSV first."
+                      ).format(path=path)
+        if reason == "encoding":
+            return _t("{path} is neither UTF-8 nor Windows-1252 text: save it as \u201cCSV "
+                      "UTF-8\u201d.").format(path=path)
+        if reason == "not_a_table":
+            return _t("{path} is not a CSV or Excel (.xlsx) table.").format(path=path)
+        return _t("{path} is damaged and cannot be read.").format(path=path)
+    if code == "empty_file":
+        return _t("The file is empty.")
+    if code == "no_rows":
+        return _t("The file has column names but no rows.")
+    if code == "no_name_column":
+        return _t("The file has no \u201cname\u201d column; the columns MissionDesk reads are: "
+                  "{allowed}.").format(allowed=", ".join(p.get("allowed", [])))
+    if code == "unknown_column":
+        return _t("MissionDesk does not read a column \u201c{column}\u201d: rename it to one of "
+                  "{allowed}, or delete it.").format(column=p.get("column", ""),
+                                                     allowed=", ".join(p.get("allowed", [])))
+    if code == "duplicate_column":
+        return _t("Several columns give {field} ({columns}): keep one.").format(
+            field=p.get("field", ""), columns=", ".join(
+                "\u201c%s\u201d" % c for c in p.get("columns", [])))
+    if code == "missing_name":
+        return _t("The name is empty.")
+    if code == "duplicate_name":
+        return _t("\u201c{value}\u201d is already in row {first_row} (names are compared "
+                  "without case or accents).").format(value=value, first_row=p.get("first_row"))
+    if code == "extra_values":
+        return _tn("%n value(s) beyond the last named column; put a value that holds the "
+                   "separator in quotes.", int(p.get("count", 1)))
+    if code == "unknown_owner":
+        if not p.get("allowed"):
+            return _t("\u201c{value}\u201d is not a member of the team (the team has no "
+                      "members yet).").format(value=value)
+        return _t("\u201c{value}\u201d is not a member of the team; use one of: {allowed}."
+                  ).format(value=value, allowed=_listing(p["allowed"]))
+    if code == "ambiguous_owner":
+        return _t("Several team members are called \u201c{value}\u201d; set the owner on the "
+                  "desk after the import.").format(value=value)
+    if code == "bad_value":
+        reason = p.get("reason")
+        allowed = p.get("allowed") or []
+        if reason in ("out_of_range", "not_a_number"):
+            low = p.get("min", allowed[0] if allowed else 1)
+            high = p.get("max", allowed[-1] if allowed else 5)
+            return _t("\u201c{value}\u201d is not allowed; use a whole number from {min} to "
+                      "{max}.").format(value=value, min=low, max=high)
+        if reason == "not_in_vocabulary":
+            return _t("\u201c{value}\u201d is not allowed; use one of: {allowed}.").format(
+                value=value, allowed=", ".join(map(str, allowed)))
+        if reason == "too_long":
+            return _t("Too long (at most {n} characters).").format(n=p.get("max_length"))
+        if reason == "required":
+            return _t("A value is required.")
+        return _t("\u201c{value}\u201d is not allowed.").format(value=value)
+    return code
+
+
+def table_import_error_text(problems: list, *, limit: int = 20, total: int = 0) -> str:
+    """What the command line prints for a refused CSV/XLSX import: one sentence for one
+    problem, else a count (`total` when more were found than listed) and the first `limit`
+    problems, one a line."""
+    texts = [table_problem_text(c, p) for c, p in problems]
+    count = max(total, len(texts))
+    if count == 1:
+        return _t("{problem} Nothing was imported.").format(problem=texts[0])
+    head = _tn("Nothing was imported: the file has %n problem(s).", count)
+    more = [_tn("\u2026 and %n more.", count - limit)] if count > limit else []
+    return "\n".join([head] + texts[:limit] + more)
+
+
+# --- Stakeholders desk: field labels, InvalidValue reasons, duplicate warnings --------------
+
+
+def stakeholder_field_labels() -> dict[str, str]:
+    return {
+        "aliases": _t("Aliases"),
+        "kind": _t("Kind"),
+        "category": _t("Category"),
+        "regions": _t("Regions"),
+        "description": _t("Description"),
+        "positions": _t("Positions"),
+        "interests": _t("Interests"),
+        "needs": _t("Needs"),
+        "grievances": _t("Grievances"),
+        "motivations": _t("Motivations"),
+        "stance_peace": _t("Stance on the peace process"),
+        "stance_mission": _t("Stance toward the mission"),
+        "stance_since": _t("Stance since"),
+        "influence": _t("Influence"),
+        "interest": _t("Interest"),
+        "perception": _t("Community perception"),
+        "perception_evidence": _t("Perception evidence"),
+        "sanctioned": _t("Sanctioned"),
+        "sanctions_note": _t("Sanctions note"),
+        "hrddp_flag": _t("HRDDP flag"),
+        "hrddp_note": _t("HRDDP note"),
+        "do_not_engage": _t("Do not engage"),
+        "engagement_constraints": _t("Engagement constraints"),
+        "priority_override": _t("Engagement priority"),
+        "priority_override_reason": _t("Reason for the priority"),
+        "owner_id": _t("Owner"),
+        "tags": _t("Tags"),
+        "classification": _t("Classification"),
+        "assessed_on": _t("Date of the assessment"),
+        "reason": _t("Reason"),
+        "source_id": _t("Source"),
+    }
+
+
+def stakeholder_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons the stakeholder service raises beyond the common ones (None: not one)."""
+    if reason == "out_of_range":
+        return _t("{field} must be a whole number from {min} to {max}.").format(
+            field=label, min=p.get("min"), max=p.get("max"))
+    if reason == "unknown_record":
+        return _t("{field}: the record chosen no longer exists.").format(field=label)
+    return None
+
+
+def similar_reason_text(reason: str) -> str:
+    """Why an existing stakeholder looks like the one being created (names.Similar.reason)."""
+    return {
+        "same_name": _t("same name"),
+        "alias": _t("same as a known alias"),
+        "acronym": _t("acronym of the name"),
+        "close_spelling": _t("similar spelling"),
+    }.get(reason, reason)
+
+
+def similar_text(similar) -> str:
+    """“Mouvement Patriotique de Carana (MPC)” — acronym of the name (a names.Similar)."""
+    line = "“%s” — %s" % (similar.name, similar_reason_text(similar.reason))
+    if similar.matched and similar.matched != similar.name:
+        line += _t(" (matches “{matched}”)").format(matched=similar.matched)
+    return line
+
+
+def stakeholder_value_labels() -> dict[str, dict[str, str]]:
+    """Field -> {the word the desks show for a code: the code}, in the current language, so
+    the importer reads back a table exported from a desk ("Hostile (rhetoric)")."""
+    from missiondesk.store import vocab
+    from missiondesk.ui import labels
+
+    pairs = {"kind": (labels.kind_label, vocab.StakeholderKind),
+             "category": (labels.category_label, vocab.StakeholderCategory),
+             "stance_peace": (labels.peace_stance_label, vocab.PeaceStance),
+             "stance_mission": (labels.mission_stance_label, vocab.MissionStance),
+             "perception": (labels.perception_label, vocab.Perception)}
+    return {field: {label(code.value): code.value for code in codes}
+            for field, (label, codes) in pairs.items()}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import uuid
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from missiondesk.services.names import fold
 from missiondesk.store import schema as s
 from missiondesk.store.vocab import (
     COLUMN_VOCABULARIES,
@@ -70,10 +70,8 @@ def stable_id(table: str, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{table}:{key}"))
 
 
-def fold_name(name: str) -> str:
-    """Sorting and search key: accents removed (NFKD, combining marks dropped), case folded."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+#: The sort and search key of a name (the application's one fold, `names.fold`).
+fold_name = fold
 
 
 def demo_folder() -> Path:
@@ -909,8 +907,18 @@ class _Builder:
                 team_member_id=self._ref(key, "participants", "team_members", member),
                 is_lead=is_lead,
             )
+        for other in e.get("counterparts", []):
+            self._add(
+                s.EngagementCounterpart,
+                stable_id("engagement_counterparts", f"{key}:{other}"),
+                key,
+                starts,
+                level,
+                engagement_id=eid,
+                stakeholder_id=self._ref(key, "counterparts", "stakeholders", other),
+                starts_at=starts,
+            )
         links = (
-            ("counterparts", s.EngagementCounterpart, "stakeholder_id", "stakeholders"),
             ("drivers", s.EngagementDriver, "driver_id", "drivers"),
             ("benchmarks", s.EngagementBenchmark, "benchmark_id", "benchmarks"),
             ("objectives", s.EngagementObjective, "objective_id", "strategy_objectives"),

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.engine import Connection
 
+from missiondesk.services.names import fold
 from missiondesk.store.vocab import (
     RELATIONSHIP_TYPES,
     AudienceCode,
@@ -56,9 +57,8 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def fold_name(text: str) -> str:
-    """The sort and search key of a name: accents stripped (NFKD), case folded."""
-    return _strip_accents(text).casefold()
+#: The sort and search key of a name (the application's one fold, `names.fold`).
+fold_name = fold
 
 
 def _dt(value: datetime) -> str:
@@ -1556,7 +1556,7 @@ class _Builder:
                                   None, cls_, eid, m["id"], 1 if j == 0 else 0))
                 for i in counterparts:
                     cps.append((self.uid(), c, self.author, c, self.author, 1, self.origin, None,
-                                cls_, eid, sh[i]["id"]))
+                                cls_, eid, sh[i]["id"], _dt(starts)))
                 if rand() < 0.25:
                     e_obj.append((self.uid(), c, self.author, c, self.author, 1, self.origin,
                                   None, cls_, eid, choice(objective_ids)))
@@ -1574,7 +1574,8 @@ class _Builder:
             self.insert("engagements", eng_cols, engs)
             self.insert("engagement_participants", ("engagement_id", "team_member_id",
                                                     "is_lead"), parts)
-            self.insert("engagement_counterparts", ("engagement_id", "stakeholder_id"), cps)
+            self.insert("engagement_counterparts", ("engagement_id", "stakeholder_id",
+                                                    "starts_at"), cps)
             self.insert("engagement_objectives", ("engagement_id", "objective_id"), e_obj)
             self.insert("engagement_drivers", ("engagement_id", "driver_id"), e_drv)
             self.insert("engagement_benchmarks", ("engagement_id", "benchmark_id"), e_bm)

@@ -247,6 +247,13 @@ class MissionHandle:
             return write_backup(conn, Path(target), self._passphrase)
 
     def close(self) -> None:
+        try:
+            with self.driver_connection() as conn:
+                # Keep the query planner's statistics fresh (bounded work; SQLite's advice).
+                conn.execute("PRAGMA analysis_limit = 400")
+                conn.execute("PRAGMA optimize")
+        except dbapi2.Error:
+            log.warning("could not refresh query statistics on close")
         self.engine.dispose()
         self._lock.release()
         self._listeners.clear()

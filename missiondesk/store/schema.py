@@ -304,9 +304,20 @@ class EngagementParticipant(Common, Base):
 
 
 class EngagementCounterpart(Common, Base):
+    """A stakeholder met in an engagement.
+
+    `starts_at` repeats the engagement's start (kept equal by the engagement service) so
+    "last engaged" per stakeholder is one index scan, not a join over every engagement.
+    """
+
     __tablename__ = "engagement_counterparts"
     engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
     stakeholder_id: Mapped[str] = _fk("stakeholders.id", nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+Index("ix_engagement_counterparts_last", EngagementCounterpart.stakeholder_id,
+      EngagementCounterpart.starts_at, EngagementCounterpart.deleted_at)
 
 
 class EngagementDriver(Common, Base):

@@ -6,6 +6,7 @@ built the first time it is shown, so start-up pays only for the Overview.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,11 @@ from PySide6.QtWidgets import QWidget
 class DeskSpec:
     key: str
     title: Callable[[], str]
-    factory: Callable[[QWidget | None], QWidget]
+    module: str  # imported when the desk is first shown, so start-up pays only for the Overview
+    class_name: str
+
+    def factory(self, parent: QWidget | None = None) -> QWidget:
+        return getattr(importlib.import_module(self.module), self.class_name)(parent)
 
 
 def _t(text: str) -> str:
@@ -26,8 +31,11 @@ def _t(text: str) -> str:
 
 def desk_specs() -> list[DeskSpec]:
     """Every desk, in navigation order."""
-    from missiondesk.ui.overview_desk import OverviewDesk
-
     return [
-        DeskSpec("overview", lambda: _t("Overview"), OverviewDesk),
+        DeskSpec("overview", lambda: _t("Overview"), "missiondesk.ui.overview_desk",
+                 "OverviewDesk"),
+        DeskSpec("stakeholders", lambda: _t("Stakeholders"), "missiondesk.ui.stakeholders_desk",
+                 "StakeholdersDesk"),
+        DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers_desk",
+                 "DriversDesk"),
     ]

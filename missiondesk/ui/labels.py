@@ -53,3 +53,169 @@ def table_label(table: str) -> str:
         "rumours": _t("Rumours"),
         "sources": _t("Sources"),
     }.get(table, table)
+
+
+# --- stakeholders ---------------------------------------------------------------------------
+
+
+def category_label(code: str) -> str:
+    return {
+        "host_government": _t("Host government"),
+        "state_security_force": _t("State security force"),
+        "political_party": _t("Political party"),
+        "opposition_coalition": _t("Opposition coalition"),
+        "state_institution": _t("State institution"),
+        "electoral_body": _t("Electoral body"),
+        "judiciary": _t("Judiciary"),
+        "armed_group": _t("Armed group"),
+        "armed_coalition": _t("Armed coalition"),
+        "self_defence_militia": _t("Self-defence militia"),
+        "criminal_network": _t("Criminal network"),
+        "foreign_government": _t("Foreign government"),
+        "neighbouring_state": _t("Neighbouring state"),
+        "foreign_security_contractor": _t("Foreign security contractor"),
+        "foreign_armed_group": _t("Foreign armed group"),
+        "regional_organization": _t("Regional organization"),
+        "international_organization": _t("International organization"),
+        "un_entity": _t("UN entity"),
+        "security_council_member": _t("Security Council member"),
+        "tcc_pcc": _t("Troop/police contributor"),
+        "donor": _t("Donor"),
+        "group_of_friends": _t("Group of Friends"),
+        "religious_leader": _t("Religious leader"),
+        "faith_based_organization": _t("Faith-based organization"),
+        "traditional_authority": _t("Traditional authority"),
+        "civil_society": _t("Civil society"),
+        "womens_organization": _t("Women's organization"),
+        "youth_organization": _t("Youth organization"),
+        "private_sector": _t("Private sector"),
+        "media": _t("Media"),
+        "community": _t("Community"),
+        "diaspora": _t("Diaspora"),
+        "international_ngo": _t("International NGO"),
+        "individual_other": _t("Individual (other)"),
+        "other": _t("Other"),
+    }.get(code, code)
+
+
+def peace_stance_label(code: str) -> str:
+    return {
+        "champion": _t("Champion"), "supportive": _t("Supportive"),
+        "conditional": _t("Conditional"), "ambivalent": _t("Ambivalent"),
+        "sceptical": _t("Sceptical"), "opposed": _t("Opposed"), "spoiler": _t("Spoiler"),
+        "unknown": _t("Unknown"),
+    }.get(code, code)
+
+
+def mission_stance_label(code: str) -> str:
+    return {
+        "cooperative": _t("Cooperative"), "conditional": _t("Conditional"),
+        "neutral": _t("Neutral"), "wary": _t("Wary"), "obstructive": _t("Obstructive"),
+        "hostile_rhetoric": _t("Hostile (rhetoric)"), "hostile_violent": _t("Hostile (violent)"),
+        "unknown": _t("Unknown"),
+    }.get(code, code)
+
+
+def perception_label(code: str) -> str:
+    return {
+        "trusted": _t("Trusted"), "accepted": _t("Accepted"), "mixed": _t("Mixed"),
+        "feared": _t("Feared"), "rejected": _t("Rejected"), "unknown": _t("Unknown"),
+    }.get(code, code)
+
+
+def kind_label(code: str) -> str:
+    return {
+        "individual": _t("Individual"), "organization": _t("Organization"),
+        "coalition": _t("Coalition"), "community": _t("Community"), "state": _t("State"),
+        "institution": _t("Institution"),
+    }.get(code, code)
+
+
+def relationship_type_label(code: str) -> str:
+    return code.replace("_", " ")
+
+
+def priority_reason_text(code: str, params: dict) -> str:
+    """One reason of an engagement priority, in words."""
+    if code == "influence":
+        return _t("influence {value}").format(**params)
+    if code == "interest":
+        return _t("interest {value}").format(**params)
+    if code == "stance":
+        return peace_stance_label(str(params.get("value"))).lower()
+    if code == "stance_mission":
+        return _t("{value} toward the mission").format(
+            value=mission_stance_label(str(params.get("value"))).lower())
+    if code == "perception":
+        return _t("{value} by communities").format(
+            value=perception_label(str(params.get("value"))).lower())
+    if code == "not_engaged_for":
+        return _t("not engaged for {days} days").format(**params)
+    if code == "never_engaged":
+        return _t("never engaged")
+    if code == "recently_engaged":
+        return _t("engaged {days} days ago").format(**params)
+    if code == "do_not_engage":
+        return _t("do not engage")
+    if code == "override":
+        return _t("set by hand: {reason}").format(reason=params.get("reason") or "")
+    return code.replace("_", " ")
+
+
+def priority_text(priority) -> str:
+    """"A: influence 5, spoiler, not engaged for 47 days" (a services.priority.Priority)."""
+    reasons = ", ".join(priority_reason_text(code, params) for code, params in priority.reasons)
+    letter = priority.letter or _t("not a target")
+    return "%s: %s" % (letter, reasons) if reasons else letter
+
+
+# --- drivers of conflict and peace (Drivers desk) -------------------------------------------
+
+
+def driver_kind_label(code: str) -> str:
+    return {
+        "conflict_driver": _t("Conflict driver"), "peace_driver": _t("Peace driver"),
+        "divider": _t("Divider"), "connector": _t("Connector"), "trigger": _t("Trigger"),
+    }.get(code, code)
+
+
+def driver_level_label(code: str) -> str:
+    return {
+        "structural": _t("Structural"), "proximate": _t("Proximate"),
+        "immediate": _t("Immediate"),
+    }.get(code, code)
+
+
+def driver_domain_label(code: str) -> str:
+    return {
+        "governance": _t("Governance"), "security": _t("Security"),
+        "resources": _t("Resources"), "land": _t("Land"), "identity": _t("Identity"),
+        "justice": _t("Justice"), "regional": _t("Regional"),
+        "information": _t("Information"), "humanitarian": _t("Humanitarian"),
+        "climate": _t("Climate"), "gender": _t("Gender"), "economy": _t("Economy"),
+    }.get(code, code)
+
+
+def trend_label(code: str) -> str:
+    return {
+        "worsening": _t("Worsening"), "stable": _t("Stable"), "improving": _t("Improving"),
+        "unknown": _t("Unknown"),
+    }.get(code, code)
+
+
+def driver_role_label(code: str) -> str:
+    return {
+        "drives": _t("Drives"), "benefits": _t("Benefits"), "mitigates": _t("Mitigates"),
+        "affected": _t("Affected"),
+    }.get(code, code)
+
+
+def driver_role_short(code: str) -> str:
+    """One or two letters for a matrix cell (translators keep them short)."""
+    tr = QCoreApplication.translate
+    return {
+        "drives": tr("Labels", "D", "drives (matrix cell)"),
+        "benefits": tr("Labels", "B", "benefits (matrix cell)"),
+        "mitigates": tr("Labels", "M", "mitigates (matrix cell)"),
+        "affected": tr("Labels", "A", "affected (matrix cell)"),
+    }.get(code, code[:1].upper())

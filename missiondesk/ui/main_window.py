@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.copy_action = self._action(self.tr("Save a &Copy\u2026"), self.save_copy)
+        self.import_stakeholders_action = self._action(self.tr("&Import Stakeholders\u2026"),
+                                                       self.import_stakeholders)
         self.close_action = self._action(self.tr("&Close"), self.close_mission,
                                          QKeySequence.StandardKey.Close)
         self.quit_action = self._action(self.tr("&Quit"), self.close,
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.copy_action)
+        file_menu.addAction(self.import_stakeholders_action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
         file_menu.addAction(self.quit_action)
@@ -165,6 +168,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has = self.ctx is not None
         self.copy_action.setEnabled(has)
+        self.import_stakeholders_action.setEnabled(has)
         self.close_action.setEnabled(has)
 
     # --- desks ---------------------------------------------------------------------------
@@ -371,6 +375,16 @@ class MainWindow(QMainWindow):
             self.show_error(error_text(exc))
             return
         self.statusBar().showMessage(self.tr("Saved a copy to %s") % target_path, 5000)
+
+    def import_stakeholders(self) -> None:
+        """File \u25b8 Import Stakeholders\u2026: a CSV or XLSX file, previewed, all or nothing."""
+        if self.ctx is None:
+            return
+        from missiondesk.ui.import_dialog import import_stakeholders
+
+        text = import_stakeholders(self, self.ctx.handle, self.settings.last_folder())
+        if text:
+            self.statusBar().showMessage(text, 8000)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -75,7 +75,8 @@ def test_file_created_at_head_matches_the_migrated_schema(tmp_path):
         try:
             return {
                 (row[0], tuple(c[1] for c in conn.execute("PRAGMA table_info(%s)" % row[0])))
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                        "AND name NOT LIKE 'sqlite_%'")
             }
         finally:
             conn.close()

@@ -613,6 +613,7 @@ def upgrade() -> None:
     op.create_table('engagement_counterparts',
     sa.Column('engagement_id', sa.String(length=36), nullable=False),
     sa.Column('stakeholder_id', sa.String(length=36), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=200), nullable=True),
@@ -629,6 +630,7 @@ def upgrade() -> None:
     with op.batch_alter_table('engagement_counterparts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_engagement_counterparts_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_engagement_counterparts_engagement_id'), ['engagement_id'], unique=False)
+        batch_op.create_index('ix_engagement_counterparts_last', ['stakeholder_id', 'starts_at', 'deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_engagement_counterparts_stakeholder_id'), ['stakeholder_id'], unique=False)
 
     op.create_table('engagement_objectives',
@@ -1207,6 +1209,7 @@ def downgrade() -> None:
     op.drop_table('engagement_objectives')
     with op.batch_alter_table('engagement_counterparts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_engagement_counterparts_stakeholder_id'))
+        batch_op.drop_index('ix_engagement_counterparts_last')
         batch_op.drop_index(batch_op.f('ix_engagement_counterparts_engagement_id'))
         batch_op.drop_index(batch_op.f('ix_engagement_counterparts_deleted_at'))
 

@@ -1,0 +1,205 @@
+"""The Drivers desk driven on the Carana demo (offscreen): list, detail, forms, undo,
+validation messages, the matrix and the chart."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox
+
+from missiondesk.services import drivers as driver_service
+from missiondesk.store.handle import open_mission
+from missiondesk.ui.context import MissionBus, MissionContext
+from missiondesk.ui.drivers_desk import (
+    AssessmentDialog,
+    DriverDialog,
+    DriversDesk,
+    DriverTableModel,
+    LinkDialog,
+)
+from tests.conftest import PASSPHRASE
+
+TATSI = "Tatsi exclusion from the army and the state"
+
+
+@pytest.fixture
+def ctx(demo_file):
+    handle = open_mission(demo_file, PASSPHRASE)
+    handle.set_user(None, "Desk tester")
+    bus = MissionBus()
+    handle.add_listener(bus.relay)
+    yield MissionContext(handle, QUndoStack(), bus)
+    handle.close()
+
+
+@pytest.fixture
+def desk(qtbot, ctx):
+    widget = DriversDesk()
+    qtbot.addWidget(widget)
+    widget.resize(1180, 760)
+    widget.attach(ctx)
+    widget.show()
+    yield widget
+    widget.detach()
+
+
+def _names(desk) -> list[str]:
+    return [desk.model.row_at(i).name for i in range(desk.model.rowCount())]
+
+
+def _select(desk, name: str) -> None:
+    row = _names(desk).index(name)
+    desk.table.selectRow(row)
+
+
+def test_table_shows_the_demo_drivers_and_sorts_in_the_model(desk):
+    assert desk.model.rowCount() == 19
+    assert TATSI in _names(desk)
+    assert desk.count_label.text() == "19 driver(s)"
+    trend = DriverTableModel.COLUMNS.index("trend")
+    desk.table.sortByColumn(trend, Qt.SortOrder.AscendingOrder)
+    assert desk.model.index(0, trend).data().endswith("Worsening")
+    severity = DriverTableModel.COLUMNS.index("severity")
+    desk.table.sortByColumn(severity, Qt.SortOrder.DescendingOrder)
+    assert desk.model.index(0, severity).data() == "5"
+
+
+def test_table_model_passes_the_model_tester(qtmodeltester, ctx):
+    model = DriverTableModel()
+    model.set_rows(driver_service.list_drivers(ctx.handle))
+    qtmodeltester.check(model)
+
+
+def test_selecting_a_driver_fills_the_detail(desk):
+    _select(desk, TATSI)
+    assert desk.detail_title.text() == TATSI
+    assert desk.fact_values["kind"].text() == "Conflict driver"
+    assert "Worsening" in desk.fact_values["trend"].text()
+    assert desk.fact_values["regions"].text() == "Leppko, Amsa"
+    links = [(desk.links.topLevelItem(i).text(0), desk.links.topLevelItem(i).text(1))
+             for i in range(desk.links.topLevelItemCount())]
+    assert ("Tatsi Elders' Assembly (Corma)", "Affected") in links
+    assert links[0][1] == "Drives"
+    assert desk.assessments.text().count("severity") == 3
+    assert "Good offices on CDF promotions" in desk.detail_text.text()
+
+
+def test_new_driver_through_the_form_then_undo_and_redo(desk, ctx, monkeypatch):
+    def ask(cls, parent, values, submit, *, creating):
+        assert creating and values["classification"] == "CONFIDENTIAL"  # the mission's
+        return submit({**values, "name": "Cattle raiding on the plateau", "kind": "trigger",
+                       "level": "immediate", "domain": "resources", "regions": ["Leppko"],
+                       "severity": 4}) is None
+
+    monkeypatch.setattr(DriverDialog, "ask", classmethod(ask))
+    desk.new_button.click()
+    assert "Cattle raiding on the plateau" in _names(desk)
+    assert desk.detail_title.text() == "Cattle raiding on the plateau"  # selected
+    assert ctx.undo_stack.count() == 1
+    ctx.undo_stack.undo()
+    assert "Cattle raiding on the plateau" not in _names(desk)
+    ctx.undo_stack.redo()
+    assert "Cattle raiding on the plateau" in _names(desk)
+
+
+def test_a_validation_error_is_shown_in_the_form(desk, ctx, qtbot):
+    dialog = DriverDialog(desk, {"trend": "unknown", "severity": 3}, desk.submit_new,
+                          creating=True)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("conflict_driver"))
+    dialog._accept()
+    assert dialog.error.text() == "Name is required."
+    assert dialog.error.isVisibleTo(dialog)
+    assert dialog.result() != dialog.DialogCode.Accepted
+    dialog.name.setText("Charcoal trade")
+    dialog._accept()
+    assert dialog.error.text() == "Level is required."
+    assert ctx.undo_stack.count() == 0 and desk.model.rowCount() == 19
+
+
+def test_edit_changes_only_what_differs_and_undo_restores_it(desk, ctx, monkeypatch):
+    _select(desk, TATSI)
+
+    def ask(cls, parent, values, submit, *, creating):
+        return submit({**values, "time_horizon": "Before the elections",
+                       "regions": ["Leppko", "Amsa", "Eres"]}) is None
+
+    monkeypatch.setattr(DriverDialog, "ask", classmethod(ask))
+    desk.edit_button.click()
+    assert desk.fact_values["time_horizon"].text() == "Before the elections"
+    assert desk.fact_values["regions"].text() == "Leppko, Amsa, Eres"
+    ctx.undo_stack.undo()
+    assert desk.fact_values["time_horizon"].text().startswith("Years")
+    assert desk.fact_values["regions"].text() == "Leppko, Amsa"
+
+
+def test_delete_then_undo(desk, ctx, monkeypatch):
+    _select(desk, TATSI)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    desk.delete_button.click()
+    assert TATSI not in _names(desk)
+    ctx.undo_stack.undo()
+    assert TATSI in _names(desk)
+
+
+def test_link_a_stakeholder_and_see_it_in_matrix(desk, ctx, monkeypatch):
+    _select(desk, TATSI)
+    chosen = {}
+
+    def ask(cls, parent, driver_name, choices, submit):
+        assert driver_name == TATSI
+        sid, name = next(c for c in choices if "Interfaith" in c[1])
+        chosen["name"] = name
+        return submit({"stakeholder_id": sid, "role": "mitigates", "note": None}) is None
+
+    monkeypatch.setattr(LinkDialog, "ask", classmethod(ask))
+    desk.link_button.click()
+    roles = {desk.links.topLevelItem(i).text(0): desk.links.topLevelItem(i).text(1)
+             for i in range(desk.links.topLevelItemCount())}
+    assert roles[chosen["name"]] == "Mitigates"
+    ctx.undo_stack.undo()
+    assert desk.links.topLevelItemCount() == 5
+
+
+def test_assessment_updates_the_trend_and_undo_puts_it_back(desk, ctx, monkeypatch):
+    _select(desk, "Trusted local radio")
+    assert "Improving" in desk.fact_values["trend"].text()
+
+    def ask(cls, parent, driver_name, current, submit):
+        return submit({**current, "trend": "worsening", "severity": 4,
+                       "note": "Station burnt in Eres"}) is None
+
+    monkeypatch.setattr(AssessmentDialog, "ask", classmethod(ask))
+    desk.assess_button.click()
+    assert "Worsening" in desk.fact_values["trend"].text()
+    assert "Station burnt in Eres" in desk.assessments.text()
+    ctx.undo_stack.undo()
+    assert "Improving" in desk.fact_values["trend"].text()
+    assert "Station burnt" not in desk.assessments.text()
+    ctx.undo_stack.redo()
+    assert "Worsening" in desk.fact_values["trend"].text()
+
+
+def test_matrix_shows_the_role_of_a_known_link(desk):
+    desk.tabs.setCurrentIndex(desk.MATRIX_TAB)
+    model = desk.matrix_model
+    rows = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
+    columns = [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+               for c in range(model.columnCount())]
+    index = model.index(rows.index(TATSI), columns.index("Tatsi Elders' Assembly (Corma)"))
+    assert index.data() == "A"
+    assert "Affected" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.rowCount() == 19 and model.columnCount() == 45
+
+
+def test_chart_tab_renders(desk, qtbot):
+    assert desk.canvas is None  # matplotlib waits for the tab
+    desk.tabs.setCurrentIndex(desk.CHART_TAB)
+    assert desk.canvas is not None
+    desk.canvas.draw()
+    axes = desk.canvas.figure.axes[0]
+    assert axes.get_title(loc="left") == "Drivers of conflict and of peace, by domain"
+    assert "Identity" in [t.get_text() for t in axes.get_yticklabels()]
+    qtbot.waitUntil(lambda: desk.canvas.isVisible())
