@@ -370,8 +370,8 @@ def similar_text(similar) -> str:
 def stakeholder_value_labels() -> dict[str, dict[str, str]]:
     """Field -> {the word the desks show for a code: the code}, in the current language, so
     the importer reads back a table exported from a desk ("Hostile (rhetoric)")."""
+    from missiondesk import labels
     from missiondesk.store import vocab
-    from missiondesk.ui import labels
 
     pairs = {"kind": (labels.kind_label, vocab.StakeholderKind),
              "category": (labels.category_label, vocab.StakeholderCategory),

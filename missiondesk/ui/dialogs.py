@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk import __version__
+from missiondesk.labels import classification_label, role_label
 from missiondesk.store.vocab import Classification, TeamRole
-from missiondesk.ui.labels import classification_label, role_label
 
 if TYPE_CHECKING:
     from missiondesk.services.team import TeamMemberView

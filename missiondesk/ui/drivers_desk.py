@@ -39,6 +39,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.labels import (
+    classification_label,
+    driver_domain_label,
+    driver_kind_label,
+    driver_level_label,
+    driver_role_label,
+    driver_role_short,
+    trend_label,
+)
 from missiondesk.messages import error_text, field_label
 from missiondesk.store.errors import MissionError
 from missiondesk.store.vocab import (
@@ -56,15 +65,6 @@ from missiondesk.ui.commands import (
     push_command,
 )
 from missiondesk.ui.context import MissionContext
-from missiondesk.ui.labels import (
-    classification_label,
-    driver_domain_label,
-    driver_kind_label,
-    driver_level_label,
-    driver_role_label,
-    driver_role_short,
-    trend_label,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Callable

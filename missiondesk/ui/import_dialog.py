@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk import labels
 from missiondesk.messages import (
     error_text,
     stakeholder_value_labels,
     table_problem_text,
 )
-from missiondesk.ui import labels
 
 if TYPE_CHECKING:
     from missiondesk.services.stakeholder_import import ImportPlan, PlannedRow

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.labels import classification_label
 from missiondesk.messages import error_text
 from missiondesk.store import errors
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.desks import DeskSpec, desk_specs
-from missiondesk.ui.labels import classification_label
 from missiondesk.ui.settings import Settings
 
 if TYPE_CHECKING:

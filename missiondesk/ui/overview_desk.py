@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.labels import classification_label, table_label
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.commands import EditRecordCommand, push_edit
 from missiondesk.ui.context import MissionContext
-from missiondesk.ui.labels import classification_label, table_label
 
 if TYPE_CHECKING:
     from missiondesk.services.mission import MissionSummary, MissionView

@@ -24,6 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from missiondesk.labels import (
+    category_label,
+    classification_label,
+    kind_label,
+    mission_stance_label,
+    peace_stance_label,
+    perception_label,
+)
 from missiondesk.store.vocab import (
     Classification,
     MissionStance,
@@ -31,14 +39,6 @@ from missiondesk.store.vocab import (
     Perception,
     StakeholderCategory,
     StakeholderKind,
-)
-from missiondesk.ui.labels import (
-    category_label,
-    classification_label,
-    kind_label,
-    mission_stance_label,
-    peace_stance_label,
-    perception_label,
 )
 
 TEXT_FIELDS = ("description", "positions", "interests", "needs", "grievances", "motivations")

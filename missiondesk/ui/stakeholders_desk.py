@@ -31,16 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.messages import error_text
-from missiondesk.store.errors import MissionError
-from missiondesk.store.vocab import EngagementPriority, PeaceStance, StakeholderCategory
-from missiondesk.ui.commands import (
-    CreateRecordCommand,
-    DeleteRecordCommand,
-    EditRecordCommand,
-    push_command,
-)
-from missiondesk.ui.labels import (
+from missiondesk.labels import (
     category_label,
     classification_label,
     kind_label,
@@ -49,6 +40,15 @@ from missiondesk.ui.labels import (
     perception_label,
     priority_text,
     relationship_type_label,
+)
+from missiondesk.messages import error_text
+from missiondesk.store.errors import MissionError
+from missiondesk.store.vocab import EngagementPriority, PeaceStance, StakeholderCategory
+from missiondesk.ui.commands import (
+    CreateRecordCommand,
+    DeleteRecordCommand,
+    EditRecordCommand,
+    push_command,
 )
 
 if TYPE_CHECKING:

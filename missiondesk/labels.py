@@ -1,4 +1,7 @@
-"""Translated labels for vocabulary codes and entity names (the codes stay in the file)."""
+"""Translated labels for vocabulary codes and entity names (the codes stay in the file).
+
+Shared by the GUI and the command line, like `messages`: QtCore only, no widgets.
+"""
 
 from __future__ import annotations
 
