@@ -8,7 +8,6 @@ No Qt here, and no user-visible text: failures are `InvalidValue` codes.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 
 from missiondesk.services import validation
+from missiondesk.services.names import fold
 from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -191,13 +191,6 @@ class DomainBalance:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def fold(text: str | None) -> str:
-    """Case and accents folded, spaces collapsed (sorting: "Élysée" sorts with E)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def _severity(field: str, value) -> int:

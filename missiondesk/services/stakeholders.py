@@ -24,6 +24,7 @@ from operator import attrgetter, itemgetter
 from sqlalchemy import select
 
 from missiondesk.services import validation
+from missiondesk.services.drivers import DriverLink, drivers_for_stakeholder
 from missiondesk.services.names import Similar, fold, similar_names
 from missiondesk.services.priority import LETTERS, Priority, engagement_priority
 from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
@@ -31,8 +32,6 @@ from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
     ChangeLog,
     Commitment,
-    Driver,
-    DriverStakeholder,
     Engagement,
     EngagementCounterpart,
     Relationship,
@@ -199,14 +198,6 @@ class CommitmentBrief:
     due_date: date | None
     owner_name: str | None
     overdue: bool
-
-
-@dataclass(frozen=True)
-class DriverLink:
-    driver_id: str
-    driver_name: str
-    kind: str
-    role: str
 
 
 @dataclass(frozen=True)
@@ -881,15 +872,7 @@ def get_stakeholder(handle: MissionHandle, stakeholder_id: str,
             )
         )
 
-        drivers = tuple(
-            DriverLink(driver_id=d.id, driver_name=d.name, kind=d.kind, role=link.role)
-            for link, d in session.execute(
-                select(DriverStakeholder, Driver)
-                .join(Driver, Driver.id == DriverStakeholder.driver_id)
-                .where(DriverStakeholder.stakeholder_id == stakeholder_id)
-                .order_by(Driver.name)
-            )
-        )
+        drivers = tuple(drivers_for_stakeholder(handle, stakeholder_id))
 
         history = tuple(
             ChangeView(at=c.at, user_name=c.user_name, action=c.action, field=c.field,

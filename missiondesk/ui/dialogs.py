@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from missiondesk import __version__
 from missiondesk.labels import classification_label, role_label
 from missiondesk.store.vocab import Classification, TeamRole
+from missiondesk.ui.widgets import error_label
 
 if TYPE_CHECKING:
     from missiondesk.services.team import TeamMemberView
@@ -62,13 +63,6 @@ def _time_zones() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setStyleSheet("color: #b3261e;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 @dataclass
@@ -134,7 +128,7 @@ class NewMissionDialog(QDialog):
         form.addRow(self.tr("Repeat passphrase"), self.repeat)
         form.addRow("", self.strength)
         form.addRow("", self.plain)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
@@ -230,7 +224,7 @@ class PassphraseDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         layout.addWidget(self.passphrase)
-        self.error = _error_label()
+        self.error = error_label()
         if error:
             self.error.setText(error)
             self.error.show()
@@ -285,7 +279,7 @@ class IdentityDialog(QDialog):
         row.addWidget(self.new_name, 1)
         row.addWidget(self.new_role)
         layout.addLayout(row)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -354,7 +348,7 @@ class MissionDetailsDialog(QDialog):
         form.addRow(self.tr("Time zone"), self.time_zone)
         form.addRow(self.tr("Default classification"), self.classification)
         form.addRow(self.tr("Mandate expiry"), expiry_row)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

@@ -65,6 +65,7 @@ from missiondesk.ui.commands import (
     push_command,
 )
 from missiondesk.ui.context import MissionContext
+from missiondesk.ui.widgets import error_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -96,13 +97,6 @@ def _escape(text: object) -> str:
             .replace("\n", "<br>"))
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("formError")
-    label.setStyleSheet("color: #b3261e;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 @dataclass(frozen=True)
@@ -368,7 +362,7 @@ class DriverDialog(QDialog):
             hint.setWordWrap(True)
             hint.setStyleSheet("color: palette(placeholder-text);")
             layout.addWidget(hint)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -448,7 +442,7 @@ class LinkDialog(QDialog):
         form.addRow(self.tr("Note"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -511,7 +505,7 @@ class AssessmentDialog(QDialog):
         form.addRow(self.tr("Note"), self.note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

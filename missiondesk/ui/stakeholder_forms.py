@@ -40,6 +40,7 @@ from missiondesk.store.vocab import (
     StakeholderCategory,
     StakeholderKind,
 )
+from missiondesk.ui.widgets import error_label
 
 TEXT_FIELDS = ("description", "positions", "interests", "needs", "grievances", "motivations")
 
@@ -57,12 +58,6 @@ def _combo(items: list[tuple[str, str]], current: str | None = None) -> QComboBo
     return combo
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #b3261e;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class StakeholderForm(QDialog):
@@ -161,7 +156,7 @@ class StakeholderForm(QDialog):
             mform.addRow(self.tr("Perception evidence"), self.texts["perception_evidence"])
         tabs.addTab(flags, self.tr("Flags"))
 
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -238,7 +233,7 @@ class AssessmentDialog(QDialog):
         form.addRow(self.tr("Stance toward the mission"), self.stance_mission)
         form.addRow(self.tr("Community perception"), self.perception)
         form.addRow(self.tr("Why (evidence, source code)"), self.reason)
-        self.error = _error_label()
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -280,7 +275,7 @@ class PriorityOverrideDialog(QDialog):
         form.addRow(self.tr("Priority"), self.letter)
         form.addRow(self.tr("Reason"), self.reason)
         layout.addLayout(form)
-        self.error = _error_label()
+        self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -620,6 +620,14 @@ class StakeholdersDesk(QWidget):
 
         return get_mission(self._ctx.handle).default_classification
 
+    def _push(self, command) -> str | None:
+        """Apply an edit and put it on the undo stack; the sentence why not if refused."""
+        try:
+            push_command(self._ctx, command)
+        except MissionError as exc:
+            return error_text(exc)
+        return None
+
     def _undo_error(self, exc: MissionError) -> None:
         QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
 
@@ -650,12 +658,10 @@ class StakeholdersDesk(QWidget):
             restore=lambda uow, sid, rev: service.restore_stakeholder(uow, sid,
                                                                       expected_revision=rev),
             on_error=self._undo_error)
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        self.select_stakeholder(command.record_id)
-        return None
+        problem = self._push(command)
+        if problem is None:
+            self.select_stakeholder(command.record_id)
+        return problem
 
     def update(self, changes: dict) -> str | None:
         """Change fields of the selected stakeholder (undoable)."""
@@ -675,11 +681,7 @@ class StakeholdersDesk(QWidget):
         command = EditRecordCommand(self._ctx, self.tr("Edit %s") % d.name, apply,
                                     revision=d.revision, old=old, new=changes,
                                     on_error=self._undo_error)
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+        return self._push(command)
 
     def delete(self) -> str | None:
         from missiondesk.services import stakeholders as service
@@ -694,11 +696,7 @@ class StakeholdersDesk(QWidget):
             restore=lambda uow, sid, rev: service.restore_stakeholder(uow, sid,
                                                                       expected_revision=rev),
             on_error=self._undo_error)
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+        return self._push(command)
 
     def assess(self, values: dict) -> str | None:
         """Record a dated assessment (stance, perception) of the selected stakeholder."""
@@ -719,11 +717,7 @@ class StakeholdersDesk(QWidget):
         command = EditRecordCommand(self._ctx, self.tr("Assess %s") % d.name, apply,
                                     revision=d.revision, old=undo_values, new=values,
                                     on_error=self._undo_error)
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+        return self._push(command)
 
     def override_priority(self, letter: str | None, reason: str | None) -> str | None:
         from missiondesk.services import stakeholders as service
@@ -740,11 +734,7 @@ class StakeholdersDesk(QWidget):
                                     revision=d.revision, old=old,
                                     new={"letter": letter, "reason": reason},
                                     on_error=self._undo_error)
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+        return self._push(command)
 
     # --- the buttons (dialogs around the methods above) ----------------------------------
 
