@@ -30,8 +30,12 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("MISSIONDESK_HOME", tempfile.mkdtemp(prefix="missiondesk-bench-"))
     if not args.mission.exists():
-        print("write the large mission first: missiondesk demo %s --large" % args.mission)
-        return 1
+        import subprocess
+
+        print("writing the large mission to %s (once)..." % args.mission, flush=True)
+        subprocess.run([sys.executable, "-m", "missiondesk", "demo", str(args.mission),
+                        "--large"], check=True,
+                       env=dict(os.environ, MISSIONDESK_PASSPHRASE=PASSPHRASE))
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
