@@ -179,6 +179,7 @@ class DriverMatrix:
     drivers: list[tuple[str, str, str]]           # (id, name, kind), conflict kinds first
     stakeholders: list[tuple[str, str]]           # (id, name): only those linked to a driver
     cells: dict[tuple[str, str], str]             # (driver_id, stakeholder_id) -> role
+    classification: str = "UNCLASSIFIED"          # the highest of what the matrix shows
 
 
 @dataclass(frozen=True)
@@ -452,17 +453,21 @@ def driver_matrix(handle: MissionHandle) -> DriverMatrix:
     """Drivers (conflict kinds first, then by name) by the stakeholders linked to any of them."""
     kinds = {k.value: i for i, k in enumerate(DriverKind)}
     with handle.session() as session:
-        drivers = session.execute(select(Driver.id, Driver.name, Driver.kind)).all()
+        drivers = session.execute(
+            select(Driver.id, Driver.name, Driver.kind, Driver.classification)).all()
         links = session.execute(
             select(DriverStakeholder.driver_id, DriverStakeholder.stakeholder_id,
-                   DriverStakeholder.role, Stakeholder.name, Stakeholder.name_key)
+                   DriverStakeholder.role, Stakeholder.name, Stakeholder.name_key,
+                   Stakeholder.classification, DriverStakeholder.classification)
             .join(Stakeholder, Stakeholder.id == DriverStakeholder.stakeholder_id)
             .join(Driver, Driver.id == DriverStakeholder.driver_id)
         ).all()
     order = {r: i for i, r in enumerate(ROLE_ORDER)}
     cells: dict[tuple[str, str], str] = {}
     names: dict[str, tuple[str, str]] = {}
-    for driver_id, stakeholder_id, role, name, key in links:
+    levels = {d[3] for d in drivers}
+    for driver_id, stakeholder_id, role, name, key, *link_levels in links:
+        levels.update(link_levels)
         names[stakeholder_id] = (key or fold(name), name)
         current = cells.get((driver_id, stakeholder_id))
         if current is None or order.get(role, 99) < order.get(current, 99):
@@ -473,6 +478,7 @@ def driver_matrix(handle: MissionHandle) -> DriverMatrix:
         drivers=[(d[0], d[1], d[2]) for d in ordered_drivers],
         stakeholders=[(sid, n[1]) for sid, n in sorted(names.items(), key=lambda i: i[1][0])],
         cells=cells,
+        classification=Classification.highest(levels).value,
     )
 
 

@@ -135,6 +135,12 @@ class DriverTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> DriverRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def rows(self) -> list[DriverRow]:
+        return list(self._rows)
+
+    def display(self, r: DriverRow, column: str) -> str:
+        return self._display(r, column)
+
     def row_of(self, driver_id: str | None) -> int:
         for i, r in enumerate(self._rows):
             if r.id == driver_id:
@@ -220,6 +226,9 @@ class DriverMatrixModel(QAbstractTableModel):
         self.beginResetModel()
         self._matrix = matrix
         self.endResetModel()
+
+    def matrix(self) -> DriverMatrix | None:
+        return self._matrix
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() or self._matrix is None else len(self._matrix.drivers)
@@ -601,6 +610,9 @@ class DriversDesk(QWidget):
         bar.addStretch(1)
         self.count_label = QLabel()
         bar.addWidget(self.count_label)
+        self.export_list_button = QPushButton(self.tr("Export\u2026"))
+        self.export_list_button.clicked.connect(self.export_list)
+        bar.addWidget(self.export_list_button)
         layout.addLayout(bar)
 
         self.model = DriverTableModel(self)
@@ -749,6 +761,12 @@ class DriversDesk(QWidget):
         vertical.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.matrix.doubleClicked.connect(self._matrix_double_clicked)
         layout.addWidget(self.matrix, 1)
+        export_row = QHBoxLayout()
+        export_row.addStretch(1)
+        self.export_matrix_button = QPushButton(self.tr("Export Matrix\u2026"))
+        self.export_matrix_button.clicked.connect(self.export_matrix)
+        export_row.addWidget(self.export_matrix_button)
+        layout.addLayout(export_row)
         return page
 
     def _build_chart_tab(self) -> QWidget:
@@ -823,6 +841,8 @@ class DriversDesk(QWidget):
         has_mission = self._ctx is not None
         has_driver = has_mission and self._detail is not None
         self.new_button.setEnabled(has_mission)
+        self.export_list_button.setEnabled(has_mission)
+        self.export_matrix_button.setEnabled(has_mission)
         for button in (self.edit_button, self.delete_button, self.link_button,
                        self.assess_button):
             button.setEnabled(has_driver)
@@ -1170,6 +1190,39 @@ class DriversDesk(QWidget):
             self.canvas.deleteLater()
             self.canvas = None
         self._chart_stale = True
+
+    # --- exports (the rows as shown, marked with their highest classification) --------------
+
+    def list_export_rows(self) -> tuple[list[str], list[list[str]], list[str]]:
+        columns = DriverTableModel.COLUMNS
+        rows = self.model.rows()
+        return (list(self.model.headers()),
+                [[self.model.display(r, c) for c in columns] for r in rows],
+                [r.classification for r in rows])
+
+    def matrix_export_rows(self) -> tuple[list[str], list[list[str]], str]:
+        if self._ctx is not None and (self._matrix_stale or self.matrix_model.matrix() is None):
+            self.refresh_matrix()
+        m = self.matrix_model.matrix()
+        if m is None:
+            return [self.tr("Driver")], [], "UNCLASSIFIED"
+        headers = [self.tr("Driver")] + [name for _sid, name in m.stakeholders]
+        rows = [[name] + [driver_role_label(m.cells[(did, sid)]) if (did, sid) in m.cells
+                          else "" for sid, _n in m.stakeholders]
+                for did, name, _kind in m.drivers]
+        return headers, rows, m.classification
+
+    def export_list(self) -> None:
+        from missiondesk.ui.table_export import export_rows
+
+        headers, rows, levels = self.list_export_rows()
+        export_rows(self, self.tr("drivers") + ".xlsx", headers, rows, levels)
+
+    def export_matrix(self) -> None:
+        from missiondesk.ui.table_export import export_rows
+
+        headers, rows, level = self.matrix_export_rows()
+        export_rows(self, self.tr("drivers-matrix") + ".xlsx", headers, rows, level)
 
 
 def _empty_matrix() -> DriverMatrix:

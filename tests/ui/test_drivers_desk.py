@@ -203,3 +203,29 @@ def test_chart_tab_renders(desk, qtbot):
     assert axes.get_title(loc="left") == "Drivers of conflict and of peace, by domain"
     assert "Identity" in [t.get_text() for t in axes.get_yticklabels()]
     qtbot.waitUntil(lambda: desk.canvas.isVisible())
+
+
+def test_exports_follow_the_views_and_carry_their_classification(desk, tmp_path, monkeypatch):
+    """The list and the matrix export as shown, marked with the highest level they hold."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "drivers.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    headers, rows, levels = desk.list_export_rows()
+    assert headers[0] == "Driver" and len(rows) == desk.model.rowCount()
+    desk.export_list()
+    sheet = load_workbook(target).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    marking = "STRICTLY CONFIDENTIAL" if "STRICTLY CONFIDENTIAL" in levels else "CONFIDENTIAL"
+    assert any(marking in str(v) for v in values[0])
+    assert any(row and row[0] == rows[0][0] for row in values)
+
+    headers, rows, level = desk.matrix_export_rows()
+    matrix = desk.matrix_model.matrix()
+    assert len(headers) == len(matrix.stakeholders) + 1
+    assert len(rows) == len(matrix.drivers)
+    filled = sum(1 for row in rows for cell in row[1:] if cell)
+    assert filled == len(matrix.cells)
+    assert level in ("CONFIDENTIAL", "STRICTLY CONFIDENTIAL")
