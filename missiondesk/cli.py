@@ -18,7 +18,7 @@ from pathlib import Path
 
 from missiondesk import __version__
 
-SUBCOMMANDS = ("demo", "check", "export", "import", "rekey")
+SUBCOMMANDS = ("demo", "check", "export", "import", "network", "rekey")
 PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
 
 
@@ -64,20 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help=_tr("export the whole mission"))
     export.add_argument("file", type=Path)
-    export.add_argument("--format", choices=["json"], required=True)
+    export.add_argument("--format", choices=["json", "graphml", "gexf"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True,
                         help=_tr("file to write ('-' for standard output)"))
     _add_passphrase_options(export)
 
+    # --- network (helper D) ---
+    net = sub.add_parser("network", help=_tr("influence metrics: brokers, most influential, "
+                                             "most contested, clusters"))
+    net.add_argument("file", type=Path)
+    net.add_argument("--top", type=int, default=10, metavar="N",
+                     help=_tr("how many actors of each list (default 10)"))
+    net.add_argument("--json", action="store_true", help=_tr("print JSON"))
+    net.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                     help=_tr("the network as it stood on that day"))
+    _add_passphrase_options(net)
+    # --- end network ---
+
     imp = sub.add_parser(
         "import", help=_tr("import records (FILE is created when it does not exist)"))
     imp.add_argument("file", type=Path)
-    source = imp.add_mutually_exclusive_group(required=True)
+    source = imp.add_mutually_exclusive_group()
     source.add_argument("--json", type=Path, metavar="X",
                         help=_tr("a MissionDesk JSON export"))
     source.add_argument("--stakeholders", type=Path, metavar="F",
                         help=_tr("stakeholders from a CSV or XLSX table (all rows or none; "
                                  "a stakeholder of the same name is updated)"))
+    imp.add_argument("--relationships", type=Path, metavar="F",
+                     help=_tr("relationships from a CSV or XLSX table (all rows or none; with "
+                              "--stakeholders, both in one go; the same source, target and "
+                              "type is updated)"))
     _add_passphrase_options(imp)
 
     rekey = sub.add_parser("rekey", help=_tr("set, change or remove the passphrase"))
@@ -197,6 +213,8 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     from missiondesk.services.interchange import write_export
 
+    if args.format in ("graphml", "gexf"):
+        return _export_graph(args)
     handle = _open(args, args.file)
     try:
         if str(args.output) == "-":
@@ -217,22 +235,131 @@ def cmd_export(args) -> int:
     return 0
 
 
-def _import_stakeholders(args) -> int:
-    from missiondesk.messages import stakeholder_value_labels, table_import_error_text
-    from missiondesk.services import stakeholder_import as importer
+# --- network (helper D) ---
+
+
+def _export_graph(args) -> int:
+    """export --format graphml|gexf: the whole relationship network, with the saved map
+    positions (the rest laid out, nothing saved) and the category colours in GEXF."""
+    from missiondesk.services import network
+
+    handle = _open(args, args.file)
+    try:
+        graph = network.build_graph(handle)
+        saved = network.saved_positions(handle)
+    finally:
+        handle.close()
+    classification = graph.graph["classification"]
+    try:
+        if args.format == "graphml":
+            target = sys.stdout.buffer if str(args.output) == "-" else args.output
+            network.write_graphml(graph, target, classification=classification)
+        else:
+            from missiondesk.figures.network_map import node_colours
+
+            positions = network.layout(
+                graph, positions={k: (x, y) for k, (x, y, _) in saved.items() if k in graph})
+            target = sys.stdout.buffer if str(args.output) == "-" else args.output
+            network.write_gexf(graph, target, classification=classification,
+                               positions=positions, colours=node_colours(graph))
+    except OSError as exc:
+        raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
+    return 0
+
+
+def cmd_network(args) -> int:
+    from missiondesk.services import network
+
+    if args.top < 1:
+        raise UserError(_tr("--top must be 1 or more."))
+    handle = _open(args, args.file)
+    try:
+        graph = network.build_graph(handle, network.GraphFilter(as_of=args.as_of))
+    finally:
+        handle.close()
+    metrics = network.network_metrics(graph)
+    if args.json:
+        print(json.dumps(network.network_json(graph, metrics, args.top), ensure_ascii=False,
+                         indent=2))
+        return 0
+    nodes, top = metrics.nodes, args.top
+    marking = graph.graph["classification"]
+    print(marking)
+    print(_tr("{nodes} stakeholders, {edges} relationships.").format(
+        nodes=graph.number_of_nodes(), edges=graph.number_of_edges()))
+    sections = (
+        (_tr("Brokers: actors that connect groups which otherwise do not talk."),
+         metrics.brokers),
+        (_tr("Most influential: actors many others depend on, through cooperative and "
+             "structural links."), metrics.most_influential),
+        (_tr("Most contested: actors at the centre of adversarial links."),
+         metrics.most_contested),
+    )
+    for heading, ids in sections:
+        print()
+        print(heading)
+        if not ids:
+            print("  " + _tr("none"))
+        for rank, sid in enumerate(ids[:top], 1):
+            print("  %d. %s" % (rank, nodes[sid].name))
+    print()
+    print(_tr("Clusters: groups of actors more linked among themselves than with others."))
+    clusters = [c for c in metrics.communities if len(c) > 1]
+    if not clusters:
+        print("  " + _tr("none"))
+    for rank, members in enumerate(clusters[:top], 1):
+        shown = "; ".join(nodes[sid].name for sid in members[:5])
+        more = len(members) - 5
+        print("  %d. %s" % (rank, _tr("{n} actors: {names}").format(n=len(members),
+                                                                     names=shown)
+                            + (_tr(" and {n} more").format(n=more) if more > 0 else "")))
+    if metrics.sampled:
+        print()
+        print(_tr("Brokers were estimated from a sample of {n} actors (fixed, so repeatable)."
+                  ).format(n=network.SAMPLE_SOURCES))
+    print(marking)
+    return 0
+
+
+# --- end network ---
+
+
+def _read_import_table(path: Path, importer):
+    """Read a CSV/XLSX table and check its columns, before any mission file is touched."""
+    from missiondesk.messages import table_import_error_text
+    from missiondesk.services.stakeholder_import import column_letter
     from missiondesk.services.table_io import read_table
     from missiondesk.store.errors import BadImport
-    from missiondesk.store.handle import NewMission, create_mission
 
-    try:  # the table is read and its columns checked before any mission file is touched
-        raw = read_table(args.stakeholders)
+    try:
+        raw = read_table(path)
     except BadImport as exc:
         raise UserError(table_import_error_text(exc.params["problems"])) from exc
     unknown = importer.unrecognised_headers(raw.headers)
     if unknown:
         raise UserError(table_import_error_text([
-            ("unknown_column", {"column": raw.headers[i], "letter": importer.column_letter(i),
+            ("unknown_column", {"column": raw.headers[i], "letter": column_letter(i),
                                 "allowed": list(importer.KNOWN_COLUMNS)}) for i in unknown]))
+    return raw
+
+
+def _import_tables(args) -> int:
+    """--stakeholders and/or --relationships: stakeholders first, then relationships (which
+    may name the stakeholders just imported), in one unit of work."""
+    from missiondesk.messages import (
+        relationship_value_labels,
+        stakeholder_value_labels,
+        table_import_error_text,
+    )
+    from missiondesk.services import relationship_import
+    from missiondesk.services import stakeholder_import as importer
+    from missiondesk.store.handle import NewMission, create_mission
+    from missiondesk.store.schema import new_id
+
+    people = (_read_import_table(args.stakeholders, importer)
+              if args.stakeholders is not None else None)
+    links = (_read_import_table(args.relationships, relationship_import)
+             if args.relationships is not None else None)
     created = not args.file.exists()
     if created:
         handle = create_mission(args.file, passphrase_for_new(args, args.file),
@@ -240,13 +367,34 @@ def _import_stakeholders(args) -> int:
         handle.set_user(None, "command line")
     else:
         handle = _open(args, args.file)
+    plan = links_plan = None
     try:
-        plan = importer.plan_stakeholder_import(handle, raw, importer.map_headers(raw.headers),
-                                                labels=stakeholder_value_labels())
-        if plan.problems:
-            raise UserError(table_import_error_text(plan.problems, total=plan.problem_count))
+        pending = []
+        if people is not None:
+            plan = importer.plan_stakeholder_import(handle, people,
+                                                    importer.map_headers(people.headers),
+                                                    labels=stakeholder_value_labels())
+            if plan.problems:
+                raise UserError(table_import_error_text(plan.problems,
+                                                        total=plan.problem_count))
+            for fields in plan.creates:  # ids given now, so relationships can name them
+                fields["id"] = new_id()
+                pending.append((fields["id"], fields["name"], fields.get("aliases", [])))
+            for stakeholder_id, _revision, changes in plan.updates:
+                if changes.get("aliases"):
+                    current = next(r for r in plan.rows if r.stakeholder_id == stakeholder_id)
+                    pending.append((stakeholder_id, current.name, changes["aliases"]))
+        if links is not None:
+            links_plan = relationship_import.plan_relationship_import(
+                handle, links, relationship_import.map_headers(links.headers),
+                labels=relationship_value_labels(), pending=pending)
+            if links_plan.problems:
+                raise UserError(table_import_error_text(links_plan.problems,
+                                                        total=links_plan.problem_count))
         with handle.unit_of_work() as uow:
-            counts = importer.apply_stakeholder_import(uow, plan)
+            counts = importer.apply_stakeholder_import(uow, plan) if plan else None
+            link_counts = (relationship_import.apply_relationship_import(uow, links_plan)
+                           if links_plan else None)
     except BaseException:
         handle.close()
         if created:
@@ -254,9 +402,15 @@ def _import_stakeholders(args) -> int:
                 args.file.with_name(args.file.name + suffix).unlink(missing_ok=True)
         raise
     handle.close()
-    print(_tr("Stakeholders imported: {created} created, {updated} updated, {same} "
-              "unchanged.").format(created=counts["created"], updated=counts["updated"],
-                                   same=plan.unchanged))
+    if counts is not None:
+        print(_tr("Stakeholders imported: {created} created, {updated} updated, {same} "
+                  "unchanged.").format(created=counts["created"], updated=counts["updated"],
+                                       same=plan.unchanged))
+    if link_counts is not None:
+        print(_tr("Relationships imported: {created} created, {updated} updated, {same} "
+                  "unchanged.").format(created=link_counts["created"],
+                                       updated=link_counts["updated"],
+                                       same=links_plan.unchanged))
     return 0
 
 
@@ -264,8 +418,14 @@ def cmd_import(args) -> int:
     from missiondesk.services.interchange import import_mission
     from missiondesk.store.handle import NewMission, create_mission
 
-    if args.stakeholders is not None:
-        return _import_stakeholders(args)
+    if args.json is not None and args.relationships is not None:
+        raise UserError(_tr("Give either --json or tables (--stakeholders, --relationships), "
+                            "not both."))
+    if args.stakeholders is not None or args.relationships is not None:
+        return _import_tables(args)
+    if args.json is None:
+        raise UserError(_tr("Say what to import: --json X, --stakeholders F or "
+                            "--relationships F."))
     try:
         data = json.loads(args.json.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -326,7 +486,7 @@ def cmd_rekey(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "export": cmd_export, "import": cmd_import,
-            "rekey": cmd_rekey}
+            "network": cmd_network, "rekey": cmd_rekey}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -135,7 +135,89 @@ def kind_label(code: str) -> str:
 
 
 def relationship_type_label(code: str) -> str:
-    return code.replace("_", " ")
+    """A V6 type as read from the source: "Alpha *supports* Beta"."""
+    return {
+        "leads": _t("Leads"),
+        "member_of": _t("Member of"),
+        "affiliated_with": _t("Affiliated with"),
+        "allied_with": _t("Allied with"),
+        "supports": _t("Supports"),
+        "supports_militarily": _t("Supports militarily"),
+        "funds": _t("Funds"),
+        "protects": _t("Protects"),
+        "trains": _t("Trains"),
+        "partners_with": _t("Partners with"),
+        "influences": _t("Influences"),
+        "mediates": _t("Mediates"),
+        "negotiates_with": _t("Negotiates with"),
+        "agreement_with": _t("Has an agreement with"),
+        "guarantor_of": _t("Guarantor of"),
+        "mandates": _t("Mandates"),
+        "penholder_for": _t("Penholder for"),
+        "sanctions": _t("Sanctions"),
+        "prosecutes": _t("Prosecutes"),
+        "armed_conflict_with": _t("In armed conflict with"),
+        "attacks": _t("Attacks"),
+        "rival_of": _t("Rival of"),
+        "opposes": _t("Opposes"),
+        "obstructs": _t("Obstructs"),
+        "hostile_rhetoric_against": _t("Hostile rhetoric against"),
+    }.get(code, code.replace("_", " "))
+
+
+def relationship_type_inverse_label(code: str) -> str:
+    """A V6 type as read from the target: "Beta *is supported by* Alpha" (symmetric types
+    read the same both ways)."""
+    return {
+        "leads": _t("Led by"),
+        "member_of": _t("Has as member"),
+        "affiliated_with": _t("Has as affiliate"),
+        "supports": _t("Supported by"),
+        "supports_militarily": _t("Supported militarily by"),
+        "funds": _t("Funded by"),
+        "protects": _t("Protected by"),
+        "trains": _t("Trained by"),
+        "influences": _t("Influenced by"),
+        "mediates": _t("Mediated by"),
+        "guarantor_of": _t("Guaranteed by"),
+        "mandates": _t("Mandated by"),
+        "penholder_for": _t("Has as penholder"),
+        "sanctions": _t("Sanctioned by"),
+        "prosecutes": _t("Prosecuted by"),
+        "attacks": _t("Attacked by"),
+        "opposes": _t("Opposed by"),
+        "obstructs": _t("Obstructed by"),
+        "hostile_rhetoric_against": _t("Target of hostile rhetoric by"),
+    }.get(code) or relationship_type_label(code)
+
+
+def relationship_family_label(code: str) -> str:
+    return {
+        "structural": _t("Structural"), "cooperative": _t("Cooperative"),
+        "process": _t("Process"), "adversarial": _t("Adversarial"),
+    }.get(code, code)
+
+
+def relationship_status_label(code: str) -> str:
+    return {
+        "active": _t("Active"), "dormant": _t("Dormant"), "ended": _t("Ended"),
+        "alleged": _t("Alleged"),
+    }.get(code, code)
+
+
+def confidence_label(code: str) -> str:
+    return {
+        "confirmed": _t("Confirmed"), "probable": _t("Probable"), "possible": _t("Possible"),
+        "doubtful": _t("Doubtful"),
+    }.get(code, code)
+
+
+def valence_label(value: int) -> str:
+    """-2..+2 in words: "Very negative" ... "Very positive"."""
+    return {
+        -2: _t("Very negative"), -1: _t("Negative"), 0: _t("Neutral"), 1: _t("Positive"),
+        2: _t("Very positive"),
+    }.get(value, str(value))
 
 
 def priority_reason_text(code: str, params: dict) -> str:
@@ -222,3 +304,18 @@ def driver_role_short(code: str) -> str:
         "mitigates": tr("Labels", "M", "mitigates (matrix cell)"),
         "affected": tr("Labels", "A", "affected (matrix cell)"),
     }.get(code, code[:1].upper())
+
+
+# --- influence map (helper F) ---------------------------------------------------------------
+
+
+def category_group_label(code: str) -> str:
+    """The colour groups of the influence map (ui/map_items.CATEGORY_GROUPS)."""
+    return {
+        "state": _t("Government and state"), "political": _t("Political parties"),
+        "armed": _t("Armed groups and criminal networks"),
+        "foreign": _t("Foreign states and donors"),
+        "international": _t("International and UN"),
+        "religious": _t("Religious and traditional"),
+        "society": _t("Civil society, communities, media"), "other": _t("Other"),
+    }.get(code, code)

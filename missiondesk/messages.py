@@ -73,7 +73,7 @@ def error_text(error: MissionError) -> str:
     return _t("The operation failed ({code}).").format(code=code)
 
 
-def field_label(field: str) -> str:
+def field_label(field: str, table: str | None = None) -> str:
     labels = {
         "name": _t("Name"),
         "acronym": _t("Acronym"),
@@ -86,12 +86,17 @@ def field_label(field: str) -> str:
     }
     labels = {**driver_field_labels(), **labels}  # the Drivers desk's fields (block below)
     labels = {**stakeholder_field_labels(), **labels}  # Stakeholders desk (block below)
+    if table == "relationships":  # a relationship's fields (Relationships block below)
+        labels.update(relationship_field_labels())
     return labels.get(field, field)
 
 
 def invalid_value_text(p: dict) -> str:
-    label = field_label(p.get("field", ""))
+    label = field_label(p.get("field", ""), p.get("table"))
     reason = p.get("reason")
+    relationship_text = relationship_reason_text(label, reason, p)  # Relationships (below)
+    if relationship_text:
+        return relationship_text
     if reason == "required":
         return _t("{field} is required.").format(field=label)
     if reason == "too_long":
@@ -182,6 +187,8 @@ TABLE_IMPORT_CODES = frozenset({
     "unreadable_file", "empty_file", "no_rows", "no_name_column", "unknown_column",
     "duplicate_column", "missing_name", "duplicate_name", "extra_values", "bad_value",
     "unknown_owner", "ambiguous_owner",
+    # relationships from CSV/XLSX (Relationships block below)
+    "missing_columns", "unknown_stakeholder", "ambiguous_stakeholder", "duplicate_relationship",
 })
 
 
@@ -283,8 +290,11 @@ def _table_problem_what(code: str, p: dict) -> str:
             return _t("Too long (at most {n} characters).").format(n=p.get("max_length"))
         if reason == "required":
             return _t("A value is required.")
+        relationship_text = relationship_bad_value_what(reason, p)  # Relationships (below)
+        if relationship_text:
+            return relationship_text
         return _t("\u201c{value}\u201d is not allowed.").format(value=value)
-    return code
+    return relationship_problem_what(code, p) or code
 
 
 def table_import_error_text(problems: list, *, limit: int = 20, total: int = 0) -> str:
@@ -378,5 +388,99 @@ def stakeholder_value_labels() -> dict[str, dict[str, str]]:
              "stance_peace": (labels.peace_stance_label, vocab.PeaceStance),
              "stance_mission": (labels.mission_stance_label, vocab.MissionStance),
              "perception": (labels.perception_label, vocab.Perception)}
+    return {field: {label(code.value): code.value for code in codes}
+            for field, (label, codes) in pairs.items()}
+
+
+# --- Relationships (editor, import): field labels, reasons, import problems -----------------
+
+
+def relationship_field_labels() -> dict[str, str]:
+    return {
+        "source_id": _t("From"),
+        "target_id": _t("To"),
+        "type": _t("Type of relationship"),
+        "strength": _t("Strength"),
+        "valence": _t("Valence"),
+        "status": _t("Status"),
+        "valid_from": _t("Valid from"),
+        "valid_to": _t("Valid to"),
+        "confidence": _t("Confidence"),
+        "evidence_source_id": _t("Evidence source"),
+        "evidence_note": _t("Evidence note"),
+        "notes": _t("Notes"),
+        "classification": _t("Classification"),
+    }
+
+
+def relationship_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons the relationship service raises beyond the common ones (None: not one)."""
+    if reason == "same_stakeholder":
+        return _t("A relationship links two different stakeholders: choose another one for "
+                  "\u201c{field}\u201d.").format(field=label)
+    if reason == "ends_before_start":
+        return _t("{field} ({value}) is before the start of the relationship ({start})."
+                  ).format(field=label, value=p.get("value"), start=p.get("start"))
+    if reason == "not_a_date" and p.get("table") == "relationships":
+        return _t("{field}: \u201c{value}\u201d is not a date; write a year, a month or a day "
+                  "(2019, 2019-05 or 2019-05-14).").format(field=label, value=p.get("value"))
+    if reason == "unknown_record" and p.get("field") in ("source_id", "target_id"):
+        return _t("{field}: the stakeholder chosen no longer exists.").format(field=label)
+    return None
+
+
+def relationship_bad_value_what(reason: str | None, p: dict) -> str | None:
+    """A bad cell of a relationship import whose reason the common wording does not cover."""
+    value = p.get("value", "")
+    if reason == "same_stakeholder":
+        return _t("\u201c{value}\u201d is both the source and the target; a relationship "
+                  "links two different stakeholders.").format(value=value)
+    if reason == "ends_before_start":
+        return _t("\u201c{value}\u201d is before the start of the relationship ({start})."
+                  ).format(value=value, start=p.get("start"))
+    if reason == "not_a_date":
+        return _t("\u201c{value}\u201d is not a date; write a year, a month or a day (2019, "
+                  "2019-05 or 2019-05-14).").format(value=value)
+    return None
+
+
+def relationship_problem_what(code: str, p: dict) -> str | None:
+    """The problems only a relationship import reports (None: not one of them)."""
+    value = p.get("value", "")
+    if code == "missing_columns":
+        return _t("The file has no {columns} column; a relationship file needs source, target "
+                  "and type, and may have: {allowed}.").format(
+                      columns=", ".join("\u201c%s\u201d" % c for c in p.get("columns", [])),
+                      allowed=", ".join(p.get("allowed", [])))
+    if code == "unknown_stakeholder":
+        if p.get("suggestions"):
+            return _t("No stakeholder is called \u201c{value}\u201d (by name or alias); did "
+                      "you mean {names}?").format(value=value, names=" / ".join(
+                          "\u201c%s\u201d" % n for n in p["suggestions"]))
+        return _t("No stakeholder is called \u201c{value}\u201d (by name or alias); import "
+                  "or add it first.").format(value=value)
+    if code == "ambiguous_stakeholder":
+        return _t("\u201c{value}\u201d names several stakeholders ({names}); write the full "
+                  "name.").format(value=value, names=_listing(p.get("names", []), limit=5))
+    if code == "duplicate_relationship":
+        from missiondesk.labels import relationship_type_label
+
+        return _t("The same relationship ({source} \u2013 {type} \u2013 {target}) is already "
+                  "in row {first_row}.").format(
+                      source=p.get("source", ""),
+                      type=relationship_type_label(p.get("type", "")).lower(),
+                      target=p.get("target", ""), first_row=p.get("first_row"))
+    return None
+
+
+def relationship_value_labels() -> dict[str, dict[str, str]]:
+    """Field -> {the word the desks show for a code: the code}, in the current language, so
+    the relationship importer reads the words a desk shows ("Allied with", "Probable")."""
+    from missiondesk import labels
+    from missiondesk.store import vocab
+
+    pairs = {"type": (labels.relationship_type_label, vocab.RelationshipType),
+             "status": (labels.relationship_status_label, vocab.RelationshipStatus),
+             "confidence": (labels.confidence_label, vocab.Confidence)}
     return {field: {label(code.value): code.value for code in codes}
             for field, (label, codes) in pairs.items()}

@@ -38,4 +38,5 @@ def desk_specs() -> list[DeskSpec]:
                  "StakeholdersDesk"),
         DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers_desk",
                  "DriversDesk"),
+        DeskSpec("map", lambda: _t("Influence Map"), "missiondesk.ui.map_desk", "MapDesk"),
     ]

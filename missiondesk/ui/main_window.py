@@ -188,9 +188,16 @@ class MainWindow(QMainWindow):
                 widget.welcome.openRequested.connect(self.open_dialog)
                 widget.welcome.recentRequested.connect(lambda p: self.open_path(Path(p)))
                 widget.welcome.set_recent(self.settings.recent_files())
+            if hasattr(widget, "showOnMapRequested"):
+                widget.showOnMapRequested.connect(self.show_on_map)
             if self.ctx is not None:
                 widget.attach(self.ctx)
         return self._desks[key]
+
+    def show_on_map(self, stakeholder_id: str) -> None:
+        """Another desk asked to see a stakeholder on the influence map."""
+        self.select_desk("map")
+        self.desk("map").show_stakeholder(stakeholder_id)
 
     def _show_desk(self, row: int) -> None:
         if row < 0:

@@ -12,7 +12,7 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -176,6 +176,9 @@ def _esc(value) -> str:
 
 
 class StakeholdersDesk(QWidget):
+    #: the user asked to see a stakeholder on the influence map (the main window switches desk)
+    showOnMapRequested = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx: MissionContext | None = None
@@ -278,13 +281,23 @@ class StakeholdersDesk(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._link_clicked)
         self.detail.setMinimumWidth(340)
+        from missiondesk.ui.relationship_dialog import RelationshipsPanel
+
+        self.relationships = RelationshipsPanel()
+        self.relationships.stakeholderActivated.connect(self.go_to_stakeholder)
+        self.side = QTabWidget()
+        self.side.addTab(self.detail, self.tr("Profile"))
+        self.side.addTab(self.relationships, self.tr("Relationships"))
+        self.map_button = QPushButton(self.tr("Show on Influence Map"))
+        self.map_button.clicked.connect(self._show_on_map)
+        self.side.setCornerWidget(self.map_button)
 
         splitter = QSplitter()
         splitter.addWidget(self.views)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 420])
+        splitter.setSizes([760, 480])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
@@ -303,6 +316,7 @@ class StakeholdersDesk(QWidget):
     def attach(self, ctx: MissionContext) -> None:
         self._ctx = ctx
         ctx.bus.missionChanged.connect(self._on_changed)
+        self.relationships.attach(ctx)
         self.reload()
         if self.selected_id() is None and self.model.rows():
             self.select_stakeholder(self.model.rows()[0].id)
@@ -310,6 +324,7 @@ class StakeholdersDesk(QWidget):
     def detach(self) -> None:
         if self._ctx is not None:
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
+        self.relationships.detach()
         self._ctx = None
         self._all_rows = []
         self._detail = None
@@ -410,6 +425,7 @@ class StakeholdersDesk(QWidget):
 
     def _show_detail(self, stakeholder_id: str | None) -> None:
         self._detail = None
+        self.relationships.show_stakeholder(stakeholder_id if self._ctx is not None else None)
         if stakeholder_id is None or self._ctx is None:
             self.detail.setHtml("<p style='color:#666'>%s</p>" % html.escape(
                 self.tr("Select a stakeholder to see its profile, motivations, perception, "
@@ -433,7 +449,7 @@ class StakeholdersDesk(QWidget):
         self.new_button.setEnabled(has_mission)
         self.export_button.setEnabled(has_mission)
         for button in (self.edit_button, self.assess_button, self.priority_button,
-                       self.delete_button):
+                       self.delete_button, self.map_button):
             button.setEnabled(has)
 
     def _detail_html(self, d) -> str:
@@ -547,14 +563,21 @@ class StakeholdersDesk(QWidget):
     def _link_clicked(self, url) -> None:
         text = url.toString()
         if text.startswith("stakeholder:"):
-            target = text.split(":", 1)[1]
-            if self.model.row_of(target) < 0:  # outside the current filter: clear it
-                self.search.clear()
-                for combo in (self.category_filter, self.stance_filter, self.priority_filter,
-                              self.owner_filter, self.region_filter, self.tag_filter):
-                    combo.setCurrentIndex(0)
-                self.apply_filter()
-            self.select_stakeholder(target)
+            self.go_to_stakeholder(text.split(":", 1)[1])
+
+    def go_to_stakeholder(self, target: str) -> None:
+        """Select a stakeholder, clearing the filters if they hide it."""
+        if self.model.row_of(target) < 0:
+            self.search.clear()
+            for combo in (self.category_filter, self.stance_filter, self.priority_filter,
+                          self.owner_filter, self.region_filter, self.tag_filter):
+                combo.setCurrentIndex(0)
+            self.apply_filter()
+        self.select_stakeholder(target)
+
+    def _show_on_map(self) -> None:
+        if self._detail is not None:
+            self.showOnMapRequested.emit(self._detail.id)
 
     # --- the power–interest grid ---------------------------------------------------------
 

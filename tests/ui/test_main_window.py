@@ -233,3 +233,16 @@ def test_about_lists_version_and_licences(qtbot):
     qtbot.addWidget(dialog)
     text = dialog.findChild(QTextBrowser).toPlainText()
     assert "SQLAlchemy" in text and "LGPL-3.0" in text and "Carana" in text
+
+
+def test_show_on_map_from_the_stakeholders_desk(window, demo_file, monkeypatch, choose_first,
+                                                qtbot):
+    _open_demo(window, demo_file, monkeypatch)
+    window.select_desk("stakeholders")
+    desk = window.desk("stakeholders")
+    target = next(r for r in desk.model.rows() if r.name == "General Zed")
+    desk.select_stakeholder(target.id)
+    desk.map_button.click()
+    assert window.stack.currentWidget() is window.desk("map")
+    map_desk = window.desk("map")
+    qtbot.waitUntil(lambda: map_desk.selected_id() == target.id, timeout=10000)

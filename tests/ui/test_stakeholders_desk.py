@@ -198,3 +198,17 @@ def test_export_rows_follow_the_filter_and_carry_the_highest_classification(desk
 
 def test_table_model_passes_qt_model_checks(qtmodeltester, desk):
     qtmodeltester.check(desk.model)
+
+
+def test_relationships_tab_lists_both_directions_and_navigates(desk, qtbot):
+    mpc = next(r for r in desk.model.rows() if r.name.startswith("Mouvement Patriotique"))
+    desk.select_stakeholder(mpc.id)
+    views = desk.relationships.model.rows()
+    assert views, "the MPC has relationships in the demo"
+    assert all(mpc.id in (v.source_id, v.target_id) for v in views)
+    other_id = views[0].target_id if views[0].source_id == mpc.id else views[0].source_id
+    desk.relationships.stakeholderActivated.emit(other_id)
+    assert desk.selected_id() == other_id
+    with qtbot.waitSignal(desk.showOnMapRequested) as signal:
+        desk.map_button.click()
+    assert signal.args == [other_id]

@@ -1,0 +1,556 @@
+"""The influence map's drawing: node and edge items, their colours, and the legend.
+
+Built for repaint speed (PITFALLS.md): cosmetic pens, labels drawn only when they would be
+readable on screen (level of detail), the edges of a node recomputed only when that node
+moves, and no per-paint work that depends on the size of the graph.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MapItems", text)
+
+
+# --- colours --------------------------------------------------------------------------------
+
+#: Category -> colour group (35 categories cannot each get a distinguishable colour).
+CATEGORY_GROUPS: dict[str, str] = {
+    **dict.fromkeys(("host_government", "state_security_force", "state_institution",
+                     "electoral_body", "judiciary"), "state"),
+    **dict.fromkeys(("political_party", "opposition_coalition"), "political"),
+    **dict.fromkeys(("armed_group", "armed_coalition", "self_defence_militia",
+                     "criminal_network", "foreign_armed_group", "foreign_security_contractor"),
+                    "armed"),
+    **dict.fromkeys(("foreign_government", "neighbouring_state", "security_council_member",
+                     "tcc_pcc", "donor", "group_of_friends"), "foreign"),
+    **dict.fromkeys(("regional_organization", "international_organization", "un_entity",
+                     "international_ngo"), "international"),
+    **dict.fromkeys(("religious_leader", "faith_based_organization", "traditional_authority"),
+                    "religious"),
+    **dict.fromkeys(("civil_society", "womens_organization", "youth_organization", "community",
+                     "diaspora", "media", "private_sector"), "society"),
+}
+GROUP_COLOURS = {
+    "state": "#1f5fa8", "political": "#7b3fa0", "armed": "#c0392b", "foreign": "#d98c1f",
+    "international": "#12808a", "religious": "#8d6e63", "society": "#3a8f3e",
+    "other": "#8a8a8a",
+}
+PEACE_STANCE_COLOURS = {
+    "champion": "#1b7f4b", "supportive": "#6fb46a", "conditional": "#d4b52f",
+    "ambivalent": "#a9a9a9", "sceptical": "#e8914a", "opposed": "#d9534f",
+    "spoiler": "#8e1b1b", "unknown": "#d6d6d6",
+}
+MISSION_STANCE_COLOURS = {
+    "cooperative": "#1b7f4b", "conditional": "#d4b52f", "neutral": "#a9a9a9",
+    "wary": "#e8914a", "obstructive": "#d9534f", "hostile_rhetoric": "#b02a2a",
+    "hostile_violent": "#6d0f0f", "unknown": "#d6d6d6",
+}
+VALENCE_COLOURS = {2: "#1b7f4b", 1: "#5fa35f", 0: "#8c8c8c", -1: "#e0803a", -2: "#c62828"}
+BADGE_COLOURS = {"do_not_engage": "#b3261e", "sanctioned": "#4a148c", "hrddp": "#e65100"}
+HIGHLIGHT = QColor("#f5b301")
+NODE_RADIUS = {1: 7.0, 2: 9.0, 3: 12.0, 4: 15.0, 5: 19.0}
+LABEL_PX = {1: 11.0, 2: 11.0, 3: 12.0, 4: 13.0, 5: 15.0}
+#: A label is drawn when it would be at least this many pixels high on screen.
+READABLE_PX = 7.5
+EDGE_WIDTH = {1: 0.8, 2: 1.2, 3: 1.8, 4: 2.5, 5: 3.3}
+
+
+def category_group(category: str) -> str:
+    return CATEGORY_GROUPS.get(category, "other")
+
+
+def node_colour(attrs: dict, colour_by: str) -> str:
+    if colour_by == "stance":
+        return PEACE_STANCE_COLOURS.get(attrs.get("stance_peace") or "unknown", "#d6d6d6")
+    if colour_by == "stance_mission":
+        return MISSION_STANCE_COLOURS.get(attrs.get("stance_mission") or "unknown", "#d6d6d6")
+    return GROUP_COLOURS[category_group(attrs.get("category") or "other")]
+
+
+def short_label(name: str, aliases=(), limit: int = 26) -> str:
+    """An acronym alias when there is one (MPC, CDF), else the name up to its first comma,
+    cut to `limit` characters."""
+    acronyms = [a for a in aliases or () if 2 <= len(a) <= 6 and a.replace("+", "").isupper()]
+    if acronyms:
+        return acronyms[0]
+    head = name.split(",")[0].strip() or name
+    if head.count("(") > head.count(")"):  # "Senegal (PCC, ...)": keep what precedes "("
+        head = head[: head.rindex("(")].strip() or head
+    if "(" in head and head.endswith(")"):  # "Mouvement Patriotique de Carana (MPC)" -> MPC
+        inner = head[head.rindex("(") + 1:-1]
+        if 2 <= len(inner) <= 8:
+            return inner
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "\u2026"
+
+
+def _cosmetic(colour: QColor | str, width: float, style=Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(QColor(colour), width, style)
+    pen.setCosmetic(True)
+    return pen
+
+
+# --- nodes ----------------------------------------------------------------------------------
+
+
+_NODE_STYLES: dict[str, tuple[QBrush, QPen]] = {}
+_BADGE_PENS: dict[str, QPen] = {}
+
+
+def _badge_pen(badge: str) -> QPen:
+    if badge not in _BADGE_PENS:
+        _BADGE_PENS[badge] = _cosmetic(BADGE_COLOURS[badge], 2.6)
+    return _BADGE_PENS[badge]
+
+
+class NodeItem(QGraphicsItem):
+    """A stakeholder: a disc sized by influence and badge rings; its label is a LabelItem
+    drawn above every disc (a neighbour's disc must not hide a name)."""
+
+    def __init__(self, node_id: str, attrs: dict, label: str, colour: str) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.attrs = attrs
+        self.edges: list[EdgeItem] = []
+        influence = int(attrs.get("influence") or 3)
+        self.radius = NODE_RADIUS.get(influence, 12.0)
+        self.badges = [key for key, flag in (("do_not_engage", attrs.get("do_not_engage")),
+                                             ("sanctioned", attrs.get("sanctioned")),
+                                             ("hrddp", attrs.get("hrddp_flag"))) if flag]
+        self.highlighted = False
+        self._disc = QRectF(-self.radius, -self.radius, 2 * self.radius, 2 * self.radius)
+        outer = self.radius + 3.5 * len(self.badges) + 4
+        self._bounds = QRectF(-outer, -outer, 2 * outer, 2 * outer)
+        self._badge_pens = [_badge_pen(b) for b in self.badges]
+        self.label_item = LabelItem(self, label, LABEL_PX.get(influence, 12.0))
+        self.colour = ""
+        self.set_colour(colour)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setZValue(2)
+        # the pointing-hand cursor and the tooltip (the full name) come from MapView on hover
+
+    @property
+    def label(self) -> str:
+        return self.label_item.text
+
+    def set_label(self, label: str) -> None:
+        """Change the label (a reach path adds the first link's last engagement)."""
+        self.label_item.set_text(label)
+
+    def set_colour(self, colour: str) -> None:
+        if colour == self.colour:
+            return
+        self.colour = colour
+        if colour not in _NODE_STYLES:
+            fill = QColor(colour)
+            _NODE_STYLES[colour] = (QBrush(fill), _cosmetic(fill.darker(150), 1.0))
+        self._brush, self._pen = _NODE_STYLES[colour]
+        self.update()
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+            self.label_item.update()
+
+    def set_shown(self, visible: bool, opacity: float = 1.0) -> None:
+        """Visibility and opacity of the node and its label together."""
+        self.setVisible(visible)
+        self.label_item.setVisible(visible)
+        if self.opacity() != opacity:
+            self.setOpacity(opacity)
+            self.label_item.setOpacity(opacity)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        grow = 3.5 * len(self.badges) + 2
+        path.addEllipse(self._disc.adjusted(-grow, -grow, grow, grow))
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if self.highlighted or self.isSelected():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(HIGHLIGHT if self.highlighted else QColor("#3d7bd9"))
+            grow = 3.5 * len(self.badges) + 4
+            painter.drawEllipse(self._disc.adjusted(-grow, -grow, grow, grow))
+        painter.setPen(self._pen)
+        painter.setBrush(self._brush)
+        painter.drawEllipse(self._disc)
+        if self.badges:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for i, pen in enumerate(self._badge_pens):
+                grow = 2.0 + 3.5 * i
+                painter.setPen(pen)
+                painter.drawEllipse(self._disc.adjusted(-grow, -grow, grow, grow))
+
+    def itemChange(self, change, value):  # noqa: N802 - Qt's name
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.label_item.setPos(self.pos())
+            for edge in self.edges:  # only this node's edges move (PITFALLS.md)
+                edge.adjust()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.label_item.update()
+        return super().itemChange(change, value)
+
+
+_FONTS: dict[float, tuple[QFont, QFontMetricsF]] = {}
+
+
+def _label_font(px: float) -> QFont:
+    if px not in _FONTS:
+        font = QFont()
+        font.setPixelSize(round(px))
+        _FONTS[px] = (font, QFontMetricsF(font))
+    return _FONTS[px][0]
+
+
+def _label_metrics(px: float) -> QFontMetricsF:
+    _label_font(px)
+    return _FONTS[px][1]
+
+
+class LabelItem(QGraphicsItem):
+    """A node's name, above every disc, drawn only when readable on screen (level of
+    detail) and where it covers no other label (`MapScene.declutter` picks the slot)."""
+
+    def __init__(self, node: NodeItem, text: str, px: float) -> None:
+        super().__init__()
+        self.node = node
+        self.text = text
+        self.px = px
+        self.slot: int | None = 0
+        self._font = _label_font(px)
+        self._rect = QRectF()
+        self._measure()
+        self._geometry()
+        self.setZValue(3)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # text is the costly part of a repaint: keep it as a pixmap until the zoom changes
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def slot_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Where the label may go around its node, as (left, top, width, height) in item
+        coordinates (the node's centre at 0, 0): below, above, right, left, then the four
+        diagonals."""
+        width, height = self._size
+        gap = self.node.radius + 3.5 * len(self.node.badges) + 1
+        side = gap * 0.7
+        return [(-width / 2, gap, width, height), (-width / 2, -gap - height, width, height),
+                (gap + 1, -height / 2, width, height),
+                (-gap - 1 - width, -height / 2, width, height),
+                (side, side, width, height), (side, -side - height, width, height),
+                (-side - width, side, width, height), (-side - width, -side - height, width,
+                                                       height)]
+
+    def slots(self) -> list[QRectF]:
+        return [QRectF(*box) for box in self.slot_boxes()]
+
+    def _measure(self) -> None:
+        metrics = _label_metrics(self.px)
+        self._size = (metrics.horizontalAdvance(self.text) + 6, metrics.height() + 2)
+
+    def _geometry(self) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(*self.slot_boxes()[self.slot or 0])
+
+    def set_slot(self, slot: int | None) -> None:
+        """Put the label in one of `slots()`, or hide it (None: it would collide)."""
+        if slot != self.slot:
+            self.slot = slot
+            self._geometry()
+            self.update()
+
+    def set_text(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self._measure()
+            self._geometry()
+            self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._rect
+
+    def shows(self, lod: float) -> bool:
+        if self.node.highlighted or self.node.isSelected():
+            return True
+        return self.slot is not None and self.px * lod >= READABLE_PX
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if not self.shows(option.levelOfDetailFromTransform(painter.worldTransform())):
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 190))
+        painter.drawRoundedRect(self._rect, 3, 3)
+        painter.setPen(QColor("#1a1a1a"))
+        painter.setFont(self._font)
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+# --- edges ----------------------------------------------------------------------------------
+
+
+def edge_tooltip(attrs: dict, source_name: str, target_name: str, type_label: str,
+                 status_label: str) -> str:
+    """The hover text of a relationship: who, type, strength, status, evidence."""
+    arrow = "\u2194" if attrs.get("symmetric") else "\u2192"
+    lines = ["%s %s %s" % (source_name, arrow, target_name),
+             _t("Type: {type}").format(type=type_label),
+             _t("Strength: {strength} of 5").format(strength=attrs.get("strength")),
+             _t("Status: {status}").format(status=status_label)]
+    valid = [v for v in (attrs.get("valid_from"), attrs.get("valid_to"))]
+    if any(valid):
+        lines.append(_t("Valid: {start} to {end}").format(start=valid[0] or "\u2026",
+                                                         end=valid[1] or "\u2026"))
+    source = attrs.get("evidence_source")
+    if source:
+        lines.append(_t("Source: {source}").format(source=source))
+    note = attrs.get("evidence_note")
+    lines.append(_t("Evidence: {note}").format(note=note) if note
+                 else _t("Evidence: none recorded"))
+    return "\n".join(lines)
+
+
+_EDGE_STYLES: dict[tuple[int, int, str], tuple[QPen, QPen, QBrush]] = {}
+
+
+def _edge_style(valence: int, strength: int, status: str) -> tuple[QPen, QPen, QBrush]:
+    """Pens and arrow brush of an edge, shared by every edge that looks the same."""
+    key = (valence, strength, status)
+    style = _EDGE_STYLES.get(key)
+    if style is None:
+        dash = (Qt.PenStyle.DashLine if status in ("alleged", "dormant")
+                else Qt.PenStyle.DotLine if status == "ended" else Qt.PenStyle.SolidLine)
+        # opaque (a lighter tint instead of transparency): antialiased lines with alpha
+        # paint seven times slower in Qt's raster engine
+        base = QColor(VALENCE_COLOURS.get(valence, "#8c8c8c"))
+        colour = QColor(round(base.red() * 0.85 + 251 * 0.15),
+                        round(base.green() * 0.85 + 251 * 0.15),
+                        round(base.blue() * 0.85 + 249 * 0.15))
+        width = EDGE_WIDTH.get(strength, 1.8)
+        style = (_cosmetic(colour, width, dash), _cosmetic(HIGHLIGHT, width + 3.5),
+                 QBrush(colour))
+        _EDGE_STYLES[key] = style
+    return style
+
+
+class EdgeItem(QGraphicsItem):
+    """A relationship: colour by valence, width by strength, dashed when alleged or dormant,
+    an arrow for direction (none for symmetric types); parallel links bend apart.
+
+    Straight edges (nearly all) are a QLineF drawn with drawLine; only parallel links build a
+    curved path. The hover shape is made when first asked for.
+    """
+
+    ARROW = 9.0
+
+    def __init__(self, key: str, source: NodeItem, target: NodeItem, attrs: dict,
+                 offset: float = 0.0) -> None:
+        super().__init__()
+        self.key = key
+        self.source = source
+        self.target = target
+        self.attrs = attrs
+        self.offset = offset  # bend of parallel links, in scene units (0: straight)
+        self.highlighted = False
+        self._strength = int(attrs.get("strength") or 3)
+        self._pen, self._highlight_pen, self._arrow_brush = _edge_style(
+            int(attrs.get("valence") or 0), self._strength, attrs.get("status") or "active")
+        self.directed = not attrs.get("symmetric")
+        self._line: QLineF | None = None
+        self._curve: QPainterPath | None = None
+        self._shape: QPainterPath | None = None
+        self._arrow: QPolygonF | None = None
+        self._bounds = QRectF()
+        if offset:  # straight edges keep the default z (0): one Qt call less per edge
+            self.setZValue(0.1)
+        source.edges.append(self)
+        if target is not source:
+            target.edges.append(self)
+        self.adjust()
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.setZValue(0.5 if on else 0.1 if self.offset else 0)
+            self.update()
+
+    def adjust(self) -> None:
+        """Recompute the geometry from the two nodes' positions."""
+        self.prepareGeometryChange()
+        self._shape = None
+        p1, p2 = self.source.pos(), self.target.pos()
+        x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
+        length = math.hypot(x2 - x1, y2 - y1)
+        self._line = self._curve = self._arrow = None
+        if length < 1e-6:
+            self._bounds = QRectF()
+            return
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        r1, r2 = self.source.radius + 1, self.target.radius + 2
+        if self.offset:
+            cx = (x1 + x2) / 2 - uy * self.offset * 2
+            cy = (y1 + y2) / 2 + ux * self.offset * 2
+            sx, sy = self._towards(x1, y1, cx, cy, r1)
+            ex, ey = self._towards(x2, y2, cx, cy, r2)
+            curve = QPainterPath(QPointF(sx, sy))
+            curve.quadTo(cx, cy, ex, ey)
+            self._curve = curve
+            tx, ty = ex - cx, ey - cy  # the direction at the tip
+            xs, ys = (sx, cx, ex), (sy, cy, ey)
+        else:
+            sx, sy = x1 + ux * r1, y1 + uy * r1
+            ex, ey = x2 - ux * r2, y2 - uy * r2
+            self._line = QLineF(sx, sy, ex, ey)
+            tx, ty = ex - sx, ey - sy
+            xs, ys = (sx, ex), (sy, ey)
+        pad = 4.0
+        if self.directed and (tx or ty):
+            size = self.ARROW + self._strength
+            angle = math.atan2(ty, tx)
+            lx, ly = ex - size * math.cos(angle - 0.4), ey - size * math.sin(angle - 0.4)
+            rx, ry = ex - size * math.cos(angle + 0.4), ey - size * math.sin(angle + 0.4)
+            self._arrow = QPolygonF((QPointF(ex, ey), QPointF(lx, ly), QPointF(rx, ry)))
+            xs, ys = xs + (lx, rx), ys + (ly, ry)
+        left, top = min(xs) - pad, min(ys) - pad
+        self._bounds = QRectF(left, top, max(xs) + pad - left, max(ys) + pad - top)
+
+    @staticmethod
+    def _towards(x: float, y: float, ox: float, oy: float, distance: float):
+        length = math.hypot(ox - x, oy - y)
+        if length < 1e-6:
+            return x, y
+        step = min(0.45, distance / length)
+        return x + (ox - x) * step, y + (oy - y) * step
+
+    def path(self) -> QPainterPath:
+        """The drawn line or curve as a path."""
+        if self._curve is not None:
+            return QPainterPath(self._curve)
+        path = QPainterPath()
+        if self._line is not None:
+            path.moveTo(self._line.p1())
+            path.lineTo(self._line.p2())
+        return path
+
+    def midpoint(self) -> QPointF:
+        return self.path().pointAtPercent(0.5)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(7)
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self._line is not None:
+            if self.highlighted:
+                painter.setPen(self._highlight_pen)
+                painter.drawLine(self._line)
+            painter.setPen(self._pen)
+            painter.drawLine(self._line)
+        elif self._curve is not None:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if self.highlighted:
+                painter.setPen(self._highlight_pen)
+                painter.drawPath(self._curve)
+            painter.setPen(self._pen)
+            painter.drawPath(self._curve)
+        if self._arrow is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._arrow_brush)
+            painter.drawPolygon(self._arrow)
+
+
+# --- the legend -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    kind: str  # "node", "edge", "ring", "heading"
+    text: str
+    colour: str = "#000000"
+    style: str = "solid"  # for edges: solid, dashed, arrow
+
+
+def paint_legend(painter: QPainter, top_left: QPointF, entries: list[LegendEntry],
+                 *, columns: int = 1, font_px: int = 11) -> QRectF:
+    """Draw the legend in a white box at `top_left` (device units); returns the box."""
+    font = QFont()
+    font.setPixelSize(font_px)
+    metrics = QFontMetricsF(font)
+    line_h = max(metrics.height(), 14.0) + 2
+    per_column = math.ceil(len(entries) / columns) if entries else 0
+    col_w = 34 + max((metrics.horizontalAdvance(e.text) for e in entries), default=0)
+    box = QRectF(top_left.x(), top_left.y(), col_w * columns + 12, per_column * line_h + 10)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#bdbdbd"), 1))
+    painter.setBrush(QColor(255, 255, 255, 235))
+    painter.drawRoundedRect(box, 4, 4)
+    painter.setFont(font)
+    for i, entry in enumerate(entries):
+        col, row = divmod(i, per_column)
+        x = box.left() + 6 + col * col_w
+        y = box.top() + 5 + row * line_h
+        mid = y + line_h / 2
+        if entry.kind == "node":
+            painter.setPen(QPen(QColor(entry.colour).darker(150), 1))
+            painter.setBrush(QColor(entry.colour))
+            painter.drawEllipse(QPointF(x + 12, mid), 5.5, 5.5)
+        elif entry.kind == "ring":
+            painter.setPen(QPen(QColor(entry.colour), 2.4))
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawEllipse(QPointF(x + 12, mid), 5.5, 5.5)
+        elif entry.kind == "edge":
+            style = Qt.PenStyle.DashLine if entry.style == "dashed" else Qt.PenStyle.SolidLine
+            painter.setPen(QPen(QColor(entry.colour), 2, style))
+            painter.drawLine(QPointF(x + 2, mid), QPointF(x + 24, mid))
+            if entry.style == "arrow":
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(entry.colour))
+                painter.drawPolygon(QPolygonF([QPointF(x + 26, mid), QPointF(x + 19, mid - 4),
+                                               QPointF(x + 19, mid + 4)]))
+        painter.setPen(QColor("#1a1a1a") if entry.kind != "heading" else QColor("#555555"))
+        font.setBold(entry.kind == "heading")
+        painter.setFont(font)
+        text_x = x if entry.kind == "heading" else x + 30
+        painter.drawText(QRectF(text_x, y, col_w, line_h),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, entry.text)
+    painter.restore()
+    return box
+
+
+def legend_size(entries: list[LegendEntry], *, columns: int = 1, font_px: int = 11) -> QRectF:
+    font = QFont()
+    font.setPixelSize(font_px)
+    metrics = QFontMetricsF(font)
+    line_h = max(metrics.height(), 14.0) + 2
+    per_column = math.ceil(len(entries) / columns) if entries else 0
+    col_w = 34 + max((metrics.horizontalAdvance(e.text) for e in entries), default=0)
+    return QRectF(0, 0, col_w * columns + 12, per_column * line_h + 10)

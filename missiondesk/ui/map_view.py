@@ -1,0 +1,319 @@
+"""The influence map's view: wheel zoom, background drag to pan, node drags reported once on
+release, fit to what is visible, and the scene built from a networkx graph and positions.
+
+The scene holds every stakeholder of the mission; filters and focus only hide items, so the
+positions a leader is used to do not move when a filter changes.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+from missiondesk.ui.map_items import EdgeItem, LabelItem, NodeItem
+
+
+@contextmanager
+def paused_gc():
+    """No cyclic garbage collection while thousands of small objects are made (a map of
+    2,000 actors spent a third of its build time in collections of the graph's dicts)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+#: Layout units -> scene units: a node gets about this much room, whatever the layout's scale.
+ROOM_PER_NODE = 95.0
+
+
+class MapScene(QGraphicsScene):
+    """Nodes and edges by id, built once per graph; visibility and highlights change in place."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        # BSP index; items are few thousand at most and mostly static.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setBackgroundBrush(QColor("#fbfbf9"))
+
+    def populate(self, graph, positions: dict[str, tuple[float, float]], scale: float,
+                 labels: dict[str, str], colours: dict[str, str]) -> None:
+        """Replace every item: one NodeItem per graph node, one EdgeItem per relationship."""
+        with paused_gc():
+            self._populate(graph, positions, scale, labels, colours)
+
+    def _populate(self, graph, positions, scale, labels, colours) -> None:
+        self.clear()
+        self.nodes = {}
+        self.edges = {}
+        for node_id, attrs in graph.nodes(data=True):
+            item = NodeItem(node_id, attrs, labels.get(node_id, ""), colours[node_id])
+            x, y = positions.get(node_id, (0.0, 0.0))
+            item.setPos(x * scale, y * scale)
+            item.label_item.setPos(item.pos())
+            self.addItem(item)
+            self.addItem(item.label_item)
+            self.nodes[node_id] = item
+        # Parallel links of one pair (either direction) bend apart so each can be hovered.
+        pairs: dict[frozenset, list] = defaultdict(list)
+        for u, v, key, attrs in graph.edges(keys=True, data=True):
+            if u in self.nodes and v in self.nodes and u != v:
+                pairs[frozenset((u, v))].append((u, v, key, attrs))
+        for links in pairs.values():
+            count = len(links)
+            for i, (u, v, key, attrs) in enumerate(links):
+                offset = 0.0 if count == 1 else (i - (count - 1) / 2) * 16.0
+                if offset and u > v:  # the same side whichever way the link points
+                    offset = -offset
+                edge = EdgeItem(str(key), self.nodes[u], self.nodes[v], attrs, offset)
+                self.addItem(edge)
+                self.edges[str(key)] = edge
+        self.update_scene_rect()
+
+    def declutter(self) -> None:
+        with paused_gc():
+            self._declutter()
+
+    def _declutter(self) -> None:
+        """Give each visible label a place where it covers no other label and no disc, the
+        most influential actors first; the others show their name on hover and selection.
+
+        Labels are in scene units, so this does not depend on the zoom: it runs when nodes
+        move or visibility changes, never in paint. Plain tuples and a grid of cells keep it
+        linear in the number of actors.
+        """
+        cell = 80.0
+        grid: dict[tuple[int, int], list[tuple[float, float, float, float, str, float]]] = \
+            defaultdict(list)
+
+        def cells(x0: float, y0: float, x1: float, y1: float):
+            for gx in range(int(x0 // cell), int(x1 // cell) + 1):
+                for gy in range(int(y0 // cell), int(y1 // cell) + 1):
+                    yield gx, gy
+
+        shown = [n for n in self.nodes.values() if n.isVisible()]
+        centres = {}
+        for node in shown:
+            pos = node.pos()
+            x, y = pos.x(), pos.y()
+            centres[node.node_id] = (x, y)
+            r = node.radius + 3.5 * len(node.badges) + 2
+            box = (x - r, y - r, x + r, y + r, node.node_id, node.radius)
+            for key in cells(*box[:4]):
+                grid[key].append(box)
+        # selected and highlighted first, then the most influential; a label may cover a
+        # smaller disc (faintly), never a label or a disc at least as large as its own
+        shown.sort(key=lambda n: (not (n.isSelected() or n.highlighted), -n.radius,
+                                  -len(n.edges), n.label))
+        for node in shown:
+            slot = None
+            own, radius = node.node_id, node.radius
+            x, y = centres[own]
+            for i, (left, top, width, height) in enumerate(node.label_item.slot_boxes()):
+                x0, y0 = x + left, y + top
+                x1, y1 = x0 + width, y0 + height
+                hit = False
+                for key in cells(x0, y0, x1, y1):
+                    for bx0, by0, bx1, by1, other, size in grid.get(key, ()):
+                        if (size >= radius and other != own and x0 < bx1 and bx0 < x1
+                                and y0 < by1 and by0 < y1):
+                            hit = True
+                            break
+                    if hit:
+                        break
+                if not hit:
+                    slot = i
+                    box = (x0, y0, x1, y1, own, 1e9)  # a label: nothing may cover it
+                    for key in cells(x0, y0, x1, y1):
+                        grid[key].append(box)
+                    break
+            node.label_item.set_slot(slot)
+
+    def update_scene_rect(self) -> None:
+        """A fixed scene rect (no recomputation of items' bounds on every change)."""
+        rect = QRectF()
+        for item in self.nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        if rect.isNull():
+            rect = QRectF(-200, -200, 400, 400)
+        margin = max(rect.width(), rect.height()) + 400  # room to pan and to fit off-centre
+        self.setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
+
+    def visible_rect(self) -> QRectF:
+        rect = QRectF()
+        for item in self.nodes.values():
+            if item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+                if item.label_item.slot is not None:
+                    rect = rect.united(item.label_item.sceneBoundingRect())
+        return rect
+
+    def set_visible(self, node_ids: set[str], edge_ids: set[str]) -> None:
+        for node_id, item in self.nodes.items():
+            shown = node_id in node_ids
+            if shown != item.isVisible():
+                item.set_shown(shown, item.opacity())
+        for key, edge in self.edges.items():
+            shown = key in edge_ids and edge.source.isVisible() and edge.target.isVisible()
+            if shown != edge.isVisible():
+                edge.setVisible(shown)
+
+    def set_highlight(self, node_ids: set[str], edge_ids: set[str]) -> None:
+        """Highlight a path (empty sets clear it); the rest is dimmed while one is shown."""
+        dim = bool(node_ids or edge_ids)
+        for node_id, item in self.nodes.items():
+            on = node_id in node_ids
+            item.set_highlighted(on)
+            item.set_shown(item.isVisible(), 1.0 if on or not dim else 0.3)
+        for key, edge in self.edges.items():
+            on = key in edge_ids
+            edge.set_highlighted(on)
+            edge.setOpacity(1.0 if on or not dim else 0.15)
+
+
+class MapView(QGraphicsView):
+    """Wheel to zoom under the mouse, drag the background to pan, drag nodes to move them."""
+
+    nodesMoved = Signal(dict)  # node id -> ((old x, old y), (new x, new y)) in scene units
+    backgroundClicked = Signal()
+
+    def __init__(self, scene: MapScene, parent=None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        # drag the background to pan: scroll bars would only take room
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._press: dict[str, QPointF] = {}
+        self.reserve_left = 0.0  # pixels on the left that `fit` keeps free (the legend)
+        self.edge_text: Callable[[EdgeItem], str] | None = None  # an edge's hover text
+        self._over_node = False
+        self.setMouseTracking(True)
+        self._pan_from: QPointF | None = None
+        self._panned = False
+
+    def map_scene(self) -> MapScene:
+        return self.scene()
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt's name
+        # tooltips are made when first asked for, not for each of thousands of items
+        if event.type() == QEvent.Type.ToolTip:
+            item = self.itemAt(event.pos())
+            if isinstance(item, EdgeItem) and not item.toolTip() and self.edge_text:
+                item.setToolTip(self.edge_text(item))
+            elif isinstance(item, NodeItem | LabelItem) and not item.toolTip():
+                node = item if isinstance(item, NodeItem) else item.node
+                item.setToolTip(node.attrs.get("name") or node.label)
+        return super().viewportEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._pan_from is None and not event.buttons():
+            over = isinstance(self.itemAt(event.position().toPoint()), NodeItem | LabelItem)
+            if over != self._over_node:
+                self._over_node = over
+                if over:
+                    self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+                else:
+                    self.viewport().unsetCursor()
+        self._move(event)
+
+    # zoom
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.18 ** steps)
+        event.accept()
+
+    def zoom_by(self, factor: float) -> None:
+        current = self.transform().m11()
+        factor = max(0.02 / current, min(factor, 12.0 / current))
+        self.scale(factor, factor)
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def fit(self, rect: QRectF | None = None) -> None:
+        rect = rect if rect is not None else self.map_scene().visible_rect()
+        if rect.isNull() or rect.isEmpty():
+            return
+        pad = max(rect.width(), rect.height()) * 0.03 + 20
+        rect = rect.adjusted(-pad, -pad, pad, pad)
+        viewport = self.viewport().rect()
+        # keep the strip of the legend (bottom-left) free when there is room for it
+        reserve = min(self.reserve_left, viewport.width() * 0.3)
+        factor = min((viewport.width() - reserve) / rect.width(),
+                     viewport.height() / rect.height())
+        factor = min(factor, 1.6)  # a tiny selection should not fill the screen with one disc
+        self.setTransform(QTransform.fromScale(factor, factor))
+        self.centerOn(rect.center() - QPointF(reserve / 2 / factor, 0))
+
+    # pan and drag
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, LabelItem):  # a click on a name selects its actor
+            scene = self.map_scene()
+            scene.clearSelection()
+            item.node.setSelected(True)
+            event.accept()
+            return
+        if isinstance(item, NodeItem) or event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            scene = self.map_scene()
+            self._press = {i.node_id: i.pos() for i in scene.selectedItems()
+                           if isinstance(i, NodeItem)}
+            if isinstance(item, NodeItem):
+                self._press[item.node_id] = item.pos()
+            return
+        # the background (or an edge): pan, keeping the selection
+        self._pan_from = event.position()
+        self._panned = False
+        self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        event.accept()
+
+    def _move(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            if abs(delta.x()) + abs(delta.y()) > 2:
+                self._panned = True
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value()
+                                                - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value()
+                                              - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            if not self._panned:
+                self.backgroundClicked.emit()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        scene = self.map_scene()
+        moved = {}
+        for node_id, old in self._press.items():
+            item = scene.nodes.get(node_id)
+            if item is not None and (item.pos() - old).manhattanLength() > 0.5:
+                moved[node_id] = ((old.x(), old.y()), (item.pos().x(), item.pos().y()))
+        self._press = {}
+        if moved:
+            self.nodesMoved.emit(moved)
