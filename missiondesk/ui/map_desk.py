@@ -1550,8 +1550,20 @@ class MapDesk(QWidget):
         return QSize(max(viewport.width(), 640), max(viewport.height(), 420) + 88)
 
     def export_image(self, path: Path | str, fmt: str) -> Path:
-        """Write the current view as PNG, SVG or PDF; raises OSError when it cannot."""
-        path = Path(path)
+        """Write the current view as PNG, SVG or PDF; raises OSError when it cannot.
+
+        Names too small to read on screen are written too: a PDF or SVG can be zoomed, a PNG
+        has twice the pixels of the screen (labels never overlap: their places are chosen
+        in scene units)."""
+        from missiondesk.ui.map_items import LabelItem
+
+        LabelItem.export_factor = 2.0 if fmt == "png" else 1000.0
+        try:
+            return self._export_image(Path(path), fmt)
+        finally:
+            LabelItem.export_factor = 1.0
+
+    def _export_image(self, path: Path, fmt: str) -> Path:
         size = self._export_size()
         w, h = size.width(), size.height()
         if fmt == "png":
@@ -1598,6 +1610,8 @@ class MapDesk(QWidget):
                 raise OSError(str(path))
             page = writer.pageLayout().paintRectPixels(writer.resolution())
             factor = min(page.width() / w, page.height() / h)
+            # centred on the page
+            painter.translate((page.width() - w * factor) / 2, (page.height() - h * factor) / 2)
             painter.scale(factor, factor)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self._paint_export(painter, w, h)

@@ -235,6 +235,10 @@ class LabelItem(QGraphicsItem):
     """A node's name, above every disc, drawn only when readable on screen (level of
     detail) and where it covers no other label (`MapScene.declutter` picks the slot)."""
 
+    #: How much larger than on screen an export shows text: a vector page can be zoomed, a
+    #: PNG is written at twice the pixels (set by the map desk while it exports).
+    export_factor = 1.0
+
     def __init__(self, node: NodeItem, text: str, px: float) -> None:
         super().__init__()
         self.node = node
@@ -295,7 +299,8 @@ class LabelItem(QGraphicsItem):
     def shows(self, lod: float) -> bool:
         if self.node.highlighted or self.node.isSelected():
             return True
-        return self.slot is not None and self.px * lod >= READABLE_PX
+        return (self.slot is not None
+                and self.px * lod * LabelItem.export_factor >= READABLE_PX)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if not self.shows(option.levelOfDetailFromTransform(painter.worldTransform())):
