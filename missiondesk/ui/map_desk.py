@@ -496,7 +496,7 @@ class MapDesk(QWidget):
         except ImportError:
             return None
         panel = RelationshipsPanel()
-        panel.stakeholderActivated.connect(self.select)
+        panel.stakeholderActivated.connect(self.select_node)
         return panel
 
     # --- the mission lifecycle -----------------------------------------------------------
@@ -1047,7 +1047,7 @@ class MapDesk(QWidget):
 
     # --- selection, search, card ---------------------------------------------------------
 
-    def select(self, node_id: str, centre: bool = False) -> bool:
+    def select_node(self, node_id: str, centre: bool = False) -> bool:
         item = self.scene.nodes.get(node_id)
         if item is None:
             return False
@@ -1076,11 +1076,11 @@ class MapDesk(QWidget):
         """Select and centre an actor (from another desk): now, or once the layout has
         placed it."""
         self._pending_focus = None
-        if not self.select(stakeholder_id, centre=True):
+        if not self.select_node(stakeholder_id, centre=True):
             self._pending_focus = stakeholder_id
 
     def _focus_pending(self) -> None:
-        if self._pending_focus and self.select(self._pending_focus, centre=True):
+        if self._pending_focus and self.select_node(self._pending_focus, centre=True):
             self._pending_focus = None
 
     def find(self, text: str) -> bool:
@@ -1105,7 +1105,7 @@ class MapDesk(QWidget):
             self.status.setText(self.tr("No actor on the map matches \u201c%s\u201d.") % text)
             return False
         self.status.setText("")
-        return self.select(best, centre=True)
+        return self.select_node(best, centre=True)
 
     def _selection_changed(self) -> None:
         items = [i for i in self.scene.selectedItems() if hasattr(i, "node_id")]
@@ -1132,7 +1132,7 @@ class MapDesk(QWidget):
     def _link_clicked(self, url) -> None:
         text = url.toString()
         if text.startswith("node:"):
-            self.select(text.split(":", 1)[1], centre=True)
+            self.select_node(text.split(":", 1)[1], centre=True)
 
     def _show_card(self, node_id: str | None = None) -> None:
         if node_id is None or self._ctx is None or self._graph_all is None \

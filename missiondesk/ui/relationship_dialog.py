@@ -647,7 +647,7 @@ class RelationshipsPanel(QWidget):
             rows = service.list_relationships(self._ctx.handle, self._stakeholder_id)
         self.model.set_rows(self._stakeholder_id, rows)
         if selected is not None:
-            self.select(selected.id)
+            self.select_relationship(selected.id)
         self._fit_columns()
         self._refresh_state()
 
@@ -682,7 +682,7 @@ class RelationshipsPanel(QWidget):
         row = rows[0].row()
         return self.model.row_at(row) if row < self.model.rowCount() else None
 
-    def select(self, relationship_id: str) -> bool:
+    def select_relationship(self, relationship_id: str) -> bool:
         for i, view in enumerate(self.model.rows()):
             if view.id == relationship_id:
                 self.table.selectRow(i)
@@ -731,7 +731,7 @@ class RelationshipsPanel(QWidget):
             on_error=self._undo_error)
         problem = self._push(command)
         if problem is None:
-            self.select(command.record_id)
+            self.select_relationship(command.record_id)
         return problem
 
     def update(self, view, values: dict) -> str | None:

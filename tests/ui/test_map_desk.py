@@ -212,7 +212,7 @@ def test_reach_paths_are_listed_and_highlighted_with_the_last_engagement(session
     graph = desk._graph_all
     target = next(n for n in graph
                   if any(len(p.nodes) >= 2 for p in network.reach_paths(ctx.handle, graph, n)))
-    desk.select(target)
+    desk.select_node(target)
     paths = desk.reach_paths()
     assert paths and desk.reach_list.count() == len(paths)
     assert "How to reach" in desk.reach_title.text()
