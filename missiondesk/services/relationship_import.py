@@ -35,10 +35,11 @@ from missiondesk.services.stakeholder_import import (
     _code,
     _header_key,
     _number,
+    apply_plan,
     column_letter,
 )
 from missiondesk.services.table_io import RawTable
-from missiondesk.store.errors import BadImport, InvalidValue
+from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import Mission
 from missiondesk.store.vocab import Classification
@@ -470,22 +471,5 @@ def apply_relationship_import(uow: UnitOfWork, plan: RelationshipImportPlan,
 
     BadImport when the plan has problems; RevisionConflict when a relationship changed since
     the plan was made (the caller's unit of work then rolls everything back)."""
-    if plan.problems or plan.problem_count:
-        raise BadImport(problems=list(plan.problems))
-    total = len(plan.creates) + len(plan.updates)
-    done = 0
-    for fields in plan.creates:
-        relationships.create_relationship(uow, **fields)
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    for relationship_id, revision, changes in plan.updates:
-        relationships.update_relationship(uow, relationship_id, expected_revision=revision,
-                                          **changes)
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    if progress is not None:
-        progress(total, total)
-    uow.session.flush()
-    return {"created": len(plan.creates), "updated": len(plan.updates)}
+    return apply_plan(uow, plan, relationships.create_relationship,
+                      relationships.update_relationship, progress)

@@ -399,18 +399,24 @@ def apply_stakeholder_import(uow: UnitOfWork, plan: ImportPlan,
     `progress(done, total)` is called every few hundred rows; an exception it raises (a
     cancel) propagates, and the caller's unit of work rolls back.
     """
+    return apply_plan(uow, plan, stakeholders.create_stakeholder,
+                      stakeholders.update_stakeholder, progress)
+
+
+def apply_plan(uow: UnitOfWork, plan, create, update, progress=None) -> dict[str, int]:
+    """Write a checked import plan (creates, then updates) through the service functions,
+    reporting progress every PROGRESS_EVERY rows; BadImport if the plan has problems."""
     if plan.problems or plan.problem_count:
         raise BadImport(problems=list(plan.problems))
     total = len(plan.creates) + len(plan.updates)
     done = 0
     for fields in plan.creates:
-        stakeholders.create_stakeholder(uow, **fields)
+        create(uow, **fields)
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
-    for stakeholder_id, revision, changes in plan.updates:
-        stakeholders.update_stakeholder(uow, stakeholder_id, expected_revision=revision,
-                                        **changes)
+    for record_id, revision, changes in plan.updates:
+        update(uow, record_id, expected_revision=revision, **changes)
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, total)
