@@ -319,3 +319,52 @@ def category_group_label(code: str) -> str:
         "religious": _t("Religious and traditional"),
         "society": _t("Civil society, communities, media"), "other": _t("Other"),
     }.get(code, code)
+
+
+# --- sources and the audit trail --------------------------------------------------------------
+
+
+def source_type_label(code: str) -> str:
+    return {
+        "official_document": _t("Official document"),
+        "media": _t("Media"),
+        "ngo_report": _t("NGO report"),
+        "interlocutor": _t("Interlocutor"),
+        "internal": _t("Internal"),
+    }.get(code, code)
+
+
+def reliability_label(code: str) -> str:
+    """The Admiralty grade of a source: A (completely reliable) to F (cannot be judged)."""
+    return {
+        "A": _t("A \u2014 completely reliable"),
+        "B": _t("B \u2014 usually reliable"),
+        "C": _t("C \u2014 fairly reliable"),
+        "D": _t("D \u2014 not usually reliable"),
+        "E": _t("E \u2014 unreliable"),
+        "F": _t("F \u2014 cannot be judged"),
+    }.get(code, code)
+
+
+def credibility_label(value: int) -> str:
+    """The grade of the information: 1 (confirmed) to 6 (cannot be judged)."""
+    return {
+        1: _t("1 \u2014 confirmed by other sources"),
+        2: _t("2 \u2014 probably true"),
+        3: _t("3 \u2014 possibly true"),
+        4: _t("4 \u2014 doubtful"),
+        5: _t("5 \u2014 improbable"),
+        6: _t("6 \u2014 cannot be judged"),
+    }.get(value, str(value))
+
+
+def audit_action_label(code: str) -> str:
+    return {
+        "create": _t("created"),
+        "update": _t("changed"),
+        "delete": _t("deleted"),
+        "restore": _t("restored"),
+        "purge": _t("purged"),
+        "redact": _t("redacted a field"),
+        "redacted": _t("changed (redacted)"),
+    }.get(code, code)

@@ -51,6 +51,8 @@ def error_text(error: MissionError) -> str:
     if code == "network_share":
         return _t("Mission files cannot be opened from a network share: copy the file to this "
                   "computer first.")
+    if code == "mission_closed":
+        return _t("The mission was closed or locked; open it again to continue.")
     if code == "storage_full":
         return _t("The disk is full: the change was not saved. Free some space and try again.")
     if code == "file_exists":
@@ -88,6 +90,7 @@ def field_label(field: str, table: str | None = None) -> str:
     labels = {**stakeholder_field_labels(), **labels}  # Stakeholders desk (block below)
     if table == "relationships":  # a relationship's fields (Relationships block below)
         labels.update(relationship_field_labels())
+    labels = {**source_field_labels(), **labels}  # the Sources desk's fields (block below)
     return labels.get(field, field)
 
 
@@ -117,6 +120,9 @@ def invalid_value_text(p: dict) -> str:
     driver_text = driver_reason_text(label, reason, p)  # Drivers desk (block below)
     if driver_text:
         return driver_text
+    audit_text = audit_reason_text(label, reason, p)  # Sources, redaction, audit (below)
+    if audit_text:
+        return audit_text
     return _t("{field} has a value that is not allowed.").format(field=label)
 
 
@@ -484,3 +490,33 @@ def relationship_value_labels() -> dict[str, dict[str, str]]:
              "confidence": (labels.confidence_label, vocab.Confidence)}
     return {field: {label(code.value): code.value for code in codes}
             for field, (label, codes) in pairs.items()}
+
+
+# --- Sources register, redaction, audit trail: field labels and reasons -----------------------
+
+
+def source_field_labels() -> dict[str, str]:
+    return {
+        "code_name": _t("Code name"),
+        "source_type": _t("Type"),
+        "reliability": _t("Reliability"),
+        "credibility": _t("Credibility"),
+        "protected": _t("Protected"),
+        "description": _t("Description (who or what)"),
+        "classification": _t("Classification"),
+    }
+
+
+def audit_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons of the sources, redaction and audit services (None: not one of them)."""
+    if reason == "duplicate_code":
+        if p.get("deleted"):
+            return _t("The code name {value} belongs to a deleted source; restore it from "
+                      "the audit trail or choose another code.").format(value=p.get("value"))
+        return _t("The code name {value} is already used by another source.").format(
+            value=p.get("value"))
+    if reason == "not_redactable":
+        return _t("{field} is not free text and cannot be redacted.").format(field=label)
+    if reason == "not_deleted":
+        return _t("This record is not deleted; there is nothing to restore.")
+    return None

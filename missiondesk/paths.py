@@ -51,6 +51,27 @@ def backups_dir() -> Path:
     return _private_dir(data_dir() / "backups")
 
 
+_CLEARED_TEMP: set[Path] = set()
+
+
+def private_temp_dir() -> Path:
+    """Owner-only folder for temporary files (previews, exports in progress).
+
+    Emptied the first time it is asked for in a process (what a crash left behind goes).
+    """
+    path = _private_dir(data_dir() / "tmp")
+    if path not in _CLEARED_TEMP:
+        _CLEARED_TEMP.add(path)
+        import shutil
+
+        for leftover in path.iterdir():
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+    return path
+
+
 def _bundle_root() -> Path:
     """The folder holding the package and `resources/` (a checkout, site-packages, a bundle)."""
     if getattr(sys, "frozen", False):

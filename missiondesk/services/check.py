@@ -33,14 +33,24 @@ def check_mission(handle: MissionHandle) -> CheckReport:
 
     report = CheckReport()
     with handle.driver_connection() as conn:
-        report.integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        report.foreign_key_problems = len(conn.execute("PRAGMA foreign_key_check").fetchall())
-        report.schema_revision = stored_revision(conn)
-        report.pragmas = check_pragmas(conn)
+        try:
+            report.integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            report.foreign_key_problems = len(
+                conn.execute("PRAGMA foreign_key_check").fetchall())
+            report.schema_revision = stored_revision(conn)
+            report.pragmas = check_pragmas(conn)
+        except dbapi2.DatabaseError as exc:
+            # So damaged that SQLite cannot even walk it: that is the finding (its words
+            # name pages, never record contents).
+            report.integrity = [str(exc)]
+            return report
         for sql in search_index.integrity_check_sql():
             try:
                 conn.execute(sql)
             except dbapi2.DatabaseError:
                 report.search_index_ok = False
-    report.counts = mission_summary(handle).counts
+    try:
+        report.counts = mission_summary(handle).counts
+    except dbapi2.DatabaseError:
+        report.integrity.append("records could not be counted")
     return report

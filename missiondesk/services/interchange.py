@@ -183,10 +183,15 @@ def _prepare(data: Any) -> dict[str, list[dict]]:
                     _problem(problems, "bad_value", table=name, row=index, field=key,
                              value=str(value)[:40])
             for column in table.c:
-                if not column.nullable and clean.get(column.name) is None and \
-                        column.name not in ("revision",):
+                if clean.get(column.name) is not None:
+                    continue
+                if column.name == "revision":
+                    clean["revision"] = 1
+                elif not column.nullable:
                     _problem(problems, "missing_field", table=name, row=index,
                              field=column.name)
+                else:
+                    clean[column.name] = None  # every row of a table has the same keys
             clean_rows.append(clean)
         prepared[name] = clean_rows
     if problems:

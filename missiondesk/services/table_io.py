@@ -17,6 +17,7 @@ import csv
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -243,7 +244,8 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+            zlib.error, EOFError) as exc:
         raise _unreadable(path, "damaged") from exc
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
@@ -268,7 +270,7 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable:
                 continue
             rows.append(cells)
             numbers.append(number)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, zlib.error, EOFError) as exc:
         raise _unreadable(path, "damaged") from exc
     finally:
         workbook.close()

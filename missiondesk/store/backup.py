@@ -50,6 +50,10 @@ def write_backup(source_conn, dest: Path, passphrase: str | None) -> Path:
 
 def automatic_backup(source_conn, mission_path: Path, passphrase: str | None, reason: str) -> Path:
     """A backup in the user's backup folder (before a migration, daily)."""
-    return write_backup(
-        source_conn, backups_dir() / backup_name(mission_path, reason), passphrase
-    )
+    when = datetime.now(UTC)
+    target = backups_dir() / backup_name(mission_path, reason, when)
+    attempt = 1
+    while target.exists() or target.with_name(target.name + ".partial").exists():
+        attempt += 1  # two backups in the same second (a migration retried at once)
+        target = backups_dir() / backup_name(mission_path, "%s-%d" % (reason, attempt), when)
+    return write_backup(source_conn, target, passphrase)

@@ -43,6 +43,16 @@ def is_plain_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
+def _plain_page_size(path: Path) -> int:
+    """The page size a plaintext SQLite header declares (bytes 16-17; 1 means 65536)."""
+    with open(path, "rb") as fh:
+        header = fh.read(18)
+    value = int.from_bytes(header[16:18], "big") if len(header) >= 18 else 0
+    if value == 1:
+        return 65536
+    return value if value >= 512 and value & (value - 1) == 0 else 4096
+
+
 def inspect_file(path: Path) -> bool:
     """Check a file can be a mission before any driver touches it; returns True if encrypted.
 
@@ -60,6 +70,10 @@ def inspect_file(path: Path) -> bool:
         if size == 0:
             raise errors.NotAMissionFile(path=str(path))
         if is_plain_sqlite(path):
+            if size % _plain_page_size(path):
+                # SQLite writes whole pages: a ragged file was cut short (its WAL, if any,
+                # must not be merged into it, so refuse before any connection).
+                raise errors.CorruptFile(path=str(path))
             return False
     except PermissionError as exc:
         raise errors.NoReadPermission(path=str(path)) from exc
@@ -79,7 +93,7 @@ def map_driver_error(exc: Exception, path: Path | None = None) -> errors.Mission
         return errors.StorageFull(**where)
     if "readonly" in text or "read-only" in text or "unable to open database" in text:
         return errors.ReadOnlyLocation(**where)
-    if "malformed" in text or "disk image" in text:
+    if "malformed" in text or "disk image" in text or "could not decode" in text:
         return errors.CorruptFile(**where)
     if "file is not a database" in text or "file is encrypted" in text:
         return errors.NotAMissionFile(**where)

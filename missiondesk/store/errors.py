@@ -67,6 +67,12 @@ class NetworkShare(MissionError):
     code = "network_share"
 
 
+class MissionClosed(MissionError):
+    """The mission was closed (or locked) while something still held its handle."""
+
+    code = "mission_closed"
+
+
 class StorageFull(MissionError):
     code = "storage_full"
 

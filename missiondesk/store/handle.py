@@ -177,6 +177,16 @@ class MissionHandle:
         self.user_name: str | None = None
         self._listeners: list[Listener] = []
         self._sessions = sessionmaker(engine, class_=MissionSession, expire_on_commit=False)
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _check_open(self) -> None:
+        # A closed handle must not reconnect (the pool would, silently and without the lock).
+        if self._closed:
+            raise errors.MissionClosed(path=str(self.path))
 
     def __repr__(self) -> str:  # never shows the passphrase
         return "MissionHandle(%r, encrypted=%s)" % (self.path.name, self.encrypted)
@@ -199,6 +209,7 @@ class MissionHandle:
     @contextmanager
     def session(self) -> Iterator[MissionSession]:
         """A read session (tombstones hidden). Writes go through `unit_of_work`."""
+        self._check_open()
         with self._sessions() as session:
             try:
                 yield session
@@ -208,6 +219,7 @@ class MissionHandle:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         """One transaction: write, append the change log, bump revisions, commit, notify."""
+        self._check_open()
         session = self._sessions()
         uow = UnitOfWork(session=session, handle=self)
         event.listen(session, "before_flush", uow._before_flush)
@@ -231,6 +243,7 @@ class MissionHandle:
     @contextmanager
     def driver_connection(self):
         """A pooled driver connection (backups, integrity checks); returned to the pool after."""
+        self._check_open()
         raw = self.engine.raw_connection()
         try:
             yield raw.driver_connection
@@ -247,6 +260,8 @@ class MissionHandle:
             return write_backup(conn, Path(target), self._passphrase)
 
     def close(self) -> None:
+        if self._closed:
+            return
         try:
             with self.driver_connection() as conn:
                 # Keep the query planner's statistics fresh (bounded work; SQLite's advice).
@@ -255,6 +270,7 @@ class MissionHandle:
         except dbapi2.Error:
             log.warning("could not refresh query statistics on close")
         self.engine.dispose()
+        self._closed = True
         self._lock.release()
         self._listeners.clear()
 

@@ -64,6 +64,14 @@ def script_heads(script_location: Path | None = None) -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config(script_location)).get_heads())
 
 
+def finish_migration(connection) -> None:
+    """The last steps of every upgrade, inside its transaction (env.py calls this): the
+    foreign keys still hold, and the search triggers are recreated for the new tables."""
+    if connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+        raise errors.MigrationFailed(step="foreign_key_check", detail="foreign_key_check")
+    search_index.install_search(connection.exec_driver_sql)
+
+
 def upgrade(engine, *, script_location: Path | None = None, target: str = "head") -> None:
     """Upgrade the file behind `engine` to `target` (Alembic imported only here)."""
     from alembic import command
@@ -77,13 +85,9 @@ def upgrade(engine, *, script_location: Path | None = None, target: str = "head"
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
+            command.upgrade(cfg, target)  # env.py runs finish_migration before the commit
             if conn.in_transaction():
                 conn.commit()
-            if raw.execute("PRAGMA foreign_key_check").fetchall():
-                raise errors.MigrationFailed(step=target, detail="foreign_key_check")
-            with conn.begin():
-                search_index.install_search(conn.exec_driver_sql)
         finally:
             if conn.in_transaction():
                 conn.rollback()

@@ -21,6 +21,35 @@ def _sidecars(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
 
 
+def fsync_path(path: Path, directory: bool = False) -> None:
+    """Flush a file (or a folder's entries, after a rename) to the disk; best effort."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def check_passphrase(path: str | Path, passphrase: str | None) -> bool:
+    """Prove `passphrase` opens `path` (nothing written). Returns whether the file is encrypted.
+
+    Raises WrongPassphrase / PassphraseRequired, or the typed error of a bad file.
+    """
+    path = Path(path).absolute()
+    encrypted = inspect_file(path)
+    if not encrypted:
+        return False
+    connect(path, passphrase, encrypted=True).close()
+    return True
+
+
 def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str | None) -> None:
     """Re-encrypt `path` under `new_passphrase` (None: store it unencrypted)."""
     path = Path(path).absolute()
@@ -58,9 +87,11 @@ def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str
             apply_pragmas(copy)
         finally:
             copy.close()
+        fsync_path(partial)
         for sidecar in _sidecars(path):
             sidecar.unlink(missing_ok=True)
         os.replace(partial, path)
+        fsync_path(path.parent, directory=True)
     except dbapi2.Error as exc:
         raise map_driver_error(exc, path) or errors.CorruptFile(path=str(path)) from exc
     finally:

@@ -39,4 +39,6 @@ def desk_specs() -> list[DeskSpec]:
         DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers_desk",
                  "DriversDesk"),
         DeskSpec("map", lambda: _t("Influence Map"), "missiondesk.ui.map_desk", "MapDesk"),
+        DeskSpec("sources", lambda: _t("Sources"), "missiondesk.ui.sources_desk", "SourcesDesk"),
+        DeskSpec("audit", lambda: _t("Audit Trail"), "missiondesk.ui.audit_desk", "AuditDesk"),
     ]

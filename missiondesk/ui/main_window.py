@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +13,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from missiondesk.labels import classification_label
 from missiondesk.messages import error_text
 from missiondesk.store import errors
+from missiondesk.ui.autolock import IdleWatcher, LockScreen
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.desks import DeskSpec, desk_specs
 from missiondesk.ui.settings import Settings
@@ -38,6 +42,18 @@ PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
 USER_ENV = "MISSIONDESK_USER"
 
 
+@dataclass(frozen=True)
+class LockedMission:
+    """What a locked window remembers to reopen the same file as the same user, at the same
+    desk. Never the passphrase."""
+
+    path: Path
+    encrypted: bool
+    user_id: str | None
+    user_name: str | None
+    desk: str
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +64,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("MissionDesk")
         self._specs: list[DeskSpec] = desk_specs()
         self._desks: dict[str, QWidget] = {}
+        self.locked: LockedMission | None = None
+        self._disabled_by_lock: list[QAction] = []
 
         self.nav = QListWidget()
         self.nav.setObjectName("deskNavigation")
@@ -65,7 +83,16 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.content = central
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlockRequested.connect(self.unlock)
+        self.lock_screen.closeRequested.connect(self.close_locked)
+        self.pages = QStackedWidget()  # the desks, or the lock screen while locked
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self.idle_watcher = IdleWatcher(settings.auto_lock_minutes(), self)
+        self.idle_watcher.idle.connect(self.lock)
 
         self._build_menus()
         self._build_status_bar()
@@ -89,6 +116,15 @@ class MainWindow(QMainWindow):
         self.copy_action = self._action(self.tr("Save a &Copy\u2026"), self.save_copy)
         self.import_stakeholders_action = self._action(self.tr("&Import Stakeholders\u2026"),
                                                        self.import_stakeholders)
+        self.lock_action = self._action(self.tr("&Lock Now"), self.lock,
+                                        QKeySequence("Ctrl+L"))
+        self.change_passphrase_action = self._action(self.tr("Change &Passphrase\u2026"),
+                                                     self._change_passphrase)
+        self.encryption_action = self._action(self.tr("&Encrypt\u2026"), self._encrypt_or_decrypt)
+        self.backup_to_action = self._action(self.tr("&Back Up To\u2026"), self._back_up_to)
+        self.restore_action = self._action(self.tr("&Restore from Backup\u2026"),
+                                           self._restore_from_backup)
+        self.backup_timer = None
         self.close_action = self._action(self.tr("&Close"), self.close_mission,
                                          QKeySequence.StandardKey.Close)
         self.quit_action = self._action(self.tr("&Quit"), self.close,
@@ -100,6 +136,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.copy_action)
         file_menu.addAction(self.import_stakeholders_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.backup_to_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.change_passphrase_action)
+        file_menu.addAction(self.encryption_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.close_action)
         file_menu.addAction(self.quit_action)
 
@@ -141,7 +183,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         if self.ctx is None:
-            self.file_label.setText(self.tr("No mission open"))
+            self.file_label.setText(self.tr("Locked: %s") % self.locked.path.name
+                                    if self.locked is not None else self.tr("No mission open"))
             for label in (self.encryption_label, self.classification_label, self.user_label):
                 label.setText("")
                 label.hide()
@@ -170,6 +213,15 @@ class MainWindow(QMainWindow):
         self.copy_action.setEnabled(has)
         self.import_stakeholders_action.setEnabled(has)
         self.close_action.setEnabled(has)
+        self.lock_action.setEnabled(has)
+        encrypted = has and self.ctx.handle.encrypted
+        self.change_passphrase_action.setEnabled(encrypted)
+        self.encryption_action.setEnabled(has)
+        self.backup_to_action.setEnabled(has)
+        if has:
+            from missiondesk.ui.security_dialogs import encryption_action_label
+
+            self.encryption_action.setText(encryption_action_label(encrypted))
 
     # --- desks ---------------------------------------------------------------------------
 
@@ -265,6 +317,8 @@ class MainWindow(QMainWindow):
         from missiondesk.ui.dialogs import PassphraseDialog
 
         path = Path(path)
+        if self.locked is not None:  # another file asked for while locked: the lock is left
+            self._leave_lock()
         self.close_mission()
         try:
             encrypted = inspect_file(path)
@@ -340,6 +394,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("%s \u2014 MissionDesk" % handle.path.name)
         self._update_status()
         self._update_actions()
+        self.idle_watcher.set_minutes(self.settings.auto_lock_minutes())
+        self.idle_watcher.start()
+        self._tell_about_drafts(handle)
+        from missiondesk.ui.security_dialogs import DailyBackupTimer
+
+        self.backup_timer = DailyBackupTimer(handle, self)  # a backup a day while open
+        self.backup_timer.start()
+
+    def _tell_about_drafts(self, handle: MissionHandle) -> None:
+        """Once per open: drafts kept from a crash or a lock wait in their forms."""
+        from missiondesk.services.drafts import all_drafts
+        from missiondesk.ui.drafts import drafts_notice
+
+        try:
+            count = len(all_drafts(handle))
+        except errors.MissionError:
+            return
+        if count:
+            self.statusBar().showMessage(drafts_notice(count), 15000)
 
     def _on_mission_changed(self, changed) -> None:
         if changed.touches("mission", "team_members"):
@@ -348,6 +421,14 @@ class MainWindow(QMainWindow):
     def close_mission(self) -> None:
         if self.ctx is None:
             return
+        from missiondesk.ui.drafts import suspend_all
+
+        self.idle_watcher.stop()
+        suspend_all()  # forms still open keep what they hold as drafts
+        if self.backup_timer is not None:
+            self.backup_timer.stop()  # waits for a backup still being written
+            self.backup_timer.deleteLater()
+            self.backup_timer = None
         self.bus.missionChanged.disconnect(self._on_mission_changed)
         for desk in self._desks.values():
             desk.detach()
@@ -358,6 +439,90 @@ class MainWindow(QMainWindow):
         overview = self._desks.get("overview")
         if overview is not None:
             overview.welcome.set_recent(self.settings.recent_files())
+        self._update_status()
+        self._update_actions()
+
+    # --- lock -------------------------------------------------------------------------------
+
+    def is_locked(self) -> bool:
+        return self.locked is not None
+
+    def lock(self) -> None:
+        """Lock Now (Ctrl+L) and the idle timeout: drafts kept, forms closed, desks emptied,
+        the file closed (lock released); the lock screen asks the passphrase again."""
+        if self.ctx is None or self.locked is not None:
+            return
+        from missiondesk.ui.drafts import suspend_all
+
+        suspend_all()
+        handle = self.ctx.handle
+        row = self.nav.currentRow()
+        self.locked = LockedMission(path=handle.path, encrypted=handle.encrypted,
+                                    user_id=handle.user_id, user_name=handle.user_name,
+                                    desk=self._specs[max(row, 0)].key)
+        self._close_popups()
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.close_mission()
+        self.lock_screen.set_mission(self.locked.path.name, self.locked.encrypted)
+        self.setWindowTitle(self.tr("Locked \u2014 MissionDesk"))
+        self.statusBar().clearMessage()
+        self._disable_while_locked()
+        self.lock_screen.focus_passphrase()
+
+    def _close_popups(self) -> None:
+        """Forms, message boxes and menus leave the screen (their drafts are already kept)."""
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog):
+                widget.reject()
+            elif isinstance(widget, QMenu):
+                widget.close()
+
+    def _disable_while_locked(self) -> None:
+        keep = {self.quit_action, self.about_action}
+        self._disabled_by_lock = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            actions = menu.actions() if menu is not None else []
+            for action in actions:
+                if action not in keep and action.isEnabled() and not action.isSeparator():
+                    action.setEnabled(False)
+                    self._disabled_by_lock.append(action)
+
+    def _leave_lock(self) -> None:
+        self.locked = None
+        for action in self._disabled_by_lock:
+            action.setEnabled(True)
+        self._disabled_by_lock = []
+        self.lock_screen.clear()
+        self.pages.setCurrentWidget(self.content)
+        self.setWindowTitle("MissionDesk")
+
+    def unlock(self, passphrase: str | None) -> bool:
+        """Reopen the locked file as the same user and go back to the same desk."""
+        state = self.locked
+        if state is None:
+            return False
+        from missiondesk.store.handle import open_mission
+
+        try:
+            handle = open_mission(state.path, passphrase if state.encrypted else None)
+        except errors.MissionError as exc:
+            self.lock_screen.show_error(error_text(exc))
+            return False
+        if state.user_name is not None:
+            handle.set_user(state.user_id, state.user_name)
+        self._leave_lock()
+        self._attach(handle)
+        self.select_desk(state.desk)
+        return True
+
+    def close_locked(self) -> None:
+        """Leave the lock screen without reopening: back to the welcome page."""
+        if self.locked is None:
+            return
+        self._leave_lock()
         self._update_status()
         self._update_actions()
 
@@ -382,6 +547,28 @@ class MainWindow(QMainWindow):
             self.show_error(error_text(exc))
             return
         self.statusBar().showMessage(self.tr("Saved a copy to %s") % target_path, 5000)
+
+    # --- encryption and backups (ui/security_dialogs) ---------------------------------
+
+    def _change_passphrase(self) -> None:
+        from missiondesk.ui import security_dialogs
+
+        security_dialogs.change_passphrase(self)
+
+    def _encrypt_or_decrypt(self) -> None:
+        from missiondesk.ui import security_dialogs
+
+        security_dialogs.encrypt_or_decrypt(self)
+
+    def _back_up_to(self) -> None:
+        from missiondesk.ui import security_dialogs
+
+        security_dialogs.back_up_to(self)
+
+    def _restore_from_backup(self) -> None:
+        from missiondesk.ui import security_dialogs
+
+        security_dialogs.restore_from_backup(self)
 
     def import_stakeholders(self) -> None:
         """File \u25b8 Import Stakeholders\u2026: a CSV or XLSX file, previewed, all or nothing."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from missiondesk.paths import config_dir
 
 MAX_RECENT = 8
+AUTO_LOCK_MINUTES = 10.0  # idle time before the open mission locks itself; 0: never
 
 
 class Settings:
@@ -49,6 +50,17 @@ class Settings:
 
     def set_window_geometry(self, value: QByteArray) -> None:
         self._qs.setValue("window/geometry", value)
+
+    def auto_lock_minutes(self) -> float:
+        value = self._qs.value("security/auto_lock_minutes", AUTO_LOCK_MINUTES)
+        try:
+            minutes = float(value)
+        except (TypeError, ValueError):
+            return AUTO_LOCK_MINUTES
+        return minutes if minutes >= 0 else AUTO_LOCK_MINUTES
+
+    def set_auto_lock_minutes(self, minutes: float) -> None:
+        self._qs.setValue("security/auto_lock_minutes", float(minutes))
 
     def sync(self) -> None:
         self._qs.sync()

@@ -64,7 +64,8 @@ class StakeholderForm(QDialog):
     """Create or edit a stakeholder. `values()` gives every field; `changes()` only edits."""
 
     def __init__(self, parent: QWidget | None, team: list[tuple[str, str]],
-                 detail=None, default_classification: str = "CONFIDENTIAL") -> None:
+                 detail=None, default_classification: str = "CONFIDENTIAL",
+                 handle=None) -> None:
         super().__init__(parent)
         self._detail = detail
         creating = detail is None
@@ -166,6 +167,27 @@ class StakeholderForm(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(620, 560)
+        self.drafts = self._keep_drafts(handle, parent)
+
+    def _keep_drafts(self, handle, parent):
+        """Long text (and the name) kept as drafts while typed; None without a mission."""
+        from missiondesk.ui.drafts import FormDrafts, handle_near
+
+        handle = handle if handle is not None else handle_near(parent)
+        if handle is None:
+            return None
+        labels = {"name": self.tr("Name"), "description": self.tr("Description"),
+                  "positions": self.tr("Positions"), "interests": self.tr("Interests"),
+                  "needs": self.tr("Needs"), "grievances": self.tr("Grievances"),
+                  "motivations": self.tr("Motivations"),
+                  "perception_evidence": self.tr("Perception evidence"),
+                  "sanctions_note": self.tr("Sanctions note"),
+                  "hrddp_note": self.tr("HRDDP note"),
+                  "engagement_constraints": self.tr("Engagement constraints")}
+        widgets = {"name": self.name, **self.texts}
+        record_id = getattr(self._detail, "id", None)
+        return FormDrafts(self, handle, "stakeholders", record_id,
+                          {name: (labels[name], widgets[name]) for name in widgets})
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.labels import (
+    audit_action_label,
     category_label,
     classification_label,
     kind_label,
@@ -244,6 +245,8 @@ class StakeholdersDesk(QWidget):
         self.assess_button = QPushButton(self.tr("New Assessment\u2026"))
         self.priority_button = QPushButton(self.tr("Set Priority\u2026"))
         self.delete_button = QPushButton(self.tr("Delete"))
+        self.redact_button = QPushButton(self.tr("Redact\u2026"))
+        self.redact_button.clicked.connect(self.redact_stakeholder_field)
         self.export_button = QPushButton(self.tr("Export\u2026"))
         self.new_button.clicked.connect(self.new_stakeholder)
         self.edit_button.clicked.connect(self.edit_stakeholder)
@@ -252,7 +255,7 @@ class StakeholdersDesk(QWidget):
         self.delete_button.clicked.connect(self.delete_stakeholder)
         self.export_button.clicked.connect(self.export_view)
         for button in (self.new_button, self.edit_button, self.assess_button,
-                       self.priority_button, self.delete_button):
+                       self.priority_button, self.delete_button, self.redact_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
@@ -449,7 +452,7 @@ class StakeholdersDesk(QWidget):
         self.new_button.setEnabled(has_mission)
         self.export_button.setEnabled(has_mission)
         for button in (self.edit_button, self.assess_button, self.priority_button,
-                       self.delete_button, self.map_button):
+                       self.delete_button, self.map_button, self.redact_button):
             button.setEnabled(has)
 
     def _detail_html(self, d) -> str:
@@ -550,11 +553,13 @@ class StakeholdersDesk(QWidget):
             rows = []
             for h in d.history[:30]:
                 when = h.at.strftime("%Y-%m-%d %H:%M")
-                if h.field:
+                if h.action in ("redact", "redacted"):
+                    what = audit_action_label(h.action) + (": " + h.field if h.field else "")
+                elif h.field:
                     what = t("%s: %s \u2192 %s") % (h.field, _short(h.old_value),
                                                     _short(h.new_value))
                 else:
-                    what = h.action
+                    what = audit_action_label(h.action)
                 rows.append("<li>%s %s \u2014 %s</li>" % (when, _esc(h.user_name),
                                                           _esc(what)))
             parts.append("<p><b>%s</b></p><ul>%s</ul>" % (_esc(t("Changes")), "".join(rows)))
@@ -764,7 +769,7 @@ class StakeholdersDesk(QWidget):
     def new_stakeholder(self) -> None:
         from missiondesk.ui.stakeholder_forms import StakeholderForm
 
-        form = StakeholderForm(self, self._team(),
+        form = StakeholderForm(self, self._team(), handle=self._ctx.handle,
                                default_classification=self._default_classification())
         while form.exec():
             problem = self.create(form.values(), form.stance_values())
@@ -777,7 +782,8 @@ class StakeholdersDesk(QWidget):
 
         if self._detail is None:
             return
-        form = StakeholderForm(self, self._team(), detail=self._detail)
+        form = StakeholderForm(self, self._team(), detail=self._detail,
+                               handle=self._ctx.handle)
         while form.exec():
             problem = self.update(form.changes())
             if problem is None:
@@ -822,6 +828,15 @@ class StakeholdersDesk(QWidget):
             problem = self.delete()
             if problem:
                 QMessageBox.warning(self, self.tr("Delete Stakeholder"), problem)
+
+    def redact_stakeholder_field(self) -> None:
+        """Remove a field's content from the record, its drafts and its change-log history."""
+        if self._ctx is None or self._detail is None:
+            return
+        from missiondesk.ui.redact_dialog import field_choices, redact_field
+
+        redact_field(self, self._ctx, "stakeholders", self._detail.id,
+                     field_choices("stakeholders", self._detail))
 
     def export_rows(self) -> tuple[list[str], list[list], str]:
         """The table as shown (filters applied): headers, rows and the highest classification."""

@@ -276,3 +276,16 @@ def test_create_refuses_an_existing_file(tmp_path):
     with pytest.raises(errors.FileExists):
         create_mission(path, None, NewMission(name="X"))
     assert path.read_bytes() == b"keep me"
+
+
+def test_a_closed_handle_refuses_to_reconnect(tmp_path):
+    path = tmp_path / "closed.mdesk"
+    handle = create_mission(path, None, NewMission(name="Closed"))
+    handle.set_user(None, "Tester")
+    handle.close()
+    handle.close()  # closing twice is harmless
+    with pytest.raises(errors.MissionClosed):
+        _add_stakeholder(handle)
+    with pytest.raises(errors.MissionClosed):
+        _names(handle)
+    assert sorted(p.name for p in tmp_path.glob("closed*")) == ["closed.mdesk"]

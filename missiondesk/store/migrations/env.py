@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from missiondesk.store.migrate import finish_migration
 from missiondesk.store.schema import Base
 from missiondesk.store.search_index import include_name
 
@@ -16,6 +17,11 @@ context.configure(
     render_as_batch=True,
     compare_type=True,
     include_name=include_name,
+    # SQLite does run DDL inside a transaction (the engine emits BEGIN itself): the whole
+    # upgrade, version stamp included, commits at once or not at all.
+    transactional_ddl=True,
 )
 with context.begin_transaction():
     context.run_migrations()
+    # In the same transaction: a crash before the commit leaves the file as it was.
+    finish_migration(connection)

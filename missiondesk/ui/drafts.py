@@ -1,0 +1,283 @@
+"""Draft keeping for forms: what is typed in a long text field is saved as a draft in the
+mission file every few seconds, offered back when the same form opens again, and discarded
+when the form is saved or cancelled on purpose.
+
+- `DraftKeeper` watches one QPlainTextEdit / QLineEdit for one DraftKey.
+- `FormDrafts` ties the keepers of one dialog together: one offer for all its fields when it
+  first shows, discard when it closes on purpose.
+- `suspend_all()` (the lock): save every pending draft now and stop writing, so that closing
+  the forms for the lock does not discard what they hold.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.services.drafts import DraftKey
+from missiondesk.store.errors import MissionError
+
+if TYPE_CHECKING:
+    from missiondesk.store.handle import MissionHandle
+
+log = logging.getLogger(__name__)
+
+SAVE_EVERY_MS = 3000
+PREVIEW_CHARS = 400
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What a draft write can meet (a closed, full or damaged file), never to break typing."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlcipher3 import dbapi2
+
+    return (MissionError, SQLAlchemyError, dbapi2.Error, OSError)
+
+
+_live_keepers: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
+
+
+def _text_of(widget: QPlainTextEdit | QLineEdit) -> str:
+    return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+
+def _set_text(widget: QPlainTextEdit | QLineEdit, text: str) -> None:
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
+    else:
+        widget.setText(text)
+
+
+class DraftKeeper(QObject):
+    """Saves the text of one field as a draft every SAVE_EVERY_MS while it changes."""
+
+    def __init__(self, handle: MissionHandle, key: DraftKey,
+                 widget: QPlainTextEdit | QLineEdit, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else widget)
+        self.handle = handle
+        self.key = key
+        self.widget = widget
+        self.baseline = _text_of(widget)  # the saved value: no draft while the text equals it
+        self.active = True
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_EVERY_MS)
+        self._timer.timeout.connect(self.flush)
+        widget.textChanged.connect(self._changed)
+        _live_keepers.add(self)
+
+    def _changed(self, *_args) -> None:
+        if not self.active:
+            return
+        self._dirty = True
+        if not self._timer.isActive():  # at most one write per interval, even while typing
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Write the draft now if the text changed since the last write."""
+        self._timer.stop()
+        if not self.active or not self._dirty:
+            return
+        from missiondesk.services import drafts as service
+
+        self._dirty = False
+        text = _text_of(self.widget)
+        try:
+            if text == self.baseline or not text.strip():
+                service.discard_draft(self.handle, self.key)
+            else:
+                service.save_draft(self.handle, self.key, text)
+        except _store_errors() as exc:  # never break typing over a draft
+            log.warning("could not keep a draft: %s", type(exc).__name__)
+
+    def discard(self) -> None:
+        """The form was saved or cancelled on purpose: the draft is not needed any more."""
+        from missiondesk.services import drafts as service
+
+        if not self.active:
+            return
+        self.active = False
+        self._timer.stop()
+        try:
+            service.discard_draft(self.handle, self.key)
+        except _store_errors() as exc:
+            log.warning("could not discard a draft: %s", type(exc).__name__)
+
+    def suspend(self) -> None:
+        """Save what is pending, then stop writing (the mission is about to close)."""
+        self.flush()
+        self.active = False
+        self._timer.stop()
+
+
+def suspend_all() -> int:
+    """Before a lock or a close: keep every pending draft, stop every keeper. How many kept."""
+    count = 0
+    for keeper in list(_live_keepers):
+        if keeper.active:
+            try:
+                keeper.suspend()
+            except RuntimeError:  # its form is already gone
+                continue
+            count += 1
+    return count
+
+
+class DraftOfferDialog(QDialog):
+    """Text typed earlier and never saved: restore it into the form, or discard it."""
+
+    def __init__(self, parent: QWidget | None, fields: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Unsaved Text Found"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Text typed in this form earlier was kept but never saved "
+                               "(the mission was locked, or MissionDesk closed unexpectedly). "
+                               "Put it back into the form?"))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        body = QWidget()
+        rows = QVBoxLayout(body)
+        rows.setContentsMargins(0, 0, 0, 0)
+        for label, text in fields:
+            title = QLabel("<b>%s</b>" % label.replace("&", "&amp;").replace("<", "&lt;"))
+            preview = text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "\u2026"
+            shown = QLabel(preview)
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+            shown.setWordWrap(True)
+            shown.setStyleSheet("QLabel { background: palette(base); padding: 6px; "
+                                "border: 1px solid palette(mid); }")
+            rows.addWidget(title)
+            rows.addWidget(shown)
+        rows.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout.addWidget(scroll, 1)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton(self.tr("Restore the Text"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.discard_button = buttons.addButton(self.tr("Discard It"),
+                                                QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.restore_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        self.discard_button.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        wanted = body.heightForWidth(480)
+        scroll.setMinimumHeight(min(wanted if wanted > 0 else body.sizeHint().height(), 360))
+        self.resize(520, self.sizeHint().height())
+
+
+class DraftOffer:
+    """Asks whether to put kept drafts back; tests patch `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, fields: list[tuple[str, str]]) -> bool:
+        """`fields`: (field label, draft text). True: restore them."""
+        dialog = DraftOfferDialog(parent, fields)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+class FormDrafts(QObject):
+    """The draft keepers of one dialog: offered back on first show, discarded on purpose."""
+
+    def __init__(self, dialog: QDialog, handle: MissionHandle, table: str,
+                 record_id: str | None,
+                 fields: dict[str, tuple[str, QPlainTextEdit | QLineEdit]]) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.handle = handle
+        self.table = table
+        self.record_id = record_id
+        self.labels = {name: label for name, (label, _w) in fields.items()}
+        self.keepers = {name: DraftKeeper(handle, DraftKey(table, record_id, name), widget, self)
+                        for name, (_label, widget) in fields.items()}
+        self._offered = False
+        dialog.installEventFilter(self)
+        dialog.finished.connect(self._finished)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.dialog and event.type() == QEvent.Type.Show and not self._offered:
+            self._offered = True
+            QTimer.singleShot(0, self.offer)
+        return False
+
+    def offer(self) -> bool:
+        """Offer the kept drafts of this record back (once). True if they were restored."""
+        from missiondesk.services import drafts as service
+
+        self._offered = True
+        try:
+            kept = {d.key.field: d.text for d in
+                    service.drafts_for(self.handle, self.table, self.record_id)}
+        except _store_errors() as exc:
+            log.warning("could not read drafts: %s", type(exc).__name__)
+            return False
+        wanted = [(name, kept[name]) for name, keeper in self.keepers.items()
+                  if name in kept and kept[name] != _text_of(keeper.widget)]
+        if not wanted:
+            return False
+        restore = DraftOffer.ask(self.dialog, [(self.labels[n], t) for n, t in wanted])
+        for name, text in wanted:
+            keeper = self.keepers[name]
+            if restore:
+                _set_text(keeper.widget, text)
+            else:
+                keeper._timer.stop()
+                keeper._dirty = False
+                try:
+                    service.discard_draft(self.handle, keeper.key)
+                except _store_errors() as exc:
+                    log.warning("could not discard a draft: %s", type(exc).__name__)
+        return restore
+
+    def flush(self) -> None:
+        for keeper in self.keepers.values():
+            keeper.flush()
+
+    def _finished(self, result: int) -> None:
+        if not any(k.active for k in self.keepers.values()):
+            return  # suspended for a lock: the drafts stay
+        if result == QDialog.DialogCode.Accepted:
+            # The form is shown again when its save was refused; discard only once it is gone.
+            QTimer.singleShot(0, self._discard_if_closed)
+        else:
+            self.discard()
+
+    def _discard_if_closed(self) -> None:
+        if not self.dialog.isVisible():
+            self.discard()
+
+    def discard(self) -> None:
+        for keeper in self.keepers.values():
+            keeper.discard()
+
+
+def handle_near(widget: QWidget | None) -> MissionHandle | None:
+    """The open mission's handle of the desk a dialog was opened from, if any."""
+    while widget is not None:
+        ctx = getattr(widget, "_ctx", None) or getattr(widget, "ctx", None)
+        handle = getattr(ctx, "handle", None)
+        if handle is not None:
+            return handle
+        widget = widget.parentWidget()
+    return None
+
+
+def drafts_notice(count: int) -> str:
+    return QCoreApplication.translate(
+        "Drafts", "%n piece(s) of unsaved text kept from before: open the same form again to "
+        "get it back.", "", count)

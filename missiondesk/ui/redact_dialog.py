@@ -1,0 +1,145 @@
+"""Redact a field: choose it, confirm, remove its content from the record, its drafts and its
+change-log history, then say what was removed.
+
+`redact_field(parent, ctx, table, record_id, fields)` is what a desk's "Redact…" button
+calls. Redaction cannot be undone, and the undo stack is cleared after it: the commands on
+it hold the old values in memory and could otherwise write the content back.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from missiondesk.messages import error_text
+from missiondesk.store.errors import MissionError
+from missiondesk.ui.context import MissionContext
+
+
+class RedactDialog(QDialog):
+    """Pick the field to redact among the record's free-text fields."""
+
+    def __init__(self, parent: QWidget | None, fields: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Redact a Field"))
+        intro = QLabel(self.tr(
+            "Redacting removes the field's content from this record, from its unsaved drafts "
+            "and from its change history. It cannot be undone."))
+        intro.setWordWrap(True)
+        self.list = QListWidget()
+        for field, label in fields:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, field)
+            self.list.addItem(item)
+        if fields:
+            self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.redact_button = buttons.addButton(self.tr("Redact\u2026"),
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.setMinimumSize(420, 360)
+
+    def chosen(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, fields: list[tuple[str, str]]) -> str | None:
+        """The field chosen, or None if cancelled (tests patch this)."""
+        dialog = cls(parent, fields)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen()
+
+    @classmethod
+    def confirm(cls, parent: QWidget | None, label: str) -> bool:
+        """The last word before the content goes (tests patch this)."""
+        answer = QMessageBox.warning(
+            parent, cls.tr_static("Redact a Field"),
+            cls.tr_static("Remove the content of \u201c{field}\u201d from this record, its "
+                          "drafts and its history? This cannot be undone.").format(field=label),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @staticmethod
+    def tr_static(text: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("RedactDialog", text)
+
+
+def report_text(report, label: str) -> str:
+    """What a redaction removed, in one or two sentences."""
+    from PySide6.QtCore import QCoreApplication
+
+    def t(text: str, n: int = -1) -> str:
+        return QCoreApplication.translate("RedactDialog", text, "", n)
+
+    parts = [t("\u201c{field}\u201d was emptied on the record.").format(field=label)
+             if report.record else
+             t("\u201c{field}\u201d was already empty on the record.").format(field=label)]
+    parts.append(t("%n draft(s) deleted.", report.drafts))
+    parts.append(t("%n change-history entry(ies) stripped of their content.",
+                   report.log_entries))
+    parts.append(t("Backups made before now still hold the old content."))
+    return " ".join(parts)
+
+
+def field_choices(table: str, record, labels: dict[str, str] | None = None
+                  ) -> list[tuple[str, str]]:
+    """(field, label) for the redactable fields of `table` that hold something on `record`
+    (any object with those attributes, e.g. a service's detail view)."""
+    from missiondesk.messages import field_label
+    from missiondesk.services.redaction import redactable_fields
+
+    labels = labels or {}
+    return [(f, labels.get(f) or field_label(f, table)) for f in redactable_fields(table)
+            if getattr(record, f, None) not in (None, "")]
+
+
+def redact_field(parent: QWidget | None, ctx: MissionContext | None, table: str,
+                 record_id: str | None, fields: list[tuple[str, str]]):
+    """Ask which field, confirm, redact, say what was removed. Returns the RedactionReport,
+    or None when cancelled or refused (the refusal is shown)."""
+    if ctx is None or record_id is None:
+        return None
+    from missiondesk.services.redaction import redact, redactable_fields
+
+    title = RedactDialog.tr_static("Redact a Field")
+    allowed = set(redactable_fields(table))
+    fields = [(f, label) for f, label in fields if f in allowed]
+    if not fields:
+        QMessageBox.information(parent, title, RedactDialog.tr_static(
+            "This record holds no free text to redact."))
+        return None
+    field = RedactDialog.ask(parent, fields)
+    if field is None:
+        return None
+    label = dict(fields).get(field, field)
+    if not RedactDialog.confirm(parent, label):
+        return None
+    try:
+        with ctx.handle.unit_of_work() as uow:
+            report = redact(uow, table, record_id, field)
+    except MissionError as exc:
+        QMessageBox.warning(parent, title, error_text(exc))
+        return None
+    ctx.undo_stack.clear()  # its commands hold old values in memory
+    QMessageBox.information(parent, title, report_text(report, label))
+    return report
