@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.auto_lock_action = self._action(self.tr("&Auto-Lock After\u2026"),
+                                             self.ask_auto_lock_minutes)
+        edit_menu.addAction(self.auto_lock_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = self._action(self.tr("&About MissionDesk"), self.show_about)
@@ -547,6 +551,25 @@ class MainWindow(QMainWindow):
             self.show_error(error_text(exc))
             return
         self.statusBar().showMessage(self.tr("Saved a copy to %s") % target_path, 5000)
+
+    def ask_auto_lock_minutes(self) -> None:
+        """Edit \u25b8 Auto-Lock After\u2026: minutes without input before the mission locks."""
+        from PySide6.QtWidgets import QInputDialog
+
+        current = int(round(self.settings.auto_lock_minutes()))
+        minutes, ok = QInputDialog.getInt(
+            self, self.tr("Auto-Lock"),
+            self.tr("Lock the mission after this many minutes without input (0: never):"),
+            current, 0, 240)
+        if ok:
+            self.set_auto_lock_minutes(minutes)
+
+    def set_auto_lock_minutes(self, minutes: int) -> None:
+        self.settings.set_auto_lock_minutes(minutes)
+        self.idle_watcher.set_minutes(minutes)
+        self.statusBar().showMessage(
+            self.tr("The mission locks after %d minutes without input.") % minutes
+            if minutes else self.tr("The mission no longer locks by itself."), 5000)
 
     # --- encryption and backups (ui/security_dialogs) ---------------------------------
 

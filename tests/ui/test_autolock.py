@@ -213,3 +213,17 @@ def test_close_mission_from_the_lock_screen(window, demo_file, monkeypatch):
     assert window.pages.currentWidget() is window.content
     assert window.file_label.text() == "No mission open"
     assert window.open_action.isEnabled()
+
+
+def test_auto_lock_time_is_set_from_the_edit_menu(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.settings import Settings
+
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: (3, True)))
+    window.auto_lock_action.trigger()
+    assert Settings().auto_lock_minutes() == 3
+    assert window.idle_watcher._minutes == 3
