@@ -112,14 +112,22 @@ def _disk_full(path: Path | None) -> bool:
     return stat.f_bavail * stat.f_frsize < 1024 * 1024
 
 
-def connect(path: Path, passphrase: str | None, *, encrypted: bool | None = None):
-    """Open, key and prove one driver connection. Nothing is written to the file."""
+def connect(path: Path, passphrase: str | None, *, encrypted: bool | None = None,
+            read_only: bool = False):
+    """Open, key and prove one driver connection. Nothing is written to the file.
+
+    `read_only` opens it so that closing never checkpoints a WAL into the file (the first
+    look at a file left with a WAL by a crash, which may yet be refused)."""
     if encrypted is None:
         encrypted = passphrase is not None
     if encrypted and not passphrase:
         raise errors.PassphraseRequired(path=str(path))
     try:
-        conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
+        if read_only:
+            conn = dbapi2.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True,
+                                  check_same_thread=False, isolation_level=None)
+        else:
+            conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
     except dbapi2.Error as exc:
         raise map_driver_error(exc, path) or errors.ReadOnlyLocation(path=str(path)) from exc
     try:

@@ -315,7 +315,22 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
         if connection is not None:
             connection.close()
         raise
-    conn = connection or connect(path, passphrase if encrypted else None, encrypted=encrypted)
+    # A WAL left by a crash: look read-only first, so a refusal never merges it into the
+    # file (closing a read-write connection would), and remove an -shm the look created.
+    wal = path.with_name(path.name + "-wal")
+    shm = path.with_name(path.name + "-shm")
+    recovering = wal.exists() and wal.stat().st_size > 0
+    shm_existed = shm.exists()
+    if recovering and connection is not None:
+        connection.close()
+        connection = None
+    try:
+        conn = connection or connect(path, passphrase if encrypted else None,
+                                     encrypted=encrypted, read_only=recovering)
+    except errors.MissionError:
+        if recovering and not shm_existed:
+            shm.unlink(missing_ok=True)
+        raise
     engine = None
     lock = MissionLock(path)
     try:
@@ -334,6 +349,9 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
             raise errors.NewerSchema(found=schema_number(revision),
                                      supported=schema_number(HEAD_REVISION))
         _check_not_truncated(conn, path)
+        if recovering:  # the file holds up: work on it through ordinary connections
+            conn.close()
+            conn = None
         lock.acquire()
         engine = make_engine(path, passphrase if encrypted else None, first=conn)
         conn = None  # owned by the pool now
@@ -349,6 +367,8 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
         if engine is not None:
             engine.dispose()
         lock.release()
+        if recovering and not shm_existed and engine is None:
+            shm.unlink(missing_ok=True)
         raise
 
 

@@ -281,3 +281,13 @@ def drafts_notice(count: int) -> str:
     return QCoreApplication.translate(
         "Drafts", "%n piece(s) of unsaved text kept from before: open the same form again to "
         "get it back.", "", count)
+
+
+def keep_drafts(dialog: QDialog, table: str, record_id: str | None,
+                fields: dict[str, tuple[str, QPlainTextEdit | QLineEdit]]) -> FormDrafts | None:
+    """Keep the long text of a form as drafts (the handle comes from the desk that opened
+    it); None when the form was not opened from a desk with an open mission."""
+    handle = handle_near(dialog.parentWidget())
+    if handle is None:
+        return None
+    return FormDrafts(dialog, handle, table, record_id, fields)

@@ -343,6 +343,12 @@ class DriverDialog(QDialog):
         self.mission_levers = QPlainTextEdit(values.get("mission_levers") or "")
         for box in (self.description, self.mission_levers):
             box.setTabChangesFocus(True)
+        from missiondesk.ui.drafts import keep_drafts
+
+        self._drafts = keep_drafts(self, "drivers", values.get("id"), {
+            "description": (self.tr("Description"), self.description),
+            "mission_levers": (self.tr("Mission levers"), self.mission_levers)})
+        for box in (self.description, self.mission_levers):
             box.setFixedHeight(80)
         self.classification = QComboBox()
         for level in Classification:
@@ -1006,12 +1012,14 @@ class DriversDesk(QWidget):
         if self._ctx is None or self._detail is None:
             return
         detail = self._detail
-        DriverDialog.ask(self, detail.values(), lambda values: self.submit_edit(detail, values),
-                         creating=False)
+        DriverDialog.ask(self, {**detail.values(), "id": detail.id},
+                         lambda values: self.submit_edit(detail, values), creating=False)
 
     def submit_edit(self, detail: DriverDetail, values: dict) -> str | None:
         """Change the fields that differ from `detail` (undoable); the error if refused."""
         from missiondesk.services import drivers as driver_service
+
+        values = {k: v for k, v in values.items() if k != "id"}  # the form's draft key
 
         current = detail.values()
         changes = {k: v for k, v in values.items()

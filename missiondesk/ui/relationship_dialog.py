@@ -210,6 +210,11 @@ class RelationshipDialog(QDialog):
         self.notes = QPlainTextEdit(values.get("notes") or "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
+        from missiondesk.ui.drafts import keep_drafts
+
+        self._drafts = keep_drafts(self, "relationships", values.get("id"), {
+            "evidence_note": (self.tr("Evidence"), self.evidence_note),
+            "notes": (self.tr("Notes"), self.notes)})
         self.classification = self._vocab_combo(
             Classification, classification_label,
             values.get("classification") or Classification.UNCLASSIFIED.value)

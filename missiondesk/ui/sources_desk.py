@@ -217,6 +217,10 @@ class SourceDialog(QDialog):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(90)
         self.description.setPlaceholderText(self.tr("Who or what the source is"))
+        from missiondesk.ui.drafts import keep_drafts
+
+        self._drafts = keep_drafts(self, "sources", values.get("id"), {
+            "description": (self.tr("Description"), self.description)})
         self.classification = QComboBox()
         for level in Classification:
             self.classification.addItem(classification_label(level), level.value)
@@ -522,11 +526,13 @@ class SourcesDesk(QWidget):
         if self._ctx is None or self._current is None:
             return
         current = self._current
-        SourceDialog.ask(self, current.values(),
+        SourceDialog.ask(self, {**current.values(), "id": current.id},
                          lambda values: self.submit_edit(current, values), creating=False)
 
     def submit_edit(self, current: SourceRow, values: dict) -> str | None:
         from missiondesk.services import sources as service
+
+        values = {k: v for k, v in values.items() if k != "id"}  # the form's draft key
 
         before = current.values()
         changes = {k: v for k, v in values.items() if _comparable(v) != _comparable(before[k])}

@@ -250,6 +250,10 @@ class AssessmentDialog(QDialog):
         self.perception = _combo([(perception_label(p), p.value) for p in Perception],
                                  detail.perception)
         self.reason = QPlainTextEdit()
+        from missiondesk.ui.drafts import keep_drafts
+
+        self._drafts = keep_drafts(self, "stakeholder_assessments", detail.id, {
+            "reason": (self.tr("Why (evidence, source code)"), self.reason)})
         form.addRow(self.tr("Date"), self.assessed_on)
         form.addRow(self.tr("Stance on the peace process"), self.stance_peace)
         form.addRow(self.tr("Stance toward the mission"), self.stance_mission)

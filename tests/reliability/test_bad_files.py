@@ -162,10 +162,6 @@ def test_truncated_plain_file_with_its_wal_is_refused_unchanged(tmp_path):
     _refused(path, None, errors.CorruptFile)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "open_mission's checking connection is read-write: closing it after the refusal "
-    "checkpoints the WAL into the truncated file and deletes it (0.9) or leaves an -shm (0.5); "
-    "needs a read-only first connection (store/engine.connect / store/handle.open_mission)"))
 @pytest.mark.parametrize("keep", [0.5, 0.9])
 def test_truncated_encrypted_file_with_its_wal_is_refused_unchanged(tmp_path, keep):
     path = _crashed_copy(_mission(tmp_path / "enc.mdesk", PASSPHRASE), tmp_path / "crash",

@@ -229,3 +229,18 @@ def test_exports_follow_the_views_and_carry_their_classification(desk, tmp_path,
     filled = sum(1 for row in rows for cell in row[1:] if cell)
     assert filled == len(matrix.cells)
     assert level in ("CONFIDENTIAL", "STRICTLY CONFIDENTIAL")
+
+
+def test_text_typed_in_the_driver_form_is_kept_as_a_draft(desk, ctx, qtbot):
+    """Nothing typed is lost: the driver form keeps its long text as an encrypted draft."""
+    from missiondesk.services.drafts import drafts_for
+    from missiondesk.ui.drivers_desk import DriverDialog
+
+    detail = desk._detail or desk.select_driver(desk.model.rows()[0].id) and desk._detail
+    dialog = DriverDialog(desk, {**detail.values(), "id": detail.id}, lambda values: None,
+                          creating=False)
+    qtbot.addWidget(dialog)
+    dialog.mission_levers.setPlainText("Quiet talks with the Maldosa traders' committee")
+    dialog._drafts.flush()
+    kept = {d.key.field: d.text for d in drafts_for(ctx.handle, "drivers", detail.id)}
+    assert kept == {"mission_levers": "Quiet talks with the Maldosa traders' committee"}
