@@ -220,15 +220,14 @@ def cmd_export(args) -> int:
         if str(args.output) == "-":
             write_export(handle, sys.stdout)
             return 0
-        # Written beside the target, owner-only, and renamed only when complete.
-        partial = args.output.with_name(args.output.name + ".partial")
+        # Written in the private temporary folder, moved into place only when complete.
+        from missiondesk.staging import staged_file
+
         try:
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with staged_file(args.output) as partial, \
+                    open(partial, "w", encoding="utf-8") as fh:
                 write_export(handle, fh)
-            os.replace(partial, args.output)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     finally:
         handle.close()

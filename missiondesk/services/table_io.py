@@ -320,23 +320,21 @@ def export_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequen
 
     CSV: UTF-8 with a byte-order mark (Excel reads the accents), comma-separated, first line
     ``# <CLASSIFICATION>``. XLSX: the marking in the page header and footer and in the first
-    sheet row, the headers in the second. The file is written beside the target and moved
-    into place when complete. Raises OSError when it cannot be written, ValueError for an
-    unknown format or level.
+    sheet row, the headers in the second. The file is written in the private temporary
+    folder and moved into place when complete. Raises OSError when it cannot be written,
+    ValueError for an unknown format or level.
     """
     level = Classification(classification).value
     if fmt not in ("csv", "xlsx"):
         raise ValueError("unknown export format: %s" % fmt)
     path = Path(path)
-    partial = path.with_name("." + path.name + ".partial")
-    try:
+    from missiondesk.staging import staged_file
+
+    with staged_file(path) as partial:
         if fmt == "csv":
             _write_csv(partial, headers, rows, level)
         else:
             _write_xlsx(partial, headers, rows, level)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
     return path
 
 

@@ -1555,11 +1555,14 @@ class MapDesk(QWidget):
         Names too small to read on screen are written too: a PDF or SVG can be zoomed, a PNG
         has twice the pixels of the screen (labels never overlap: their places are chosen
         in scene units)."""
+        from missiondesk.staging import staged_file
         from missiondesk.ui.map_items import LabelItem
 
         LabelItem.export_factor = 2.0 if fmt == "png" else 1000.0
         try:
-            return self._export_image(Path(path), fmt)
+            with staged_file(path) as partial:
+                self._export_image(partial, fmt)
+            return Path(path)
         finally:
             LabelItem.export_factor = 1.0
 
@@ -1633,9 +1636,16 @@ class MapDesk(QWidget):
 
     def export_graph(self, path: Path | str, fmt: str) -> Path:
         """GraphML or GEXF of what the map shows, through the network service."""
+
+        from missiondesk.staging import staged_file
+
+        with staged_file(path) as partial:
+            self._write_graph(partial, fmt)
+        return Path(path)
+
+    def _write_graph(self, path: Path, fmt: str) -> None:
         from missiondesk.services import network
 
-        path = Path(path)
         graph = self.visible_graph()
         level = self.classification()
         if fmt == "graphml":
@@ -1647,7 +1657,6 @@ class MapDesk(QWidget):
             colours = {n: node_colour(graph.nodes[n], self.colour_mode()) for n in graph}
             network.write_gexf(graph, path, classification=level, positions=positions,
                                colours=colours)
-        return path
 
     def export_as(self, fmt: str) -> Path | None:
         """Ask where, then export; errors are shown as one sentence."""
