@@ -11,18 +11,23 @@ when the form is saved or cancelled on purpose.
 
 from __future__ import annotations
 
+import json
 import logging
 import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +52,41 @@ def _store_errors() -> tuple[type[BaseException], ...]:
 
 
 _live_keepers: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
+_live_forms: weakref.WeakSet[FormDrafts] = weakref.WeakSet()
+
+#: The draft holding a form's other fields (choices, numbers, short text) at a lock.
+FORM_STATE_FIELD = "__form__"
+_STATE_WIDGETS = (QComboBox, QSpinBox, QCheckBox, QLineEdit, QDateEdit)
+
+
+def _widget_state(widget) -> object:
+    if isinstance(widget, QComboBox):
+        return widget.currentText() if widget.isEditable() else widget.currentIndex()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QDateEdit):
+        return widget.date().toString("yyyy-MM-dd")
+    return widget.text()
+
+
+def _set_widget_state(widget, value) -> None:
+    if isinstance(widget, QComboBox):
+        if widget.isEditable():
+            widget.setCurrentText(str(value))
+        elif isinstance(value, int) and 0 <= value < widget.count():
+            widget.setCurrentIndex(value)
+    elif isinstance(widget, QSpinBox) and isinstance(value, int):
+        widget.setValue(value)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QDateEdit):
+        from PySide6.QtCore import QDate
+
+        widget.setDate(QDate.fromString(str(value), "yyyy-MM-dd"))
+    elif isinstance(widget, QLineEdit):
+        widget.setText(str(value))
 
 
 def _text_of(widget: QPlainTextEdit | QLineEdit) -> str:
@@ -124,8 +164,15 @@ class DraftKeeper(QObject):
 
 
 def suspend_all() -> int:
-    """Before a lock or a close: keep every pending draft, stop every keeper. How many kept."""
+    """Before a lock or a close: keep every pending draft and the other fields of every open
+    form, stop every keeper. How many kept."""
     count = 0
+    for form in list(_live_forms):
+        try:
+            if form.keep_state():
+                count += 1
+        except RuntimeError:  # its form is already gone
+            continue
     for keeper in list(_live_keepers):
         if keeper.active:
             try:
@@ -206,8 +253,44 @@ class FormDrafts(QObject):
         self.keepers = {name: DraftKeeper(handle, DraftKey(table, record_id, name), widget, self)
                         for name, (_label, widget) in fields.items()}
         self._offered = False
+        self.state_key = DraftKey(table, record_id, FORM_STATE_FIELD)
         dialog.installEventFilter(self)
         dialog.finished.connect(self._finished)
+        _live_forms.add(self)
+
+    def _state_widgets(self) -> list:
+        """The form's other input widgets, in the order the form builds them."""
+        texts = {id(k.widget) for k in self.keepers.values()}
+        return [w for w in self.dialog.findChildren(QWidget)
+                if isinstance(w, _STATE_WIDGETS) and id(w) not in texts]
+
+    def _state(self) -> str:
+        return json.dumps([[type(w).__name__, _widget_state(w)] for w in self._state_widgets()])
+
+    def keep_state(self) -> bool:
+        """Keep the other fields of an open form as a draft (before a lock closes it)."""
+        from missiondesk.services import drafts as service
+
+        if not self.dialog.isVisible() or not any(k.active for k in self.keepers.values()):
+            return False
+        try:
+            service.save_draft(self.handle, self.state_key, self._state())
+        except _store_errors() as exc:
+            log.warning("could not keep a form: %s", type(exc).__name__)
+            return False
+        return True
+
+    def _restore_state(self, text: str) -> None:
+        try:
+            saved = json.loads(text)
+        except ValueError:
+            return
+        widgets = self._state_widgets()
+        if len(saved) != len(widgets):
+            return  # the form changed since: keep what the user sees
+        for widget, (kind, value) in zip(widgets, saved, strict=True):
+            if type(widget).__name__ == kind:
+                _set_widget_state(widget, value)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if obj is self.dialog and event.type() == QEvent.Type.Show and not self._offered:
@@ -228,9 +311,25 @@ class FormDrafts(QObject):
             return False
         wanted = [(name, kept[name]) for name, keeper in self.keepers.items()
                   if name in kept and kept[name] != _text_of(keeper.widget)]
-        if not wanted:
+        state = kept.get(FORM_STATE_FIELD)
+        if state is not None and state == self._state():
+            state = None
+        if not wanted and state is None:
             return False
-        restore = DraftOffer.ask(self.dialog, [(self.labels[n], t) for n, t in wanted])
+        shown = [(self.labels[n], t) for n, t in wanted]
+        if state is not None:
+            shown.append((QCoreApplication.translate("Drafts", "Other fields"),
+                          QCoreApplication.translate(
+                              "Drafts", "The choices and short fields of the form as they "
+                              "were when the mission was locked.")))
+        restore = DraftOffer.ask(self.dialog, shown)
+        if state is not None:
+            if restore:
+                self._restore_state(state)
+            try:
+                service.discard_draft(self.handle, self.state_key)
+            except _store_errors() as exc:
+                log.warning("could not discard a draft: %s", type(exc).__name__)
         for name, text in wanted:
             keeper = self.keepers[name]
             if restore:
@@ -262,8 +361,14 @@ class FormDrafts(QObject):
             self.discard()
 
     def discard(self) -> None:
+        from missiondesk.services import drafts as service
+
         for keeper in self.keepers.values():
             keeper.discard()
+        try:
+            service.discard_draft(self.handle, self.state_key)
+        except _store_errors() as exc:
+            log.warning("could not discard a draft: %s", type(exc).__name__)
 
 
 def handle_near(widget: QWidget | None) -> MissionHandle | None:

@@ -179,7 +179,9 @@ def test_an_open_form_leaves_the_screen_and_its_text_survives_the_lock(
     assert not form.isVisible()
     window.unlock(PASSPHRASE)
     assert window.statusBar().currentMessage()  # says drafts were kept
-    assert [d.text for d in all_drafts(window.ctx.handle)] == [typed]
+    kept = {d.key.field: d.text for d in all_drafts(window.ctx.handle)}
+    assert kept["needs"] == typed
+    assert set(kept) == {"needs", "__form__"}  # the form's other fields are kept too
 
     offered = []
     monkeypatch.setattr(DraftOffer, "ask", classmethod(
@@ -227,3 +229,34 @@ def test_auto_lock_time_is_set_from_the_edit_menu(qtbot, monkeypatch):
     window.auto_lock_action.trigger()
     assert Settings().auto_lock_minutes() == 3
     assert window.idle_watcher._minutes == 3
+
+
+def test_choices_and_numbers_of_an_open_form_survive_the_lock(window, demo_file, monkeypatch,
+                                                              qtbot):
+    from missiondesk.ui.drafts import DraftOffer
+
+    _open(window, demo_file, monkeypatch)
+    window.select_desk("stakeholders")
+    desk = window.desk("stakeholders")
+    form = StakeholderForm(desk, [], detail=desk._detail)
+    form.drafts._offered = True
+    form.show()
+    new_influence = 1 if form.influence.value() != 1 else 2
+    form.influence.setValue(new_influence)
+    form.sanctioned.setChecked(not form.sanctioned.isChecked())
+    sanctioned = form.sanctioned.isChecked()
+
+    window.lock()
+    window.unlock(PASSPHRASE)
+    offered = []
+    monkeypatch.setattr(DraftOffer, "ask", classmethod(
+        lambda cls, parent, fields: offered.append([f[0] for f in fields]) or True))
+    desk = window.desk("stakeholders")
+    again = StakeholderForm(desk, [], detail=desk._detail)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: bool(offered))
+    assert offered == [["Other fields"]]
+    assert again.influence.value() == new_influence
+    assert again.sanctioned.isChecked() == sanctioned
+    again.reject()
