@@ -260,3 +260,43 @@ def test_choices_and_numbers_of_an_open_form_survive_the_lock(window, demo_file,
     assert again.influence.value() == new_influence
     assert again.sanctioned.isChecked() == sanctioned
     again.reject()
+
+
+PLANTED_AT_LOCK = "Quillon Vasquez-Thornbury met us at the Eres ford"
+
+
+def _files_holding(folders, needle: str) -> list[str]:
+    variants = [needle.encode("utf-8"), needle.encode("utf-16-le"),
+                needle.casefold().encode("utf-8")]
+    hits = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and any(v in path.read_bytes() for v in variants):
+                hits.append(path.name)
+    return hits
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_text_typed_before_a_lock_never_leaves_an_encrypted_mission(
+        window, tmp_path, isolated_home, monkeypatch, encrypted):
+    """The leak test of a lock, with its positive control: in a plain mission the typed
+    text (kept as a draft by the lock) is found in the file; in an encrypted one, nowhere."""
+    folder = tmp_path / "missions"
+    folder.mkdir()
+    path = folder / "m.mdesk"
+    create_mission(path, PASSPHRASE if encrypted else None, NewMission(name="Lock leak")).close()
+    _open(window, path, monkeypatch)
+    with window.ctx.handle.unit_of_work() as uow:
+        stakeholder_service.create_stakeholder(uow, name="Eres ford committee")
+    window.select_desk("stakeholders")
+    desk = window.desk("stakeholders")
+    form = StakeholderForm(desk, [], detail=desk._detail)
+    form.drafts._offered = True
+    form.show()
+    form.texts["needs"].setPlainText(PLANTED_AT_LOCK)
+    window.lock()
+    hits = _files_holding([folder, isolated_home], PLANTED_AT_LOCK)
+    if encrypted:
+        assert hits == []
+    else:
+        assert "m.mdesk" in hits  # the search works: the draft is in the plain file
