@@ -99,3 +99,14 @@ def all_drafts(handle: MissionHandle) -> list[DraftView]:
     with handle.session() as session:
         rows = session.scalars(select(Draft).order_by(Draft.updated_at.desc())).all()
         return [_view(r) for r in rows]
+
+
+def write_errors() -> tuple[type[BaseException], ...]:
+    """What saving a draft can meet (a closed, full or damaged file): the keepers catch
+    these and go on, so typing is never broken by the store."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlcipher3 import dbapi2
+
+    from missiondesk.store.errors import MissionError
+
+    return (MissionError, SQLAlchemyError, dbapi2.Error, OSError)

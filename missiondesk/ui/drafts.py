@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.services.drafts import DraftKey
-from missiondesk.store.errors import MissionError
 
 if TYPE_CHECKING:
     from missiondesk.store.handle import MissionHandle
@@ -45,10 +44,9 @@ PREVIEW_CHARS = 400
 
 def _store_errors() -> tuple[type[BaseException], ...]:
     """What a draft write can meet (a closed, full or damaged file), never to break typing."""
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlcipher3 import dbapi2
+    from missiondesk.services.drafts import write_errors
 
-    return (MissionError, SQLAlchemyError, dbapi2.Error, OSError)
+    return write_errors()
 
 
 _live_keepers: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
