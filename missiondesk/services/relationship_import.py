@@ -37,6 +37,7 @@ from missiondesk.services.stakeholder_import import (
     _number,
     apply_plan,
     column_letter,
+    map_columns,
 )
 from missiondesk.services.table_io import RawTable
 from missiondesk.store.errors import InvalidValue
@@ -135,16 +136,7 @@ def recognise_header(header: str) -> str | None:
 
 def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
     """Column index -> the known column it holds (None: not recognised, or named twice)."""
-    mapping: dict[int, str | None] = {}
-    taken: set[str] = set()
-    for index, header in enumerate(headers):
-        column = recognise_header(header)
-        if column in taken:
-            column = None
-        if column is not None:
-            taken.add(column)
-        mapping[index] = column
-    return mapping
+    return map_columns(headers, recognise_header)
 
 
 def unrecognised_headers(headers: Sequence[str]) -> list[int]:

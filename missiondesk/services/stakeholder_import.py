@@ -138,10 +138,15 @@ def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
 
     A known column named twice keeps its first column; the later one maps to None.
     """
+    return map_columns(headers, recognise_header)
+
+
+def map_columns(headers: Sequence[str], recognise) -> dict[int, str | None]:
+    """Column index -> `recognise(header)`, a column named twice keeping only its first."""
     mapping: dict[int, str | None] = {}
     taken: set[str] = set()
     for index, header in enumerate(headers):
-        column = recognise_header(header)
+        column = recognise(header)
         if column in taken:
             column = None
         if column is not None:

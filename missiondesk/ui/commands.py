@@ -128,3 +128,19 @@ def push_command(ctx: MissionContext, command: _ServiceCommand) -> None:
 
 #: The name the Overview desk uses for its edits.
 push_edit = push_command
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def changed_fields(before: dict, values: dict) -> tuple[dict, dict]:
+    """(old, new) for the fields a form changed: blanks equal None, lists equal tuples."""
+    new = {k: v for k, v in values.items() if _comparable(v) != _comparable(before.get(k))}
+    old = {k: list(before[k]) if isinstance(before.get(k), tuple) else before.get(k)
+           for k in new}
+    return old, new

@@ -62,6 +62,7 @@ from missiondesk.ui.commands import (
     CreateRecordCommand,
     DeleteRecordCommand,
     EditRecordCommand,
+    changed_fields,
     push_command,
 )
 from missiondesk.ui.context import MissionContext
@@ -1021,13 +1022,9 @@ class DriversDesk(QWidget):
 
         values = {k: v for k, v in values.items() if k != "id"}  # the form's draft key
 
-        current = detail.values()
-        changes = {k: v for k, v in values.items()
-                   if _comparable(v) != _comparable(current.get(k))}
+        old, changes = changed_fields(detail.values(), values)
         if not changes:
             return None
-        old = {k: list(current[k]) if isinstance(current[k], tuple) else current[k]
-               for k in changes}
         command = EditRecordCommand(
             self._ctx, self.tr("Edit driver"),
             lambda uow, rev, vals: driver_service.update_driver(
@@ -1237,14 +1234,6 @@ def _empty_matrix() -> DriverMatrix:
     from missiondesk.services.drivers import DriverMatrix
 
     return DriverMatrix(drivers=[], stakeholders=[], cells={})
-
-
-def _comparable(value: object) -> object:
-    if isinstance(value, list | tuple):
-        return tuple(value)
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -48,6 +48,7 @@ from missiondesk.ui.commands import (
     CreateRecordCommand,
     DeleteRecordCommand,
     EditRecordCommand,
+    changed_fields,
     push_command,
 )
 from missiondesk.ui.context import MissionContext
@@ -534,15 +535,14 @@ class SourcesDesk(QWidget):
 
         values = {k: v for k, v in values.items() if k != "id"}  # the form's draft key
 
-        before = current.values()
-        changes = {k: v for k, v in values.items() if _comparable(v) != _comparable(before[k])}
+        old, changes = changed_fields(current.values(), values)
         if not changes:
             return None
         command = EditRecordCommand(
             self._ctx, self.tr("Edit source"),
             lambda uow, rev, vals: service.update_source(uow, current.id,
                                                          expected_revision=rev, **vals),
-            revision=current.revision, old={k: before[k] for k in changes}, new=changes,
+            revision=current.revision, old=old, new=changes,
             on_error=self._show_undo_error)
         return self._push(command)
 
@@ -590,12 +590,6 @@ class SourcesDesk(QWidget):
 
         headers, rows, levels = self.export_rows()
         export_rows(self, self.tr("sources") + ".xlsx", headers, rows, levels)
-
-
-def _comparable(value: object) -> object:
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
 
 
 def _short(value: object, limit: int = 50) -> str:
