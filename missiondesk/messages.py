@@ -105,6 +105,10 @@ def invalid_value_text(p: dict) -> str:
     if reason == "too_long":
         return _t("{field} is too long (at most {n} characters).").format(
             field=label, n=p.get("max_length"))
+    if reason == "invalid_character":
+        return _t("{field} contains a character that is not text ({code_point}, at position "
+                  "{position}); remove it and try again.").format(
+            field=label, code_point=p.get("code_point"), position=p.get("position"))
     if reason == "unknown_time_zone":
         return _t("{field}: \u201c{value}\u201d is not a known time zone (e.g. Africa/Bangui)."
                   ).format(field=label, value=p.get("value"))
