@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "graphml", "gexf"], required=True)
     export.add_argument("-o", "--output", type=Path, required=True,
                         help=_tr("file to write ('-' for standard output)"))
+    export.add_argument("--include-protected", action="store_true",
+                        help=_tr("json: include who or what the protected sources are "
+                                 "(masked otherwise); the mission's audit trail records it"))
     _add_passphrase_options(export)
 
     # --- network (helper D) ---
@@ -217,8 +220,9 @@ def cmd_export(args) -> int:
         return _export_graph(args)
     handle = _open(args, args.file)
     try:
+        include = _log_protected_export(args, handle)
         if str(args.output) == "-":
-            write_export(handle, sys.stdout)
+            write_export(handle, sys.stdout, include_protected=include)
             return 0
         # Written in the private temporary folder, moved into place only when complete.
         from missiondesk.staging import staged_file
@@ -226,12 +230,23 @@ def cmd_export(args) -> int:
         try:
             with staged_file(args.output) as partial, \
                     open(partial, "w", encoding="utf-8") as fh:
-                write_export(handle, fh)
+                write_export(handle, fh, include_protected=include)
         except OSError as exc:
             raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     finally:
         handle.close()
     return 0
+
+
+def _log_protected_export(args, handle) -> bool:
+    """--include-protected: the audit trail records who exported the protected sources."""
+    if not getattr(args, "include_protected", False):
+        return False
+    from missiondesk.services.sources import EXPORTED_PROTECTED, log_protected_access
+
+    with handle.unit_of_work() as uow:
+        log_protected_access(uow, EXPORTED_PROTECTED)
+    return True
 
 
 # --- network (helper D) ---
@@ -431,6 +446,9 @@ def cmd_import(args) -> int:
         raise UserError(_tr("Cannot read {path}.").format(path=args.json)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise UserError(_tr("{path} is not valid JSON.").format(path=args.json)) from exc
+    except RecursionError as exc:  # lists within lists, thousands deep: not an export
+        raise UserError(_tr("{path} is nested too deeply to be a MissionDesk export."
+                            ).format(path=args.json)) from exc
     created = not args.file.exists()
     if created:
         handle = create_mission(args.file, passphrase_for_new(args, args.file),

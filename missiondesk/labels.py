@@ -55,6 +55,7 @@ def table_label(table: str) -> str:
         "media_outlets": _t("Media outlets"),
         "rumours": _t("Rumours"),
         "sources": _t("Sources"),
+        "mission": _t("Mission"),
     }.get(table, table)
 
 
@@ -367,4 +368,6 @@ def audit_action_label(code: str) -> str:
         "purge": _t("purged"),
         "redact": _t("redacted a field"),
         "redacted": _t("changed (redacted)"),
+        "reveal": _t("showed the protected sources"),  # Sources desk, "Show protected"
+        "reveal_exp": _t("exported the protected sources"),  # export --include-protected
     }.get(code, code)

@@ -155,7 +155,25 @@ def import_problem_text(code: str, p: dict) -> str:
     if code == "broken_link":
         return _t("{table}: a record refers to another record that is not in the file."
                   ).format(**p)
+    json_text = json_import_problem_text(code, p)  # the JSON import (block below)
+    if json_text:
+        return json_text
     return code
+
+
+# --- the JSON import: texts that are not text, duplicated records ---------------------------
+
+
+def json_import_problem_text(code: str, p: dict) -> str | None:
+    if code == "invalid_character":
+        return _t("{table}, record {row}: {field} contains a character that is not text "
+                  "({code_point}, at position {position}).").format(
+            table=p.get("table"), row=p.get("row"), field=p.get("field"),
+            code_point=p.get("code_point"), position=p.get("position"))
+    if code == "duplicate_record":
+        return _t("{table}: two records have the same id (or the same unique value)."
+                  ).format(table=p.get("table"))
+    return None
 
 
 # --- Drivers desk: field labels and reasons of its InvalidValue errors ----------------------

@@ -219,9 +219,12 @@ def export_change_log(handle: MissionHandle, path: str | Path, fmt: str,
                       describe=None) -> Path:
     """Write the filtered log (newest first) to CSV or XLSX.
 
-    Marked with the highest classification of the records concerned, or the mission's
-    default when none is known. `headers` replaces EXPORT_COLUMNS (translated by the UI);
-    `describe(entry) -> list` replaces the default row (codes and raw values).
+    Marked with the highest classification of the records concerned (deleted ones too) and
+    of every classification those records held according to the log (an old value was
+    written under it), or the mission's default when none is known; an unknown level
+    counts as the most restrictive. A protected source's description stays masked.
+    `headers` replaces EXPORT_COLUMNS (translated by the UI); `describe(entry) -> list`
+    replaces the default row (codes and raw values).
     """
     with handle.session() as session:
         log = session.scalars(_filtered(select(ChangeLog), flt)
@@ -231,8 +234,17 @@ def export_change_log(handle: MissionHandle, path: str | Path, fmt: str,
         for e in entries:
             wanted.setdefault(e.table, set()).add(e.record_id)
         facts = _record_facts(session, wanted)
+        held = [f[2] for f in facts.values()]
+        for table, record_id, old, new in session.execute(
+                select(ChangeLog.table_name, ChangeLog.record_id, ChangeLog.old_value,
+                       ChangeLog.new_value).where(ChangeLog.field == "classification")):
+            if record_id in wanted.get(table, ()):
+                held += [_decode(v) for v in (old, new) if v is not None]
         default = session.scalars(select(Mission.default_classification)).first()
-    levels = {f[2] for f in facts.values() if f[2] in Classification._value2member_map_}
+    known = Classification._value2member_map_
+    levels = {v if isinstance(v, str) and v in known
+              else Classification.STRICTLY_CONFIDENTIAL.value
+              for v in held if v is not None}
     level = (Classification.highest(levels).value if levels
              else default or Classification.CONFIDENTIAL.value)
 

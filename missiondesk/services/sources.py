@@ -21,6 +21,7 @@ from missiondesk.services.names import fold
 from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
+    ChangeLog,
     Mission,
     Relationship,
     Source,
@@ -40,6 +41,13 @@ EDITABLE = ("code_name", "source_type", "reliability", "credibility", "protected
 #: Columns of the register (`sort_rows` accepts each).
 TABLE_COLUMNS = ("code_name", "source_type", "reliability", "credibility", "protected",
                  "citations", "description", "classification")
+#: The fields that say who or what a protected source is: masked everywhere outside the
+#: Sources desk (exports included) unless the user asks, and the asking is logged.
+PROTECTED_FIELDS = ("description",)
+#: Change-log actions recording that someone saw or exported protected sources (the entry
+#: names the mission, who and when; never a source or its content).
+SHOWN_PROTECTED = "reveal"
+EXPORTED_PROTECTED = "reveal_exp"
 CODE_PREFIX = "SRC-"
 _CODE_NUMBER = re.compile(r"^SRC-(\d+)$", re.IGNORECASE)
 _LONG_TEXT = 5000
@@ -76,6 +84,27 @@ class SourceView:
     revision: int
     code_name: str
     deleted: bool = False
+
+
+def log_protected_access(uow: UnitOfWork, action: str = SHOWN_PROTECTED) -> str:
+    """Record in the change log that the user had protected sources shown ("Show protected"
+    in the Sources desk) or exported them (`EXPORTED_PROTECTED`); returns the entry's id.
+
+    The entry belongs to the mission record, with no field and no value: who and when only.
+    """
+    if action not in (SHOWN_PROTECTED, EXPORTED_PROTECTED):
+        raise ValueError("not a protected-access action: %s" % action)
+    session = uow.session
+    mission_id = session.scalars(select(Mission.id)).first()
+    if mission_id is None:
+        raise RecordMissing(table="mission", record_id="")
+    entry = ChangeLog(at=utcnow(), user_id=uow.handle.user_id,
+                      user_name=uow.handle.user_name, origin=uow.handle.device,
+                      table_name="mission", record_id=mission_id, action=action)
+    session.add(entry)
+    session.flush()
+    uow.changed.setdefault("change_log", set()).add(entry.id)
+    return entry.id
 
 
 def display_description(row: SourceRow, *, show_protected: bool = False) -> str | None:

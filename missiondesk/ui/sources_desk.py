@@ -2,8 +2,9 @@
 reliability (A–F) and credibility (1–6) grades and whether they are protected.
 
 The description of a protected source (who or what it is) is masked in the table, the
-detail panel, the history and the export unless "Show protected" is ticked; it is never
-shown anywhere else. Every write goes on the undo stack. Only services calls; no SQL.
+detail panel, the history and the export unless "Show protected" is ticked — which asks for
+confirmation and leaves an entry in the audit trail; it is never shown anywhere else.
+Every write goes on the undo stack. Only services calls; no SQL.
 """
 
 from __future__ import annotations
@@ -414,8 +415,35 @@ class SourcesDesk(QWidget):
         self._update_buttons()
 
     def _protected_toggled(self, show: bool) -> None:
+        if show and not self._confirm_show_protected():
+            self.show_protected.blockSignals(True)
+            self.show_protected.setChecked(False)
+            self.show_protected.blockSignals(False)
+            return
         self.model.set_show_protected(show)
         self._show_detail(self._current)
+
+    def _confirm_show_protected(self) -> bool:
+        """Ask before showing who the protected sources are; the audit trail records it."""
+        if self._ctx is None:
+            return False
+        from missiondesk.services import sources as service
+
+        answer = QMessageBox.question(
+            self, self.tr("Show Protected Sources"),
+            self.tr("Show who or what the protected sources are? Anyone who can see this "
+                    "screen will see them, and the audit trail records that you asked."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            with self._ctx.handle.unit_of_work() as uow:
+                service.log_protected_access(uow, service.SHOWN_PROTECTED)
+        except MissionError as exc:
+            QMessageBox.warning(self, self.tr("Show Protected Sources"), error_text(exc))
+            return False
+        return True
 
     def _update_buttons(self) -> None:
         has_mission = self._ctx is not None

@@ -49,7 +49,9 @@ def _text(desk, row: int, column: int) -> str:
     return desk.model.data(desk.model.index(row, column))
 
 
-def test_protected_descriptions_are_masked_until_asked(desk):
+def test_protected_descriptions_are_masked_until_asked(desk, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert desk.model.rowCount() == 12
     assert "12 source(s)" in desk.count_label.text()
     row = _protected_row(desk)
@@ -152,3 +154,50 @@ def test_export_writes_the_masked_rows_marked(desk, tmp_path, monkeypatch):
     assert len(table.rows) == 12
     secret = desk.model.row_at(_protected_row(desk)).description
     assert secret not in target.read_text(encoding="utf-8-sig")
+
+
+def test_show_protected_asks_first_and_the_audit_trail_says_so(desk, ctx, qtbot,
+                                                               monkeypatch):
+    from missiondesk.services.audit import AuditFilter, change_log
+    from missiondesk.ui.audit_desk import AuditDesk
+
+    row = _protected_row(desk)
+    secret = desk.model.row_at(row).description
+    desk.table.selectRow(row)
+    asked = []
+
+    def answer(reply):
+        def question(*args, **kwargs):
+            asked.append(args[2] if len(args) > 2 else "")
+            return reply
+        return question
+
+    def reveals():
+        return change_log(ctx.handle, AuditFilter(actions=("reveal",))).entries
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    desk.show_protected.setChecked(True)
+    assert len(asked) == 1 and "audit trail" in asked[0]
+    assert not desk.show_protected.isChecked()
+    assert _text(desk, row, DESC).startswith(MASK)
+    assert secret[:30] not in desk.detail.toPlainText()
+    assert reveals() == []
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    desk.show_protected.setChecked(True)
+    assert len(asked) == 2 and desk.show_protected.isChecked()
+    assert _text(desk, row, DESC) == secret.replace("\n", " ")
+    [entry] = reveals()
+    assert (entry.user_name, entry.field, entry.old_value, entry.new_value) == (
+        "Desk tester", None, None, None)
+    desk.show_protected.setChecked(False)  # hiding again asks nothing, logs nothing
+    assert len(asked) == 2 and len(reveals()) == 1
+
+    trail = AuditDesk()
+    qtbot.addWidget(trail)
+    trail.attach(ctx)
+    try:
+        action = trail.model.COLUMNS.index("action")
+        assert trail.model.data(trail.model.index(0, action)) == "showed the protected sources"
+    finally:
+        trail.detach()
