@@ -16,6 +16,7 @@ import logging
 import weakref
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -242,8 +243,7 @@ class FormDrafts(QObject):
     def __init__(self, dialog: QDialog, handle: MissionHandle, table: str,
                  record_id: str | None,
                  fields: dict[str, tuple[str, QPlainTextEdit | QLineEdit]]) -> None:
-        super().__init__(dialog)
-        self.dialog = dialog
+        super().__init__(dialog)  # the dialog is reached as parent(): no reference cycle
         self.handle = handle
         self.table = table
         self.record_id = record_id
@@ -255,6 +255,13 @@ class FormDrafts(QObject):
         dialog.installEventFilter(self)
         dialog.finished.connect(self._finished)
         _live_forms.add(self)
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The form these drafts belong to; None once it is gone."""
+        if not shiboken6.isValid(self):
+            return None
+        return self.parent()
 
     def _state_widgets(self) -> list:
         """The form's other input widgets, in the order the form builds them."""
@@ -269,7 +276,9 @@ class FormDrafts(QObject):
         """Keep the other fields of an open form as a draft (before a lock closes it)."""
         from missiondesk.services import drafts as service
 
-        if not self.dialog.isVisible() or not any(k.active for k in self.keepers.values()):
+        dialog = self.dialog
+        if dialog is None or not dialog.isVisible() \
+                or not any(k.active for k in self.keepers.values()):
             return False
         try:
             service.save_draft(self.handle, self.state_key, self._state())
@@ -291,10 +300,17 @@ class FormDrafts(QObject):
                 _set_widget_state(widget, value)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if obj is self.dialog and event.type() == QEvent.Type.Show and not self._offered:
-            self._offered = True
-            QTimer.singleShot(0, self.offer)
+        # Only the type of the event is read before the first Show: a form being destroyed
+        # (closed, then collected) still sends events through its filters while this
+        # object's Python side may already be cleared. After the first Show the filter goes.
+        if event.type() == QEvent.Type.Show:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._offer_once)
         return False
+
+    def _offer_once(self) -> None:
+        if not self._offered:
+            self.offer()
 
     def offer(self) -> bool:
         """Offer the kept drafts of this record back (once). True if they were restored."""
@@ -349,14 +365,33 @@ class FormDrafts(QObject):
         if not any(k.active for k in self.keepers.values()):
             return  # suspended for a lock: the drafts stay
         if result == QDialog.DialogCode.Accepted:
-            # The form is shown again when its save was refused; discard only once it is gone.
-            QTimer.singleShot(0, self._discard_if_closed)
+            # The form is shown again when its save was refused; discard only once it is gone
+            # (closed or already destroyed: the keys and the handle are plain values).
+            keys = [k.key for k in self.keepers.values()] + [self.state_key]
+            handle = self.handle
+            QTimer.singleShot(0, lambda: self._discard_if_closed(self, handle, keys))
         else:
             self.discard()
 
-    def _discard_if_closed(self) -> None:
-        if not self.dialog.isVisible():
-            self.discard()
+    @staticmethod
+    def _discard_if_closed(form: FormDrafts, handle: MissionHandle,
+                           keys: list[DraftKey]) -> None:
+        from missiondesk.services import drafts as service
+
+        if shiboken6.isValid(form):
+            dialog = form.dialog
+            if dialog is not None and dialog.isVisible():
+                return  # shown again: its save was refused
+            if not any(k.active for k in form.keepers.values()):
+                return  # suspended for a lock meanwhile: the drafts stay
+            for keeper in form.keepers.values():
+                keeper.active = False
+                keeper._timer.stop()
+        for key in keys:
+            try:
+                service.discard_draft(handle, key)
+            except _store_errors() as exc:
+                log.warning("could not discard a draft: %s", type(exc).__name__)
 
     def discard(self) -> None:
         from missiondesk.services import drafts as service

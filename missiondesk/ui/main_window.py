@@ -258,7 +258,15 @@ class MainWindow(QMainWindow):
     def _show_desk(self, row: int) -> None:
         if row < 0:
             return
-        widget = self.desk(self._specs[row].key)
+        try:
+            widget = self.desk(self._specs[row].key)
+        except Exception:
+            # The desk failed to open: the navigation goes back to the desk still shown,
+            # then the error reaches the unexpected-error report.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            raise
         self.stack.setCurrentWidget(widget)
 
     def select_desk(self, key: str) -> None:
