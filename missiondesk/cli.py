@@ -215,7 +215,11 @@ def cmd_check(args) -> int:
 
 def cmd_export(args) -> int:
     from missiondesk.services.interchange import write_export
+    from missiondesk.store.errors import FolderMissing
 
+    folder = Path(args.output).absolute().parent
+    if str(args.output) != "-" and not folder.is_dir():
+        raise FolderMissing(path=str(folder))  # "The folder … does not exist.", not "Cannot write"
     if args.format in ("graphml", "gexf"):
         return _export_graph(args)
     handle = _open(args, args.file)
@@ -276,6 +280,8 @@ def _export_graph(args) -> int:
             target = sys.stdout.buffer if str(args.output) == "-" else args.output
             network.write_gexf(graph, target, classification=classification,
                                positions=positions, colours=node_colours(graph))
+    except BrokenPipeError:
+        raise  # `-o - | head`: main exits quietly
     except OSError as exc:
         raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     return 0
@@ -511,7 +517,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if argv and argv[0] in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
-        return run_command(args)
+        try:
+            status = run_command(args)
+            sys.stdout.flush()  # a closed pipe shows here, not as noise at exit
+        except BrokenPipeError:
+            return _stdout_closed()
+        return status
     if argv and argv[0] in ("-h", "--help"):
         build_parser().print_help()
         return 0
@@ -536,6 +547,28 @@ def run_command(args) -> int:
     except KeyboardInterrupt:
         print(_tr("Interrupted; nothing was changed."), file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # the reader went away (`check | head -1`): main exits quietly
+    except Exception as exc:  # noqa: BLE001 -- a bug: type and frames logged, never the message
+        from missiondesk.safe_traceback import describe
+
+        logging.getLogger("missiondesk").error(
+            "unexpected error:\n%s", describe(type(exc), exc, exc.__traceback__))
+        print(_tr("The command stopped on an unexpected error ({name}); the mission file "
+                  "keeps what was saved before it.").format(name=type(exc).__name__),
+              file=sys.stderr)
+        return 1
+
+
+def _stdout_closed() -> int:
+    """The standard recipe for a closed pipe: no traceback, and no second error when
+    Python flushes standard output at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
+    return 1
 
 
 if __name__ == "__main__":

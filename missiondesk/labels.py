@@ -243,6 +243,10 @@ def priority_reason_text(code: str, params: dict) -> str:
         return _t("engaged {days} days ago").format(**params)
     if code == "do_not_engage":
         return _t("do not engage")
+    if code == "own_mission":
+        return _t("the mission itself")
+    if code == "un_entity":
+        return _t("a UN entity (coordination, not engagement)")
     if code == "override":
         return _t("set by hand: {reason}").format(reason=params.get("reason") or "")
     return code.replace("_", " ")

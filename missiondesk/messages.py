@@ -22,6 +22,8 @@ def error_text(error: MissionError) -> str:
     code = error.code
     if code == "file_missing":
         return _t("The file {path} does not exist.").format(path=p.get("path", ""))
+    if code == "folder_missing":
+        return _t("The folder {path} does not exist.").format(path=p.get("path", ""))
     if code == "is_a_directory":
         return _t("{path} is a folder, not a mission file.").format(path=p.get("path", ""))
     if code == "no_read_permission":

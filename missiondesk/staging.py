@@ -13,12 +13,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from missiondesk.paths import private_temp_dir
+from missiondesk.store.errors import FolderMissing
 
 
 @contextmanager
 def staged_file(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it becomes `target`, else it is removed."""
+    """Yield a temporary path to write; on success it becomes `target`, else it is removed.
+
+    Raises FolderMissing (an OSError too) when the folder meant to hold `target` does not
+    exist, before anything is written."""
     target = Path(target)
+    folder = target.absolute().parent
+    if not folder.is_dir():
+        raise FolderMissing(path=str(folder))
     fd, name = tempfile.mkstemp(dir=private_temp_dir(), suffix=target.suffix)
     os.close(fd)
     temp = Path(name)

@@ -1133,12 +1133,30 @@ def _write_atomically(path, write: Callable) -> None:
         raise
 
 
+def _xml_text(out) -> None:
+    """Strip, in place, what XML cannot carry from every text of an exportable graph: names
+    stored before text was validated (a control character) still export, readable."""
+    from missiondesk.services.validation import first_invalid_char, strip_invalid_chars
+
+    def clean(data: dict) -> None:
+        for name, value in data.items():
+            if isinstance(value, str) and first_invalid_char(value) is not None:
+                data[name] = strip_invalid_chars(value)
+
+    clean(out.graph)
+    for _, data in out.nodes(data=True):
+        clean(data)
+    for _, _, data in out.edges(data=True):
+        clean(data)
+
+
 def write_graphml(graph, path, *, classification: str) -> None:
     """The graph as GraphML (Gephi, yEd, networkx) with every attribute and the
     classification as a graph attribute. `path` may be a binary file object."""
     import networkx as nx
 
     out = exportable(graph, classification=classification)
+    _xml_text(out)
     if hasattr(path, "write"):
         nx.write_graphml(out, path, named_key_ids=True)
     else:
@@ -1172,6 +1190,7 @@ def write_gexf(graph, path, *, classification: str,
 
     out = exportable(graph, classification=classification, renames=_GEXF_EDGE_RENAMES,
                      with_ids=True)
+    _xml_text(out)
     colours = colours or {}
     positions = positions or {}
     for sid, data in out.nodes(data=True):

@@ -9,11 +9,23 @@ in the days since the last engagement, so raising either never lowers the priori
 Reasons are codes with parameters — ("influence", {"value": 5}), ("stance", {"value":
 "spoiler"}), ("not_engaged_for", {"days": 47}) — that the UI turns into words. Do-not-engage
 stakeholders get no letter: they are never a target to engage.
+
+Not engagement targets either (no letter, no "never engaged" penalty):
+- the mission itself — the stakeholder whose name, acronym or alias is the mission's name or
+  acronym ("UNAC", "UN Assistance Mission in Carana (UNAC)"), whatever its category; a letter
+  set by hand is ignored, as for do-not-engage: the mission cannot engage itself;
+- other UN entities (category `un_entity`: agencies, funds, the Secretariat, envoys' offices)
+  are partners the mission coordinates with, not counterparts it engages: no computed letter,
+  but a leader may still set one by hand (with a reason) when one matters to the strategy.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from missiondesk.services.names import fold
 
 #: Points per stance on the peace process: spoilers and opponents must be managed, swing
 #: actors can be won, champions mostly need keeping informed.
@@ -64,6 +76,39 @@ class Priority:
         return LETTERS.index(self.letter) if self.letter in LETTERS else len(LETTERS)
 
 
+#: Why a stakeholder is not an engagement target (a reason code), beside do-not-engage.
+OWN_MISSION = "own_mission"
+UN_ENTITY = "un_entity"
+_TRAILING_ACRONYM = re.compile(r"\(([^()]+)\)\s*$")
+
+
+def _keys(name: str, aliases: Iterable[str] = ()) -> set[str]:
+    """A stakeholder's names as folded keys, with a trailing "(ABC)" as a key of its own."""
+    keys = set()
+    for text in (name, *aliases):
+        if not text or not text.strip():
+            continue
+        keys.add(fold(text))
+        match = _TRAILING_ACRONYM.search(text)
+        if match:
+            keys.add(fold(match.group(1)))
+            keys.add(fold(text[:match.start()]))
+    keys.discard("")
+    return keys
+
+
+def not_a_target(*, category: str | None, name: str, aliases: Iterable[str] = (),
+                 mission_name: str | None = None, mission_acronym: str | None = None
+                 ) -> str | None:
+    """OWN_MISSION, UN_ENTITY, or None when the stakeholder is a possible target."""
+    mission = _keys(mission_name or "") | _keys(mission_acronym or "")
+    if mission and mission & _keys(name, aliases):
+        return OWN_MISSION
+    if category == UN_ENTITY:
+        return UN_ENTITY
+    return None
+
+
 def recency_points(days_since_engaged: int | None) -> int:
     """Points for the time since the last engagement (None = never engaged)."""
     if days_since_engaged is None:
@@ -98,11 +143,22 @@ def letter_for(value: int) -> str:
 def engagement_priority(*, influence: int, interest: int, stance_peace: str,
                         stance_mission: str, perception: str, days_since_engaged: int | None,
                         do_not_engage: bool, override: str | None = None,
-                        override_reason: str | None = None) -> Priority:
-    """The engagement priority of a stakeholder, with its reasons as codes."""
+                        override_reason: str | None = None,
+                        not_target: str | None = None) -> Priority:
+    """The engagement priority of a stakeholder, with its reasons as codes.
+
+    `not_target`: what `not_a_target` says of the stakeholder (None: a possible target)."""
     if do_not_engage:
         return Priority(letter=None, reasons=(("do_not_engage", {}),), computed=None,
                         overridden=False)
+    if not_target == OWN_MISSION or (not_target is not None and override not in LETTERS):
+        return Priority(letter=None, reasons=((not_target, {}),), computed=None,
+                        overridden=False)
+    if not_target is not None:  # a UN entity a leader ranked by hand
+        return Priority(letter=override,
+                        reasons=(("override", {"reason": override_reason or ""}),
+                                 (not_target, {})),
+                        computed=None, overridden=True)
     computed = letter_for(score(
         influence=influence, interest=interest, stance_peace=stance_peace,
         stance_mission=stance_mission, perception=perception,

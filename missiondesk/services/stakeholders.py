@@ -26,7 +26,7 @@ from sqlalchemy import select
 from missiondesk.services import validation
 from missiondesk.services.drivers import DriverLink, drivers_for_stakeholder
 from missiondesk.services.names import Similar, fold, similar_names
-from missiondesk.services.priority import LETTERS, Priority, engagement_priority
+from missiondesk.services.priority import LETTERS, Priority, engagement_priority, not_a_target
 from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -34,6 +34,7 @@ from missiondesk.store.schema import (
     Commitment,
     Engagement,
     EngagementCounterpart,
+    Mission,
     Relationship,
     Source,
     Stakeholder,
@@ -634,6 +635,13 @@ def _last_engaged(session, today: date) -> dict[str, str]:
     return last
 
 
+def _mission_names(session) -> dict:
+    """The mission's name and acronym, to know its own stakeholder (never a target)."""
+    found = session.execute(select(Mission.name, Mission.acronym)).first()
+    return {"mission_name": found[0] if found else None,
+            "mission_acronym": found[1] if found else None}
+
+
 def list_stakeholders(handle: MissionHandle, today: date | None = None) -> list[StakeholderRow]:
     """Every live stakeholder as a table row, with its priority and last engagement.
 
@@ -644,6 +652,7 @@ def list_stakeholders(handle: MissionHandle, today: date | None = None) -> list[
     with handle.session() as session:
         last = _last_engaged(session, today)
         rows = session.connection().exec_driver_sql(_LIST_SQL).fetchall()
+        mission = _mission_names(session)
     result = []
     for (sid, revision, name, name_key, aliases, kind, category, stance_peace, stance_mission,
          influence, interest, perception, owner_id, owner_name, classification, dne,
@@ -655,6 +664,8 @@ def list_stakeholders(handle: MissionHandle, today: date | None = None) -> list[
             influence=influence, interest=interest, stance_peace=stance_peace,
             stance_mission=stance_mission, perception=perception, days_since_engaged=days,
             do_not_engage=bool(dne), override=override, override_reason=override_reason,
+            not_target=not_a_target(category=category, name=name, aliases=alias_list,
+                                    **mission),
         )
         sort_name = name_key or fold(name)
         search_key = fold(" | ".join((name, *alias_list))) if alias_list else sort_name
@@ -788,6 +799,8 @@ def get_stakeholder(handle: MissionHandle, stakeholder_id: str,
             stance_mission=row.stance_mission, perception=row.perception,
             days_since_engaged=days, do_not_engage=row.do_not_engage,
             override=row.priority_override, override_reason=row.priority_override_reason,
+            not_target=not_a_target(category=row.category, name=row.name,
+                                    aliases=row.aliases or (), **_mission_names(session)),
         )
 
         perceptions = tuple(

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 
+# The character class lives in the store, which checks every text before each flush; the
+# services keep these names (forms check early, writers strip text stored before).
 from missiondesk.store.errors import InvalidValue
+from missiondesk.store.text import first_invalid_char, strip_invalid_chars, valid_text
 
-# C0 controls other than tab and line breaks, lone surrogates, and the Unicode non-characters
-# (U+FDD0..U+FDEF and the last two code points of every plane). None of them is text a person
-# typed, and XML (GraphML, GEXF, XLSX) cannot carry them.
-_NOT_TEXT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
-              for plane in range(17))
-    + "]")
-
-
-def first_invalid_char(value: str) -> int | None:
-    """The index of the first character that is not valid text, or None."""
-    match = _NOT_TEXT.search(value)
-    return match.start() if match else None
-
-
-def valid_text(field: str, value: str | None) -> str | None:
-    """Refuse control characters (other than tab and line breaks), NUL and non-characters.
-
-    Every text that reaches the mission file passes here, from forms, imports and JSON.
-    """
-    if value is None or not isinstance(value, str):
-        return value
-    index = first_invalid_char(value)
-    if index is not None:
-        raise InvalidValue(field=field, reason="invalid_character",
-                           code_point="U+%04X" % ord(value[index]), position=index + 1)
-    return value
-
-
-def strip_invalid_chars(value: str) -> str:
-    """For writers (XML, XLSX) meeting text stored before validation existed."""
-    return _NOT_TEXT.sub("", value)
+__all__ = ["first_invalid_char", "strip_invalid_chars", "valid_text"]
 
 
 def required_text(field: str, value: str | None, *, max_length: int = 300) -> str:

@@ -23,6 +23,14 @@ class FileMissing(MissionError):
     code = "file_missing"
 
 
+class FolderMissing(MissionError, FileNotFoundError):
+    """The folder meant to hold a new file (an export, a new mission) does not exist.
+    params: path (the folder). Also a FileNotFoundError, so code that catches a failed
+    write (OSError) still catches it."""
+
+    code = "folder_missing"
+
+
 class IsADirectory(MissionError):
     code = "is_a_directory"
 

@@ -18,7 +18,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from missiondesk.store.migrate import (
     upgrade,
 )
 from missiondesk.store.schema import BOOKKEEPING_COLUMNS, ChangeLog, Common, Mission, MissionSession
+from missiondesk.store.text import check_new_record, check_row, valid_value
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class UnitOfWork:
         for obj in list(session.new):
             if not isinstance(obj, Common):
                 continue
+            check_new_record(obj, BOOKKEEPING_COLUMNS)  # text is valid text, from every path
             if obj.id is None:
                 obj.id = str(uuid.uuid4())
             obj.created_at = obj.updated_at = now
@@ -123,6 +125,7 @@ class UnitOfWork:
                 new = hist.added[0] if hist.added else None
                 if old == new:
                     continue
+                valid_value(name, new, table=obj.__tablename__)
                 if name == "deleted_at":
                     action = "delete" if new is not None else "restore"
                     self._log(session, now, obj, action, None, None, None)
@@ -410,11 +413,12 @@ def create_mission(path: str | Path, passphrase: str | None, details: NewMission
     a failure never leaves a half-written mission. `populate(session, origin)` may add
     records (the demo) in the same transaction as the mission row.
     """
+    check_row("mission", asdict(details))  # before anything is created
     path = Path(path).absolute()
     if path.exists():
         raise errors.FileExists(path=str(path))
     if not path.parent.is_dir():
-        raise errors.FileMissing(path=str(path.parent))
+        raise errors.FolderMissing(path=str(path.parent))
     if not os.access(path.parent, os.W_OK):
         raise errors.ReadOnlyLocation(path=str(path.parent))
     partial = path.with_name("." + path.name + ".creating")

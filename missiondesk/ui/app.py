@@ -44,13 +44,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def _report_unexpected(exc_type, exc, tb) -> None:
-    """A bug, not a user error: log it (no record contents: SQL errors hide parameters) and
-    tell the user the last action may not have completed, instead of dying silently."""
-    import traceback
-
+    """A bug, not a user error: log it and tell the user the last action may not have
+    completed, instead of dying silently. The log has the exception's type and frames, never
+    its message (a KeyError of a name, a driver error quoting a value carry record text)."""
     from PySide6.QtWidgets import QMessageBox
 
-    log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    from missiondesk.safe_traceback import describe
+
+    log.error("unexpected error:\n%s", describe(exc_type, exc, tb))
     if QApplication.instance() is not None:
         QMessageBox.critical(
             None, QApplication.translate("App", "MissionDesk"),

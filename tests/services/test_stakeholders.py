@@ -307,6 +307,9 @@ def test_list_has_every_live_stakeholder_with_owner_and_priority(carana_rows):
         if row.do_not_engage:
             assert row.priority.letter is None
             assert row.priority.reasons == (("do_not_engage", {}),)
+        elif row.category == "un_entity":  # UN partners are not engagement targets
+            assert row.priority.letter is None
+            assert row.priority.reasons == (("un_entity", {}),)
         else:
             assert row.priority.letter in ("A", "B", "C", "D")
     assert sum(r.do_not_engage for r in carana_rows) == 2
@@ -339,7 +342,7 @@ def test_filter_by_sets(carana_rows):
     top = keep(priorities=frozenset({"A"}))
     assert top and all(r.priority.letter == "A" for r in top)
     dne = keep(priorities=frozenset({None}))
-    assert len(dne) == 2 and all(r.do_not_engage for r in dne)
+    assert len(dne) == 4 and all(r.do_not_engage or r.category == "un_entity" for r in dne)
     mine = keep(owner_ids=frozenset({mpc.owner_id}))
     assert mpc in mine and all(r.owner_id == mpc.owner_id for r in mine)
     assert mpc in keep(regions=frozenset({"Kalesi"}), tags=frozenset({"ddr"}))
@@ -365,8 +368,9 @@ def test_every_column_sorts(carana_rows, column, descending):
     assert sorted(r.id for r in ordered) == sorted(r.id for r in carana_rows)
     if column == "priority":
         letters = [r.priority.letter for r in ordered]
-        assert letters[-2:] == [None, None]  # do-not-engage last either way
-        ranks = [r.priority.rank for r in ordered[:-2]]
+        # do-not-engage and the UN partners (not targets) last either way
+        assert letters[-4:] == [None] * 4 and None not in letters[:-4]
+        ranks = [r.priority.rank for r in ordered[:-4]]
         assert ranks == sorted(ranks, reverse=descending)
     if column == "influence":
         values = [r.influence for r in ordered]
