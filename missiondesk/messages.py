@@ -32,6 +32,9 @@ def error_text(error: MissionError) -> str:
         return _t("The passphrase is wrong: the mission file could not be unlocked.")
     if code == "passphrase_required":
         return _t("This mission file is encrypted: a passphrase is needed to open it.")
+    if code == "passphrase_too_short":
+        return _t("The passphrase is too short: use at least {minimum} characters; nothing "
+                  "was written.").format(minimum=p.get("minimum"))
     if code == "not_a_mission_file":
         return _t("{path} is not a MissionDesk mission file.").format(path=p.get("path", ""))
     if code == "corrupt_file":
@@ -219,6 +222,11 @@ TABLE_IMPORT_CODES = frozenset({
     "unknown_owner", "ambiguous_owner",
     # relationships from CSV/XLSX (Relationships block below)
     "missing_columns", "unknown_stakeholder", "ambiguous_stakeholder", "duplicate_relationship",
+    # hostile or broken files (Table limits block below)
+    "file_too_large", "workbook_too_large", "too_many_rows", "too_many_columns",
+    "cell_too_long", "nul_character", "mixed_encoding", "unterminated_quote",
+    "workbook_bad_xml", "workbook_missing_part", "workbook_dtd", "workbook_entities",
+    "workbook_external_reference", "duplicate_header", "invalid_character",
 })
 
 
@@ -320,11 +328,13 @@ def _table_problem_what(code: str, p: dict) -> str:
             return _t("Too long (at most {n} characters).").format(n=p.get("max_length"))
         if reason == "required":
             return _t("A value is required.")
+        if reason == "invalid_character":  # Table limits block below
+            return table_invalid_character_what(p)
         relationship_text = relationship_bad_value_what(reason, p)  # Relationships (below)
         if relationship_text:
             return relationship_text
         return _t("\u201c{value}\u201d is not allowed.").format(value=value)
-    return relationship_problem_what(code, p) or code
+    return relationship_problem_what(code, p) or table_limit_problem_what(code, p) or code
 
 
 def table_import_error_text(problems: list, *, limit: int = 20, total: int = 0) -> str:
@@ -543,4 +553,85 @@ def audit_reason_text(label: str, reason: str | None, p: dict) -> str | None:
         return _t("{field} is not free text and cannot be redacted.").format(field=label)
     if reason == "not_deleted":
         return _t("This record is not deleted; there is nothing to restore.")
+    return None
+
+
+# --- Table limits: hostile or broken CSV/XLSX files, text that is not text ------------------
+
+
+def _megabytes(size) -> str:
+    return "%.0f" % (int(size or 0) / (1024 * 1024))
+
+
+def table_invalid_character_what(p: dict) -> str:
+    return _t("The cell holds a character that is not text ({code_point}, at position "
+              "{position}); remove it and import again.").format(
+        code_point=p.get("code_point"), position=p.get("position"))
+
+
+def table_limit_problem_what(code: str, p: dict) -> str | None:
+    """The problems of a file too big, hostile or broken to read (None: not one of them)."""
+    path = p.get("path", "")
+    limit = p.get("limit")
+    if code == "file_too_large":
+        return _t("{path} is too large to import ({size} MB; MissionDesk reads at most {limit} "
+                  "MB).").format(path=path, size=_megabytes(p.get("size")),
+                                 limit=_megabytes(limit))
+    if code == "workbook_too_large":
+        if "parts" in p:
+            return _t("{path} holds too many parts ({count}) to be a table MissionDesk reads "
+                      "(at most {limit}).").format(path=path, count=p["parts"], limit=limit)
+        if "strings" in p:
+            return _t("{path} holds too many different texts (more than {limit}) to import."
+                      ).format(path=path, limit=limit)
+        if "cells" in p:
+            return _t("{path} holds more than {limit} cells in one sheet, too many to import; "
+                      "split it into smaller files.").format(path=path, limit=limit)
+        return _t("{path} unpacks to more than {limit} MB, too large to import; split it "
+                  "into smaller files.").format(path=path, limit=_megabytes(limit))
+    if code == "too_many_rows":
+        return _t("{path} has more than {limit} rows, too many to import at once; split it "
+                  "into smaller files.").format(path=path, limit=limit)
+    if code == "too_many_columns":
+        return _t("The file has {count} columns; MissionDesk reads at most {limit}: delete "
+                  "the columns it does not need.").format(count=p.get("count"), limit=limit)
+    if code == "cell_too_long":
+        if p.get("length"):
+            return _t("The cell is too long ({length} characters; at most {limit})."
+                      ).format(length=p["length"], limit=limit)
+        return _t("A cell is too long (more than {limit} characters), or a quote opened "
+                  "before it is never closed.").format(limit=limit)
+    if code == "nul_character":
+        return _t("{path} holds a NUL character at line {line}: it is not a text table. Save "
+                  "it again as CSV.").format(path=path, line=p.get("line"))
+    if code == "mixed_encoding":
+        return _t("{path} mixes UTF-8 with another encoding (line {line} is not UTF-8): "
+                  "save it again as “CSV UTF-8” so the accents are not garbled."
+                  ).format(path=path, line=p.get("line"))
+    if code == "unterminated_quote":
+        return _t("A quote opened in this row is never closed: the rest of the file would "
+                  "be one cell. Close the quote and import again.")
+    if code == "workbook_bad_xml":
+        return _t("{path} is damaged: a part of the workbook is not well-formed XML."
+                  ).format(path=path)
+    if code == "workbook_missing_part":
+        return _t("{path} is damaged or not an Excel workbook: a part every workbook has is "
+                  "missing.").format(path=path)
+    if code == "workbook_dtd":
+        return _t("{path} was refused: it holds a document type declaration, which Excel "
+                  "never writes.").format(path=path)
+    if code == "workbook_entities":
+        return _t("{path} was refused: it declares XML entities, which can make a small file "
+                  "fill the memory.").format(path=path)
+    if code == "workbook_external_reference":
+        return _t("{path} was refused: it refers to files or addresses outside itself."
+                  ).format(path=path)
+    if code == "duplicate_header":
+        return _t("Columns {letters} have the same header “{header}”: rename or "
+                  "delete one.").format(letters=" and ".join(p.get("letters", [])),
+                                        header=p.get("header", ""))
+    if code == "invalid_character":
+        return _t("The header holds a character that is not text ({code_point}, at "
+                  "position {position}).").format(code_point=p.get("code_point"),
+                                                  position=p.get("position"))
     return None

@@ -36,8 +36,10 @@ from missiondesk.services.stakeholder_import import (
     _header_key,
     _number,
     apply_plan,
+    cell_problem,
     column_letter,
     map_columns,
+    shadowed_columns,
 )
 from missiondesk.services.table_io import RawTable
 from missiondesk.store.errors import InvalidValue
@@ -273,6 +275,7 @@ def plan_relationship_import(handle: MissionHandle, raw: RawTable,
                 raw.headers[index] if index < len(raw.headers) else ""])
             continue
         columns[column] = index
+    shadowed_columns(plan, raw.headers, mapping, columns, recognise_header)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         plan.add_problem("missing_columns", columns=missing, allowed=list(KNOWN_COLUMNS))
@@ -335,6 +338,8 @@ def _row_values(plan: RelationshipImportPlan, index: StakeholderIndex, words: di
         text = cells[col].strip() if col < len(cells) else ""
         fieldname = FIELD_OF[column]
         where = _where(raw, number, col, fieldname)
+        if text and cell_problem(plan, cells[col], where, fieldname):
+            continue
         if not text:
             if column in REQUIRED_COLUMNS:
                 plan.add_problem("bad_value", **where, field=fieldname, value="",

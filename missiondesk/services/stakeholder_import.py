@@ -28,6 +28,7 @@ from sqlalchemy import select
 from missiondesk.services import stakeholders
 from missiondesk.services.names import fold
 from missiondesk.services.table_io import RawTable
+from missiondesk.services.validation import first_invalid_char, strip_invalid_chars
 from missiondesk.store.errors import BadImport, InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import Mission, Stakeholder, TeamMember
@@ -155,6 +156,31 @@ def map_columns(headers: Sequence[str], recognise) -> dict[int, str | None]:
     return mapping
 
 
+def shadowed_columns(plan, headers: Sequence[str], mapping: dict[int, str | None],
+                     columns: dict[str, int], recognise) -> None:
+    """A header naming a column another header already gives ("Stance" and "stance_peace")
+    is a problem, not silently left out: which of the two did the user mean?"""
+    for index, header in enumerate(headers):
+        column = recognise(header)
+        if column is None or mapping.get(index) is not None or column not in columns \
+                or columns[column] == index:
+            continue
+        plan.add_problem("duplicate_column", field=column,
+                         columns=[headers[columns[column]], header])
+
+
+def cell_problem(plan, cell: str, where: dict, fieldname: str) -> bool:
+    """Add a problem for a cell holding a character that is not text (a control character,
+    NUL or a non-character); True if it did."""
+    bad = first_invalid_char(cell)
+    if bad is None:
+        return False
+    plan.add_problem("bad_value", **where, field=fieldname, value=strip_invalid_chars(cell),
+                     reason="invalid_character", code_point="U+%04X" % ord(cell[bad]),
+                     position=bad + 1)
+    return True
+
+
 def unrecognised_headers(headers: Sequence[str]) -> list[int]:
     """Indexes of the headers that are neither a known column nor a computed one.
 
@@ -261,6 +287,7 @@ def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
                 raw.headers[index] if index < len(raw.headers) else ""])
             continue
         columns[column] = index
+    shadowed_columns(plan, raw.headers, mapping, columns, recognise_header)
     if "name" not in columns:
         plan.add_problem("no_name_column", allowed=list(KNOWN_COLUMNS))
     if not raw.rows:
@@ -282,8 +309,11 @@ def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
         values = _row_values(plan, context, raw, columns, cells, number)
         name = values.get("name") or ""
         key = fold(name)
-        if not key:
+        written = columns["name"] < len(cells) and cells[columns["name"]].strip()
+        if not key and not written:  # a name refused for its characters is reported so
             plan.add_problem("missing_name", row=number)
+        elif not key:
+            pass
         elif key in seen:
             plan.add_problem("duplicate_name", row=number, first_row=seen[key], value=name)
         else:
@@ -310,6 +340,8 @@ def _row_values(plan: ImportPlan, context: _Context, raw: RawTable, columns: dic
             continue
         where = {"row": number, "column": raw.headers[index], "letter": column_letter(index)}
         fieldname = FIELD_OF[column]
+        if cell_problem(plan, cells[index], where, fieldname):
+            continue
         if column in LIST_COLUMNS:
             value: object = _split_list(text)
         elif column in NUMBER_COLUMNS:
