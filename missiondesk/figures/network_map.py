@@ -51,6 +51,7 @@ DEFAULT_LABELS = {
     "international": "UN and international", "society": "Society, faith, communities",
     "media_private": "Media and private sector", "other": "Other",
     "flagged": "Do not engage / sanctioned / HRDDP", "alleged_dormant": "Alleged or dormant",
+    "link_strong": "Strongly cooperative link",
     "link_positive": "Cooperative link", "link_neutral": "Neutral link",
     "link_tense": "Tense link", "link_hostile": "Hostile link", "legend": "Legend",
 }
@@ -71,6 +72,58 @@ VALENCE_COLOURS = {2: "#1B7837", 1: "#5AAE61", 0: "#8C8C8C", -1: "#E08214", -2: 
 #: Statuses drawn dashed.
 DASHED_STATUSES = frozenset({"alleged", "dormant"})
 FLAG_RING = "#000000"
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def _acronym(text: str) -> bool:
+    """"3R", "FACA", "CEEAC", "GoCAR", "EUTM RCA", "M23": short, mostly capitals and
+    digits, with a capital."""
+    text = text.strip()
+    core = text.replace(" ", "").replace("-", "").replace("&", "").replace(".", "")
+    if not (2 <= len(text) <= 10 and core and core.isalnum()):
+        return False
+    capitals = sum(c.isupper() for c in core)
+    return capitals >= 1 and (capitals + sum(c.isdigit() for c in core)) >= 0.6 * len(core) \
+        and (capitals >= 2 or any(c.isdigit() for c in core))
+
+
+def short_name(name: str, aliases=()) -> str:
+    """The name the map writes: an acronym alias when there is one (MPC, CDF), else the
+    acronym of a trailing "(ABC)" ("Retour, Réclamation et Réhabilitation (3R)" -> "3R"),
+    else the whole name — never cut at a comma or any other punctuation (the label wraps).
+    """
+    for alias in aliases or ():
+        if isinstance(alias, str) and _acronym(alias):
+            return alias.strip()
+    text = " ".join(name.split())
+    if text.endswith(")") and "(" in text:
+        inner = text[text.rindex("(") + 1:-1]
+        if _acronym(inner) and text.rindex("(") > 0:
+            return inner.strip()
+    return text or name
+
+
+def wrap_name(text: str, width: int = 26, lines: int = 2) -> str:
+    """`text` on at most `lines` lines of about `width` characters, broken between words;
+    what does not fit ends with an ellipsis (after a whole word)."""
+    words = text.split()
+    rows: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            rows.append(current)
+            current = word
+        else:
+            current = (current + " " + word) if current else word
+    if current:
+        rows.append(current)
+    if len(rows) <= lines:
+        return "\n".join(rows) or text
+    kept = rows[:lines]
+    kept[-1] = kept[-1] + "\u2026"
+    return "\n".join(kept)
 
 
 def category_colour(category: str | None) -> str:
@@ -126,12 +179,19 @@ def network_map_figure(graph, positions: dict, *, title: str, colour_by: str = "
 
     `positions`: id -> (x, y[, pinned]) in scene units (nodes without one are left out).
     `labels`: translated legend words by code — the group codes of GROUP_COLOURS, the stance
-    codes, and "flagged", "alleged_dormant", "link_positive", "link_neutral", "link_tense",
-    "link_hostile", "legend" (DEFAULT_LABELS has the English words).
+    codes, and "flagged", "alleged_dormant", "link_strong", "link_positive", "link_neutral",
+    "link_tense", "link_hostile", "legend" (DEFAULT_LABELS has the English words); the
+    legend shows the link colours present.
     `highlight`: node ids (a reach path) drawn on top with a thick outline.
     """
+    import matplotlib
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
+
+    # names as text in the files this figure is saved to (searchable, sharp when zoomed):
+    # TrueType (Type 42) in PDF, <text> in SVG — never glyphs as paths or pictures
+    matplotlib.rcParams["pdf.fonttype"] = 42
+    matplotlib.rcParams["svg.fonttype"] = "none"
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -229,8 +289,12 @@ def network_map_figure(graph, positions: dict, *, title: str, colour_by: str = "
     handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="#FFFFFF",
                           markeredgecolor=FLAG_RING, markeredgewidth=1.6, markersize=8,
                           label=_label(labels, "flagged")))
-    for valence, code in ((1, "link_positive"), (0, "link_neutral"), (-1, "link_tense"),
-                          (-2, "link_hostile")):
+    present_valences = {max(-2, min(2, int(d.get("valence") or 0)))
+                        for u, v, d in graph.edges(data=True) if u in xy and v in xy}
+    for valence, code in ((2, "link_strong"), (1, "link_positive"), (0, "link_neutral"),
+                          (-1, "link_tense"), (-2, "link_hostile")):
+        if valence not in present_valences:
+            continue
         handles.append(Line2D([], [], color=VALENCE_COLOURS[valence], linewidth=2,
                               label=_label(labels, code)))
     handles.append(Line2D([], [], color="#555555", linewidth=1.2, linestyle=(0, (3, 2)),

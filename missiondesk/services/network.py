@@ -216,7 +216,10 @@ def build_graph(handle, flt: GraphFilter = GraphFilter()):
     assessment, an engagement or a relationship dated before — imported actors keep their
     history), and a relationship is kept when its validity (partial dates, open
     ends allowed) contains the day — an ended one only when it has an end date on or after
-    the day (an ended link without an end date cannot be placed in time).
+    the day (an ended link without an end date cannot be placed in time). A relationship
+    without a start date has existed for as long as the record can tell, until its end: it
+    is kept on any past day before its end, and so are the two actors it links (an imported
+    network, recorded today, is not empty on every past day).
     """
     import networkx as nx
 
@@ -236,6 +239,14 @@ def build_graph(handle, flt: GraphFilter = GraphFilter()):
             stances = _stances_as_of(conn, as_of)
             known = _first_known(conn, relationships)
     categories = flt.categories
+    undated_ends: set[str] = set()
+    if as_of is not None:
+        for row in relationships:
+            status, valid_from, valid_to = row[6], row[7], row[8]
+            if valid_from or (status == "ended" and period_end(valid_to) is None):
+                continue
+            if valid_on(None, valid_to, as_of):
+                undated_ends.update((row[1], row[2]))
     for (sid, name, category, peace, mission, influence, dne, sanctioned, hrddp, level,
          created) in stakeholders:
         if categories and category not in categories:
@@ -245,7 +256,7 @@ def build_graph(handle, flt: GraphFilter = GraphFilter()):
             evidence = known.get(sid)
             if evidence is not None and (first is None or evidence < first):
                 first = evidence
-            if first is not None and first > as_of:
+            if first is not None and first > as_of and sid not in undated_ends:
                 continue
             past = stances.get(sid)
             if past:
@@ -287,6 +298,35 @@ def build_graph(handle, flt: GraphFilter = GraphFilter()):
     return graph
 
 
+def stakeholder_aliases(handle) -> dict[str, list[str]]:
+    """Stakeholder id -> its aliases (only those that have some): the map's short names
+    and its search use them."""
+    import json
+
+    result = {}
+    with handle.session() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT id, aliases FROM stakeholders WHERE deleted_at IS NULL").fetchall()
+    for sid, raw in rows:
+        try:
+            values = json.loads(raw) if isinstance(raw, str) else (raw or [])
+        except ValueError:
+            continue
+        values = [str(v) for v in values or () if v]
+        if values:
+            result[sid] = values
+    return result
+
+
+def undated_relationships(handle) -> int:
+    """How many live relationships have neither a start nor an end date (the "as of"
+    slider shows them on every past day)."""
+    with handle.session() as session:
+        return int(session.connection().exec_driver_sql(
+            "SELECT count(*) FROM relationships WHERE deleted_at IS NULL AND "
+            "coalesce(valid_from, '') = '' AND coalesce(valid_to, '') = ''").scalar() or 0)
+
+
 # --- igraph helpers -------------------------------------------------------------------------
 
 _RNG_LOCK = threading.Lock()
@@ -307,20 +347,47 @@ def _seeded(seed: int):
 
 def _pairs(graph, ids_index: dict[str, int], *, keep: Callable[[dict], bool],
            combine: str) -> dict[tuple[int, int], float]:
-    """Undirected pairs (i < j) -> strength over the kept edges ("max" or "sum")."""
+    """Undirected pairs (i < j) -> weight (`link_weight`) over the kept edges ("max" or
+    "sum")."""
     pairs: dict[tuple[int, int], float] = {}
     for u, v, data in graph.edges(data=True):
         if u == v or not keep(data):
             continue
         a, b = ids_index[u], ids_index[v]
         key = (a, b) if a < b else (b, a)
-        s = float(data.get("strength") or 1)
+        s = link_weight(data)
         if combine == "max":
             if s > pairs.get(key, 0.0):
                 pairs[key] = s
         else:
             pairs[key] = pairs.get(key, 0.0) + s
     return pairs
+
+
+#: How much a link counts in the analysis by the confidence recorded for it: an analyst
+#: trusts a confirmed link fully, a doubtful one a quarter as much.
+CONFIDENCE_WEIGHT = {"confirmed": 1.0, "probable": 0.8, "possible": 0.5, "doubtful": 0.25}
+#: A link whose status is "alleged" counts this much more (on top of its confidence).
+ALLEGED_WEIGHT = 0.5
+
+
+def link_weight(data: dict) -> float:
+    """Strength x confidence weight (x ALLEGED_WEIGHT when alleged): what a link counts in
+    influence, brokerage, clusters and contestation."""
+    weight = float(data.get("strength") or 1)
+    weight *= CONFIDENCE_WEIGHT.get(data.get("confidence") or "probable", 0.8)
+    if data.get("status") == "alleged":
+        weight *= ALLEGED_WEIGHT
+    return weight
+
+
+def contest_parties(u: str, v: str, data: dict) -> tuple[str, ...]:
+    """The parties to an adversarial link: both ends of a symmetric one (armed conflict,
+    rivalry), the actor that acts in a directed one (attacks, opposes, obstructs, hostile
+    rhetoric) — not its victim or object. Other families: none."""
+    if data.get("family") != _ADVERSARIAL:
+        return ()
+    return (u, v) if data.get("symmetric") else (u,)
 
 
 def _not_adversarial(data: dict) -> bool:
@@ -347,12 +414,21 @@ class NodeMetrics:
     name: str
     category: str
     degree: int  # distinct stakeholders linked, any relationship
-    weighted_in: float  # strength of the influence received (cooperative, structural)
-    weighted_out: float  # strength of the influence exerted
-    betweenness: float  # normalised 0..1 (networkx's normalisation), distance 1/strength
+    weighted_in: float  # influence received (cooperative, structural), by `link_weight`
+    weighted_out: float  # influence exerted
+    betweenness: float  # normalised 0..1 (networkx's normalisation), distance 1/weight
     pagerank: float
     community: int  # index into NetworkMetrics.communities (largest first)
-    contested: float  # sum of strength x max(1, -valence) over adversarial links
+    contested: float  # sum of weight x max(1, -valence) over the adversarial links it is party to
+
+
+@dataclass(frozen=True)
+class CutPoint:
+    """An actor whose loss splits the network of channels (non-adversarial links)."""
+
+    id: str
+    cut_off: list[list[str]]  # the pieces it alone links to the rest, largest first (ids)
+    rest: int  # actors in the largest piece that remains
 
 
 @dataclass(frozen=True)
@@ -360,25 +436,109 @@ class NetworkMetrics:
     nodes: dict[str, NodeMetrics]
     brokers: list[str]  # ids with betweenness > 0, best first
     most_influential: list[str]  # ids with influence links, by PageRank, best first
-    most_contested: list[str]  # ids with adversarial links, most contested first
+    most_contested: list[str]  # ids party to adversarial links, most contested first
     communities: list[list[str]]  # ids, largest community first, members by name
     sampled: bool  # betweenness estimated from SAMPLE_SOURCES sources
+    cut_points: list[CutPoint] = ()  # articulation points, the most cut off first
+
+    def partition(self) -> dict[str, int]:
+        """Stakeholder id -> community number: the `previous` of the next computation."""
+        return {sid: m.community for sid, m in self.nodes.items()}
 
 
-def network_metrics(graph, *, seed: int = 7) -> NetworkMetrics:
-    """Degree, weighted influence, betweenness, PageRank, communities and contestation.
+def cut_points(n: int, pairs: Iterable[tuple[int, int]]) -> list[tuple[int, list[list[int]], int]]:
+    """Articulation points of an undirected graph on 0..n-1: (vertex, the pieces its removal
+    separates from the largest remaining piece of its component, that piece's size).
 
-    Deterministic: vertices are taken in id order and igraph's generator is seeded, so the
-    same graph gives the same numbers and the same communities. Betweenness is exact up to
-    SAMPLE_ABOVE nodes, then estimated from SAMPLE_SOURCES sources drawn with the seed
-    (scaled by n / sources).
+    Iterative Tarjan (no recursion limit at mission scale); pieces are DFS subtrees, read as
+    ranges of the preorder, so the whole is linear in the size of the graph.
+    """
+    adjacency: list[list[int]] = [[] for _ in range(n)]
+    for a, b in pairs:
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+    order = [-1] * n  # preorder number
+    low = [0] * n
+    size = [1] * n
+    parent = [-1] * n
+    preorder: list[int] = []
+    children: list[list[int]] = [[] for _ in range(n)]
+    component_size: dict[int, int] = {}
+    root_of = [-1] * n
+    for root in range(n):
+        if order[root] != -1:
+            continue
+        order[root] = low[root] = len(preorder)
+        preorder.append(root)
+        root_of[root] = root
+        stack = [(root, iter(adjacency[root]))]
+        while stack:
+            v, neighbours = stack[-1]
+            advanced = False
+            for w in neighbours:
+                if order[w] == -1:
+                    parent[w] = v
+                    root_of[w] = root
+                    children[v].append(w)
+                    order[w] = low[w] = len(preorder)
+                    preorder.append(w)
+                    stack.append((w, iter(adjacency[w])))
+                    advanced = True
+                    break
+                if w != parent[v]:
+                    low[v] = min(low[v], order[w])
+            if advanced:
+                continue
+            stack.pop()
+            if parent[v] != -1:
+                p = parent[v]
+                low[p] = min(low[p], low[v])
+                size[p] += size[v]
+        component_size[root] = size[root]
+    result = []
+    for v in range(n):
+        if parent[v] == -1:
+            pieces = children[v] if len(children[v]) > 1 else []
+        else:
+            pieces = [c for c in children[v] if low[c] >= order[v]]
+        if not pieces:
+            continue
+        groups = [preorder[order[c]:order[c] + size[c]] for c in pieces]
+        rest = component_size[root_of[v]] - 1 - sum(len(g) for g in groups)
+        groups.sort(key=len, reverse=True)
+        if rest < len(groups[0]):  # the largest piece is a subtree: it is "the rest"
+            largest = groups.pop(0)
+            if rest > 0:
+                taken = {u for g in (largest, *groups) for u in g}
+                first = order[root_of[v]]
+                groups.append([u for u in preorder[first:first + component_size[root_of[v]]]
+                               if u != v and u not in taken])
+            rest = len(largest)
+            groups.sort(key=len, reverse=True)
+        result.append((v, groups, rest))
+    return result
+
+
+def network_metrics(graph, *, seed: int = 7,
+                    previous: dict[str, int] | None = None) -> NetworkMetrics:
+    """Degree, weighted influence, betweenness, PageRank, communities, contestation and the
+    actors whose loss splits the network.
+
+    Every link counts by `link_weight` (strength x confidence, halved when alleged), so
+    doubtful and alleged links weigh less than confirmed ones. Deterministic: vertices are
+    taken in id order and igraph's generator is seeded, so the same graph gives the same
+    numbers and the same communities. Communities: Louvain, refined by Leiden (modularity);
+    with `previous` (the last partition, id -> community, e.g. `NetworkMetrics.partition()`)
+    Leiden starts from it, so a small edit moves only the actors it concerns. Betweenness is
+    exact up to SAMPLE_ABOVE nodes, then estimated from SAMPLE_SOURCES sources drawn with the
+    seed (scaled by n / sources).
     """
     import igraph
 
     ids = sorted(graph.nodes)
     n = len(ids)
     if n == 0:
-        return NetworkMetrics({}, [], [], [], [], False)
+        return NetworkMetrics({}, [], [], [], [], False, [])
     index = {sid: i for i, sid in enumerate(ids)}
     names = [graph.nodes[sid].get("name") or "" for sid in ids]
 
@@ -393,18 +553,18 @@ def network_metrics(graph, *, seed: int = 7) -> NetworkMetrics:
         a, b = index[u], index[v]
         neighbours[a].add(b)
         neighbours[b].add(a)
-        strength = float(data.get("strength") or 1)
+        weight = link_weight(data)
         valence = data.get("valence") or 0
         if data.get("family") == _ADVERSARIAL or valence < 0:
-            score = strength * max(1, -valence)
-            contested[a] += score
-            contested[b] += score
+            score = weight * max(1, -valence)
+            for party in contest_parties(u, v, data):
+                contested[index[party]] += score
             continue
         for src, dst in _influence_arcs(u, v, data):
             i, j = index[src], index[dst]
-            w_out[i] += strength
-            w_in[j] += strength
-            depends[(j, i)] = depends.get((j, i), 0.0) + strength
+            w_out[i] += weight
+            w_in[j] += weight
+            depends[(j, i)] = depends.get((j, i), 0.0) + weight
 
     # PageRank on "depends on" arcs (influenced -> influencer), teleporting in proportion to
     # the cube of the influence the team assessed (1-5) with alpha 0.6: recorded links decide
@@ -444,8 +604,7 @@ def network_metrics(graph, *, seed: int = 7) -> NetworkMetrics:
             between = g_path.betweenness(directed=False, weights=distances)
         together = _pairs(graph, index, keep=_not_adversarial, combine="sum")
         if together:
-            g_com = igraph.Graph(n=n, edges=list(together), directed=False)
-            membership = g_com.community_multilevel(weights=list(together.values())).membership
+            membership = _communities(n, together, ids, previous)
         else:
             membership = list(range(n))
     norm = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
@@ -478,6 +637,13 @@ def network_metrics(graph, *, seed: int = 7) -> NetworkMetrics:
         chosen.sort(key=lambda i: (-values[i], names[i].casefold(), ids[i]))
         return [ids[i] for i in chosen]
 
+    def by_name(members: list[int]) -> list[str]:
+        return [ids[i] for i in sorted(members, key=lambda i: (names[i].casefold(), ids[i]))]
+
+    cuts = [CutPoint(ids[v], [by_name(g) for g in pieces], rest)
+            for v, pieces, rest in cut_points(n, closest)]
+    cuts.sort(key=lambda c: (-sum(len(g) for g in c.cut_off), -between[index[c.id]],
+                             names[index[c.id]].casefold(), c.id))
     has_influence = [w_in[i] > 0 or w_out[i] > 0 for i in range(n)]
     return NetworkMetrics(
         nodes=nodes,
@@ -486,7 +652,39 @@ def network_metrics(graph, *, seed: int = 7) -> NetworkMetrics:
         most_contested=ranked(contested, lambda i: contested[i] > 0),
         communities=communities,
         sampled=sampled,
+        cut_points=cuts,
     )
+
+
+def _communities(n: int, together: dict[tuple[int, int], float], ids: list[str],
+                 previous: dict[str, int] | None) -> list[int]:
+    """Community labels of 0..n-1 (igraph, inside the caller's seeded generator).
+
+    Without `previous`: Louvain, then Leiden started from it (Leiden only ever improves a
+    partition and its communities are connected). With `previous`: Leiden started from the
+    previous partition (actors it did not hold start alone), so a small edit leaves the
+    clusters that it does not touch as they were.
+    """
+    import igraph
+
+    g_com = igraph.Graph(n=n, edges=list(together), directed=False)
+    weights = list(together.values())
+    if previous:
+        labels: dict[int, int] = {}
+        start = []
+        for sid in ids:
+            key = previous.get(sid)
+            label = labels.setdefault(key, len(labels)) if key is not None else None
+            start.append(label)
+        fresh = len(labels)
+        for i, label in enumerate(start):
+            if label is None:
+                start[i] = fresh
+                fresh += 1
+    else:
+        start = g_com.community_multilevel(weights=weights).membership
+    return g_com.community_leiden(objective_function="modularity", weights=weights,
+                                  initial_membership=start, n_iterations=-1).membership
 
 
 # --- layouts --------------------------------------------------------------------------------
@@ -824,42 +1022,88 @@ def delete_positions(uow, ids: Iterable[str]) -> None:
 
 @dataclass(frozen=True)
 class ReachPath:
-    nodes: list[str]  # from the stakeholder the mission engages to the target
+    nodes: list[str]  # from the stakeholder the mission engages (or owns) to the target
     edges: list[str]  # relationship ids, one per step
     score: float  # product of strength/5 over the links, x 0.8 per intermediary (1 = best)
     first_link_last_engaged: date | None  # when the mission last met the first stakeholder
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Reach paths to one actor, and why there are none when there are none.
+
+    `reason` (None when there are paths): "no_starters" (the mission engages or owns no
+    actor that can start a chain), "no_channel" (no usable cooperative or process link
+    touches the target: `links` lists the links it has), "blocked" (its channels pass only
+    through do-not-engage or sanctioned actors), "not_connected" (no chain of channels
+    joins it to an actor the mission engages or owns).
+    """
+
+    paths: list[ReachPath]
+    starters: int  # actors a chain can start from
+    reason: str | None = None
+    links: list[tuple[str, str, str]] = ()  # (relationship id, type, other actor id)
+
+
 #: Each intermediary in a chain costs this factor of the score (a longer chain is riskier).
 _HOP_FACTOR = 0.8
+#: Process links that are channels: a mediator, a guarantor, a negotiating or signatory
+#: party talks with the other side, so either can carry a message to the other.
+CHANNEL_PROCESS_TYPES = frozenset({"mediates", "negotiates_with", "guarantor_of",
+                                   "agreement_with"})
+#: Stances toward the mission from which no chain starts (a hostile actor carries nothing).
+_HOSTILE_STANCES = frozenset({"obstructive", "hostile_rhetoric", "hostile_violent"})
+#: Default recency window of "actors the mission engages" (days; None: any time).
+ENGAGED_WITHIN_DAYS = 180
 
 
-def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | None = None,
-                engaged_within_days: int = 180) -> list[ReachPath]:
-    """The best chains of cooperative relationships from stakeholders the mission already
-    engages to `target_id`, best first.
+def _channel_arcs(u: str, v: str, data: dict) -> list[tuple[str, str]]:
+    """The (from, to) directions a link can carry a message, none if it is no channel:
+    cooperative links in their direction (both ways when symmetric), the channel process
+    links both ways; never a link of negative valence."""
+    if (data.get("valence") or 0) < 0:
+        return []
+    family = data.get("family")
+    if family == _COOPERATIVE:
+        return [(u, v), (v, u)] if data.get("symmetric") else [(u, v)]
+    if family == RelationshipFamily.PROCESS.value and data.get("type") in CHANNEL_PROCESS_TYPES:
+        return [(u, v), (v, u)]
+    return []
 
-    A chain starts at a stakeholder met within `engaged_within_days` of `today` (by the
-    engagement record of `handle`; default: the graph's as-of day, else today) whose stance
-    toward the mission (in the graph) is cooperative or conditional; it follows cooperative
-    relationships of the graph in their direction ("A influences B": A can reach B), both
-    ways for symmetric types; it never starts at, passes through or uses a do-not-engage or
-    sanctioned stakeholder, and never passes through another engaged stakeholder (that one
-    is the better start). Score = product of strength/5 over the links x 0.8 per
-    intermediary; ties go to fewer steps. A target the mission engages itself is a chain of
-    one node (score 1). Ended relationships are in the graph only when its as-of day falls
-    inside their validity, so they are used only then.
+
+_OWNED_SQL = "SELECT id FROM stakeholders WHERE owner_id IS NOT NULL AND deleted_at IS NULL"
+
+
+def reach(handle, graph, target_id: str, *, limit: int = 5, today: date | None = None,
+          engaged_within_days: int | None = ENGAGED_WITHIN_DAYS) -> Reach:
+    """The best chains of channels from the actors the mission engages or owns to
+    `target_id`, best first, or why there is none.
+
+    A chain starts at an actor the mission met within `engaged_within_days` of `today`
+    (None: ever; by the engagement record of `handle`; `today` defaults to the graph's as-of
+    day, else today) or that has an owner in the team, and whose stance toward the mission
+    (in the graph) is not obstructive or hostile. It follows cooperative relationships in
+    their direction ("A influences B": A can reach B; both ways for symmetric types) and the
+    channel process links (mediates, negotiates_with, guarantor_of, agreement_with) both
+    ways; it never starts at, passes through or uses a do-not-engage or sanctioned actor,
+    and never passes through another starting actor (that one is the better start).
+    Score = product of strength/5 over the links x 0.8 per intermediary; ties go to fewer
+    steps. A target that is itself a starting actor is a chain of one node (score 1).
+    Ended relationships are in the graph only when its as-of day falls inside their
+    validity, so they are used only then.
     """
     import networkx as nx
 
     from missiondesk.services.stakeholders import _last_engaged
 
     if target_id not in graph:
-        return []
+        return Reach([], 0, "no_channel", [])
     today = today or graph.graph.get("as_of") or date.today()
     with handle.session() as session:
         last = {sid: _day(value) for sid, value in _last_engaged(session, today).items()}
-    earliest = today - timedelta(days=engaged_within_days)
+        owned = {sid for (sid,) in session.connection().exec_driver_sql(_OWNED_SQL)}
+    earliest = (None if engaged_within_days is None
+                else today - timedelta(days=engaged_within_days))
 
     def blocked(sid: str) -> bool:
         data = graph.nodes[sid]
@@ -868,9 +1112,11 @@ def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | 
     starters = set()
     for sid, data in graph.nodes(data=True):
         met = last.get(sid)
-        if (met is not None and earliest <= met <= today and not blocked(sid)
-                and data.get("stance_mission") in _REACH_STANCES):
+        engaged = met is not None and met <= today and (earliest is None or earliest <= met)
+        if ((engaged or sid in owned) and not blocked(sid)
+                and data.get("stance_mission") not in _HOSTILE_STANCES):
             starters.add(sid)
+    count = len(starters)
     paths: list[ReachPath] = []
     if target_id in starters:
         paths.append(ReachPath([target_id], [], 1.0, last.get(target_id)))
@@ -878,12 +1124,18 @@ def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | 
 
     # The best link per ordered pair: strongest, then the smallest id (deterministic).
     best: dict[tuple[str, str], tuple[int, str]] = {}
+    channels_in = blocked_in = 0
     for u, v, key, data in graph.edges(keys=True, data=True):
-        if u == v or data.get("family") != _COOPERATIVE or (data.get("valence") or 0) < 0:
+        if u == v:
             continue
+        arcs = _channel_arcs(u, v, data)
+        if target_id in (u, v) and any(arc[1] == target_id for arc in arcs):
+            channels_in += 1
+            other = u if v == target_id else v
+            if blocked(other):
+                blocked_in += 1
         if (blocked(u) and u != target_id) or (blocked(v) and v != target_id):
             continue
-        arcs = [(u, v), (v, u)] if data.get("symmetric") else [(u, v)]
         strength = int(data.get("strength") or 1)
         for arc in arcs:
             if arc[1] in starters or arc[0] == target_id:
@@ -891,18 +1143,33 @@ def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | 
             old = best.get(arc)
             if old is None or (-strength, key) < (-old[0], old[1]):
                 best[arc] = (strength, key)
+
+    def why(reason: str) -> Reach:
+        links = []
+        if reason == "no_channel":
+            for u, v, key, data in graph.edges(keys=True, data=True):
+                if target_id in (u, v) and u != v:
+                    links.append((str(key), data.get("type") or "", v if u == target_id else u))
+        return Reach(paths[:limit], count, None if paths else reason, links)
+
     chains = nx.DiGraph()
     for (u, v), (strength, key) in best.items():
         cost = -math.log(strength / 5.0) - math.log(_HOP_FACTOR) + 1e-9
         chains.add_edge(u, v, cost=cost, key=key, strength=strength)
+    if not count:
+        return why("no_starters")
+    if not channels_in:
+        return why("no_channel")
+    if channels_in == blocked_in:
+        return why("blocked")
     # Only what can reach the target matters.
     if target_id not in chains:
-        return paths[:limit]
-    reach = nx.ancestors(chains, target_id) | {target_id}
-    sources = sorted(reach & starters)
+        return why("not_connected")
+    reachable = nx.ancestors(chains, target_id) | {target_id}
+    sources = sorted(reachable & starters)
     if not sources:
-        return paths[:limit]
-    chains = chains.subgraph(reach).copy()
+        return why("not_connected")
+    chains = chains.subgraph(reachable).copy()
     start = ("start",)  # not a stakeholder id
     for sid in sources:
         chains.add_edge(start, sid, cost=0.0)
@@ -917,7 +1184,14 @@ def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | 
         paths.append(ReachPath(nodes=nodes, edges=[chains[u][v]["key"] for u, v in steps],
                                score=score, first_link_last_engaged=last.get(nodes[0])))
     paths.sort(key=lambda p: (-round(p.score, 9), len(p.nodes)))
-    return paths[:limit]
+    return Reach(paths[:limit], count)
+
+
+def reach_paths(handle, graph, target_id: str, *, limit: int = 5, today: date | None = None,
+                engaged_within_days: int | None = ENGAGED_WITHIN_DAYS) -> list[ReachPath]:
+    """The paths of `reach` (see there)."""
+    return reach(handle, graph, target_id, limit=limit, today=today,
+                 engaged_within_days=engaged_within_days).paths
 
 
 # --- what changed ---------------------------------------------------------------------------
@@ -960,8 +1234,10 @@ def changes_since(handle, since: date, today: date | None = None) -> NetworkChan
     and `today` (both included).
 
     Started: validity begins in the window (a partial date whose period overlaps it), or,
-    without a start date, recorded in the window. Ended: validity ends in the window, or the
-    status was set to ended in the window (change log). Stance changes: dated assessments in
+    without a start date, recorded in the window while current (not ended, no end date
+    passed: an ended relationship recorded now did not start now). Ended: validity ends in
+    the window, or the status was set to ended in the window (change log), or, ended
+    without an end date, it was recorded in the window. Stance changes: dated assessments in
     the window that changed a stance (the first assessment of an actor is not a change).
     New actors: stakeholders first seen in the window (recorded, and no earlier assessment,
     engagement or dated relationship shows them before).
@@ -984,16 +1260,20 @@ def changes_since(handle, since: date, today: date | None = None) -> NetworkChan
 
     started, ended = [], []
     for rid, _s, _t, _type, _st, _v, status, valid_from, valid_to, created in rels:
+        recorded = _day(created)
+        recorded_now = recorded is not None and since <= recorded <= today
+        over = status == "ended" or (period_end(valid_to) is not None
+                                     and period_end(valid_to) <= today)
         day = _overlaps(valid_from, since, today)
-        if valid_from is None:
-            recorded = _day(created)
-            if recorded is not None and since <= recorded <= today:
-                day = recorded
+        if not valid_from and recorded_now and not over:
+            day = recorded  # undated and current: it started (for the record) when recorded
         if day is not None:
             started.append((day, rid))
         stop = _overlaps(valid_to, since, today)
         if stop is None and status == "ended" and rid in ended_log:
             stop = _day(ended_log[rid])
+        if stop is None and status == "ended" and not valid_to and recorded_now:
+            stop = recorded  # recorded as ended, with no end date: it ended, for the record
         if stop is not None:
             ended.append((stop, rid))
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -58,11 +59,13 @@ from missiondesk.store.errors import MissionError
 from missiondesk.ui.map_items import (
     BADGE_COLOURS,
     GROUP_COLOURS,
+    HIGHLIGHT,
     MISSION_STANCE_COLOURS,
     PEACE_STANCE_COLOURS,
     VALENCE_COLOURS,
     LegendEntry,
     category_group,
+    edge_dash,
     edge_tooltip,
     legend_size,
     node_colour,
@@ -206,17 +209,23 @@ class LegendOverlay(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.entries: list[LegendEntry] = []
+        self.columns = 1
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def set_entries(self, entries: list[LegendEntry]) -> None:
+    def set_entries(self, entries: list[LegendEntry], max_height: int = 0) -> None:
+        """Show the entries, in two columns when one would be taller than `max_height`."""
         self.entries = entries
+        self.columns = 1
         rect = legend_size(entries)
+        if max_height and rect.height() > max_height:
+            self.columns = 2
+            rect = legend_size(entries, columns=2)
         self.resize(int(rect.width()) + 2, int(rect.height()) + 2)
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
-        paint_legend(painter, QPointF(0, 0), self.entries)
+        paint_legend(painter, QPointF(0, 0), self.entries, columns=self.columns)
         painter.end()
 
 
@@ -232,6 +241,7 @@ class _MapPane(QWidget):
         layout.addWidget(view)
         legend.setParent(self)
         legend.raise_()
+        self.after_resize: Callable[[], None] | None = None
 
     def place_legend(self) -> None:
         self.legend.move(8, max(0, self.height() - self.legend.height() - 8
@@ -241,6 +251,8 @@ class _MapPane(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.place_legend()
+        if self.after_resize is not None:
+            self.after_resize()
 
 
 # --- the desk -------------------------------------------------------------------------------
@@ -272,6 +284,9 @@ class MapDesk(QWidget):
         self._reach: list = []
         self._highlight: tuple[set[str], set[str]] = (set(), set())
         self._labels: dict[str, str] = {}
+        self._aliases: dict[str, list[str]] = {}
+        self._undated = 0
+        self._partition: dict[str, int] | None = None  # the last clusters (kept stable)
         self._fresh = False
         self._as_of_start = date.today() - timedelta(days=3 * 365)
         self._as_of_today = True  # the slider stays on "today" when its range grows
@@ -287,6 +302,7 @@ class MapDesk(QWidget):
         self.view.setMinimumWidth(420)
         self.legend = LegendOverlay(self.view)
         self.map_pane = _MapPane(self.view, self.legend)
+        self.map_pane.after_resize = self._update_legend
         self.view.edge_text = self._edge_text
         self.view.nodesMoved.connect(self._nodes_moved)
         self.view.backgroundClicked.connect(self._background_clicked)
@@ -341,7 +357,7 @@ class MapDesk(QWidget):
         self.export_button.setMenu(export_menu)
         self.legend_check = QCheckBox(self.tr("Legend"))
         self.legend_check.setChecked(True)
-        self.legend_check.toggled.connect(self.legend.setVisible)
+        self.legend_check.toggled.connect(self._legend_toggled)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(140)
@@ -391,7 +407,8 @@ class MapDesk(QWidget):
         self.as_of_slider.setMinimumWidth(180)
         self.as_of_slider.setToolTip(self.tr("Show the network as it stood on a past day"))
         self.as_of_label = QLabel()
-        self.as_of_label.setMinimumWidth(130)
+        self.as_of_label.setMinimumWidth(80)
+        self.undated_label = QLabel()  # how many relationships have no dates
         self._as_of_timer = QTimer(self)
         self._as_of_timer.setSingleShot(True)
         self._as_of_timer.setInterval(150)
@@ -407,6 +424,7 @@ class MapDesk(QWidget):
         filters.addWidget(QLabel(self.tr("As of:")))
         filters.addWidget(self.as_of_slider, 1)
         filters.addWidget(self.as_of_label)
+        filters.addWidget(self.undated_label)
         filters.addWidget(self.count_label)
 
         # the side panel: the selected actor, analysis, changes
@@ -428,6 +446,24 @@ class MapDesk(QWidget):
         reach_box = QWidget()
         reach_layout = QVBoxLayout(reach_box)
         reach_layout.setContentsMargins(0, 4, 0, 0)
+        window_row = QHBoxLayout()
+        window_row.setContentsMargins(0, 0, 0, 0)
+        window_label = QLabel(self.tr("Start from actors the mission owns or engaged within"))
+        window_label.setWordWrap(True)
+        self.reach_window = QSpinBox()
+        self.reach_window.setRange(0, 3650)
+        self.reach_window.setSingleStep(30)
+        self.reach_window.setValue(180)
+        self.reach_window.setSuffix(self.tr(" days"))
+        self.reach_window.setSpecialValueText(self.tr("any time"))
+        self.reach_window.setToolTip(self.tr(
+            "Reach paths start at actors the mission engaged within this many days, or that "
+            "have an owner in the team (0: engaged at any time)."))
+        self.reach_window.valueChanged.connect(lambda _v: self._reach_window_changed())
+        window_label.setBuddy(self.reach_window)
+        window_row.addWidget(window_label, 1)
+        window_row.addWidget(self.reach_window)
+        reach_layout.addLayout(window_row)
         reach_layout.addWidget(self.reach_title)
         reach_layout.addWidget(self.reach_list, 1)
         reach_layout.addWidget(self.clear_highlight_button)
@@ -521,6 +557,7 @@ class MapDesk(QWidget):
             self.relationships_panel.detach()
         self._ctx = None
         self._graph_all = self._graph = self._metrics = None
+        self._partition = None
         self._selected = None
         self._reach = []
         self._highlight = (set(), set())
@@ -586,8 +623,10 @@ class MapDesk(QWidget):
         self._placed = set(positions)
         if self._scale is None and len(positions) >= 2:
             self._scale = self._scale_for(positions)
-        self._labels = {n: short_label(a.get("name") or "", a.get("aliases") or ())
+        self._aliases = network.stakeholder_aliases(handle)
+        self._labels = {n: short_label(a.get("name") or "", self._aliases.get(n, ()))
                         for n, a in graph.nodes(data=True)}
+        self._undated = network.undated_relationships(handle)
         self._fill_category_menu(graph)
         self._set_as_of_range(self._earliest_date(graph))
         if self._fresh:  # nothing to show before the first layout
@@ -616,7 +655,22 @@ class MapDesk(QWidget):
 
     def _populate(self, graph, positions: dict[str, tuple[float, float]]) -> None:
         colours = {n: node_colour(a, self.colour_mode()) for n, a in graph.nodes(data=True)}
+        self.scene.label_unit = 1.0 / max(self.view.zoom(), 1e-6)
         self.scene.populate(graph, positions, self._scale or 1.0, self._labels, colours)
+        self.scene.set_importance(self.importance_order(graph))
+
+    @staticmethod
+    def importance_order(graph) -> list[str]:
+        """The actors by importance, most important first: the influence the team
+        assessed, then centrality (how many distinct actors they are linked to), then name.
+        Names are placed in this order, so the first ones are on the map at every zoom."""
+        def degree(n: str) -> int:
+            return len((set(graph.predecessors(n)) | set(graph.successors(n))) - {n})
+
+        return sorted(graph.nodes, key=lambda n: (-(graph.nodes[n].get("influence") or 0),
+                                                  -degree(n),
+                                                  (graph.nodes[n].get("name") or "").casefold(),
+                                                  n))
 
     @staticmethod
     def _scale_for(positions: dict[str, tuple[float, float]]) -> float:
@@ -948,6 +1002,11 @@ class MapDesk(QWidget):
     def _show_as_of(self) -> None:
         day = self.as_of()
         self.as_of_label.setText(self.tr("today") if day is None else day.isoformat())
+        count = self._undated
+        self.undated_label.setText(self.tr("%n undated", "", count) if count else "")
+        self.undated_label.setToolTip(self.tr(
+            "%n relationship(s) have no dates: they are shown on every past day, until their "
+            "end if they have ended.", "", count) if count else "")
 
     def current_filter(self):
         from missiondesk.services.network import GraphFilter
@@ -1094,7 +1153,7 @@ class MapDesk(QWidget):
         best = None
         for node_id, attrs in self._graph_all.nodes(data=True):
             names = [attrs.get("name") or "", self._labels.get(node_id, "")]
-            names += list(attrs.get("aliases") or ())
+            names += list(self._aliases.get(node_id, ()))
             folded = [fold(n) for n in names]
             if key in folded:
                 best = node_id
@@ -1187,6 +1246,15 @@ class MapDesk(QWidget):
 
     # --- reach paths ---------------------------------------------------------------------
 
+    def engaged_within(self) -> int | None:
+        """The reach window in days (None: engaged at any time)."""
+        return self.reach_window.value() or None
+
+    def _reach_window_changed(self) -> None:
+        if self._selected is not None and self._ctx is not None:
+            self.clear_highlight()
+            self._show_reach(self._selected)
+
     def _show_reach(self, node_id: str) -> None:
         from missiondesk.services import network
 
@@ -1197,19 +1265,19 @@ class MapDesk(QWidget):
         graph = self._graph if self._graph is not None and node_id in self._graph \
             else self._graph_all
         try:
-            self._reach = list(network.reach_paths(self._ctx.handle, graph, node_id,
-                                                   today=self.as_of()))
+            found = network.reach(self._ctx.handle, graph, node_id, today=self.as_of(),
+                                  engaged_within_days=self.engaged_within())
         except MissionError as exc:
             self.reach_title.setText(error_text(exc))
             return
+        self._reach = list(found.paths)
         if not self._reach:
-            self.reach_title.setText(self.tr(
-                "No chain of cooperative relationships leads to %s from an actor the mission "
-                "engaged recently.") % name)
+            self.reach_title.setText(self._no_reach_text(found, name, graph))
             return
         self.reach_title.setText(self.tr(
-            "How to reach %s: chains of cooperative relationships from actors the mission "
-            "engaged recently (click one to see it on the map).") % name)
+            "How to reach %s: chains of cooperative and process links (mediation, "
+            "negotiation, guarantees, agreements) from actors the mission engages or owns "
+            "(click one to see it on the map).") % name)
         nodes = self._graph_all.nodes
         for path in self._reach:
             chain = " \u2192 ".join(self._labels.get(n) or nodes[n].get("name") or ""
@@ -1217,10 +1285,40 @@ class MapDesk(QWidget):
             when = path.first_link_last_engaged
             text = chain + "\n" + (self.tr("%s last engaged on %s")
                                    % (nodes[path.nodes[0]].get("name"), when.isoformat())
-                                   if when else self.tr("first link never engaged"))
+                                   if when else self.tr("%s: owned, never engaged")
+                                   % nodes[path.nodes[0]].get("name"))
             item = QListWidgetItem(text)
             item.setToolTip(" \u2192 ".join(nodes[n].get("name") or "" for n in path.nodes))
             self.reach_list.addItem(item)
+
+    def _no_reach_text(self, found, name: str, graph) -> str:
+        """Why no chain reaches the actor, in one or two sentences."""
+        t = self.tr
+        window = self.engaged_within()
+        if found.reason == "no_starters":
+            return (t("No reach path: the mission owns no actor and engaged none in the last "
+                      "%d days. Widen the window above, record an engagement or give an "
+                      "actor an owner.") % window if window else
+                    t("No reach path: the mission owns no actor and never engaged one. Record "
+                      "an engagement or give an actor an owner."))
+        if found.reason == "no_channel":
+            nodes = graph.nodes
+            links = ["%s %s" % (relationship_type_label(rtype).lower(),
+                                nodes[other].get("name") if other in nodes else "")
+                     for _key, rtype, other in found.links]
+            if not links:
+                return t("No cooperative or process link reaches %s: it has no relationship "
+                         "on the map.") % name
+            shown = "; ".join(links[:6]) + ("; \u2026" if len(links) > 6 else "")
+            return t("No cooperative or process link reaches %s; its links: %s.") % (name,
+                                                                                    shown)
+        if found.reason == "blocked":
+            return t("The links that reach %s pass only through do-not-engage or sanctioned "
+                     "actors.") % name
+        return (t("No chain of cooperative or process links joins %s to an actor the mission "
+                  "owns or engaged in the last %d days.") % (name, window) if window else
+                t("No chain of cooperative or process links joins %s to an actor the mission "
+                  "owns or has engaged.") % name)
 
     def reach_paths(self) -> list:
         return list(self._reach)
@@ -1236,6 +1334,7 @@ class MapDesk(QWidget):
         self._highlight = (nodes, edges)
         self._restore_labels()
         self.scene.set_highlight(nodes, edges)
+        self._update_legend()
         first = self.scene.nodes.get(path.nodes[0])
         if first is not None:
             when = path.first_link_last_engaged
@@ -1258,6 +1357,7 @@ class MapDesk(QWidget):
     def clear_highlight(self) -> None:
         self._highlight = (set(), set())
         self.scene.set_highlight(set(), set())
+        self._update_legend()
         self._restore_labels()
         self.reach_list.blockSignals(True)
         self.reach_list.setCurrentRow(-1)
@@ -1287,7 +1387,9 @@ class MapDesk(QWidget):
         graph = self._graph
         self.analysis.setHtml("<p style='color:#666'>%s</p>" % _esc(
             self.tr("Computing brokers, influence and clusters\u2026")))
-        job = _Job("metrics", self._generation, lambda _p: network.network_metrics(graph))
+        previous = dict(self._partition) if self._partition else None
+        job = _Job("metrics", self._generation,
+                   lambda _p: network.network_metrics(graph, previous=previous))
         job.graph = graph
         self._metrics_job = job
         self._jobs.append(job)
@@ -1308,6 +1410,7 @@ class MapDesk(QWidget):
             return
         self._metrics = job.result
         self._metrics_generation = self._generation
+        self._partition = job.result.partition()  # the next computation starts from it
         self.analysis.setHtml(self._analysis_html(job.result, job.graph))
         self.metricsReady.emit()
 
@@ -1333,17 +1436,41 @@ class MapDesk(QWidget):
                 t("%d ties") % m.degree)
 
         parts = ["<p style='color:#555'>%s</p>" % _esc(
-            t("On the %d actors and %d relationships shown (filters apply).")
+            t("On the %d actors and %d relationships shown (filters apply). Each link counts "
+              "by its strength and the confidence recorded for it: a doubtful or alleged "
+              "link counts less than a confirmed one.")
             % (graph.number_of_nodes(), graph.number_of_edges()))]
-        parts.append(section(t("Brokers"), t("Actors that connect groups which otherwise do "
-                                             "not talk: losing them splits the network."),
-                             metrics.brokers, ties))
+        parts.append(section(t("Brokers"), t(
+            "Actors on the most channels between others (cooperative, structural and process "
+            "links; confirmed links count more than alleged or doubtful ones)."),
+            metrics.brokers, ties))
+        cuts = []
+        for cut in metrics.cut_points[:5]:
+            if cut.id not in graph:
+                continue
+            pieces = []
+            for piece in cut.cut_off[:3]:
+                named = ", ".join(name(n) for n in piece[:4] if n in graph)
+                more = len(piece) - 4
+                pieces.append(named + (_esc(t(" and %d more") % more) if more > 0 else ""))
+            lost = sum(len(piece) for piece in cut.cut_off)
+            cuts.append("<li>%s <span style='color:#555'>%s</span> %s</li>" % (
+                name(cut.id), _esc(t("cuts off %d actor(s) from the other %d:")
+                                   % (lost, cut.rest)), "; ".join(pieces)))
+        parts.append("<h3 style='margin-bottom:0'>%s</h3><p style='color:#555;margin-top:2px'>"
+                     "%s</p><ol>%s</ol>" % (_esc(t("Losing them splits the network")), _esc(t(
+                         "Actors that alone link part of the network to the rest: without "
+                         "them, the actors listed have no channel left to the others.")),
+                         "".join(cuts) or "<li>%s</li>" % _esc(t("none: no single actor "
+                                                                 "holds the network "
+                                                                 "together"))))
         parts.append(section(t("Most influential"), t(
             "Actors whose cooperative and structural ties reach the most others, directly "
             "or through well-connected allies."), metrics.most_influential, ties))
         parts.append(section(t("Most contested"), t(
-            "Actors at the centre of adversarial relationships (conflict, rivalry, "
-            "opposition)."), metrics.most_contested))
+            "Actors that are parties to adversarial relationships: both sides of an armed "
+            "conflict or a rivalry, the side that attacks, opposes or obstructs (not its "
+            "victims)."), metrics.most_contested))
         clusters = [c for c in metrics.communities if len(c) > 1]
         items = []
         for i, members in enumerate(clusters[:8], start=1):
@@ -1462,19 +1589,49 @@ class MapDesk(QWidget):
         for on, key, text in flags:
             if on:
                 entries.append(LegendEntry("ring", text, BADGE_COLOURS[key]))
-        entries += [
-            LegendEntry("heading", t("Relationships (width: strength)")),
-            LegendEntry("edge", t("Cooperative, direction of the arrow"), VALENCE_COLOURS[2],
-                        "arrow"),
-            LegendEntry("edge", t("Neutral or process"), VALENCE_COLOURS[0]),
-            LegendEntry("edge", t("Adversarial"), VALENCE_COLOURS[-2]),
-            LegendEntry("edge", t("Alleged or dormant"), "#777777", "dashed"),
-        ]
+        edges = [attrs for _u, _v, k, attrs in graph.edges(keys=True, data=True)
+                 if str(k) in self._visible_edges] if graph is not None else []
+        valences = {max(-2, min(2, int(a.get("valence") or 0))) for a in edges}
+        dashes = {edge_dash(a.get("status") or "active") for a in edges}
+        words = {2: t("Strongly cooperative (+2)"), 1: t("Cooperative (+1)"),
+                 0: t("Neutral or process (0)"), -1: t("Tense or opposed (\u22121)"),
+                 -2: t("Hostile or violent (\u22122)")}
+        entries.append(LegendEntry("heading", t("Relationships (width: strength)")))
+        for valence in (2, 1, 0, -1, -2):
+            if valence in valences:
+                entries.append(LegendEntry("edge", words[valence], VALENCE_COLOURS[valence]))
+        if any(not a.get("symmetric") for a in edges):
+            entries.append(LegendEntry("edge", t("Arrow: direction (none: both ways)"),
+                                       "#666666", "arrow"))
+        if "dashed" in dashes:
+            entries.append(LegendEntry("edge", t("Alleged or dormant"), "#777777", "dashed"))
+        if "dotted" in dashes:
+            entries.append(LegendEntry("edge", t("Ended (a past day)"), "#777777", "dotted"))
+        if self._highlight[1] or self._highlight[0]:
+            entries.append(LegendEntry("edge", t("Reach path shown"), HIGHLIGHT.name(),
+                                       "highlight"))
         return entries
 
     def _update_legend(self) -> None:
-        self.legend.set_entries(self.legend_entries())
+        self.legend.set_entries(self.legend_entries(),
+                                max_height=int(self.map_pane.height() * 0.55))
         self.map_pane.place_legend()
+        self._legend_keepout()
+
+    def _legend_toggled(self, on: bool) -> None:
+        self.legend.setVisible(on)
+        self._legend_keepout()
+        self.view.relabel()
+
+    def _legend_keepout(self) -> None:
+        """No name is placed under the legend."""
+        if self.legend.isVisibleTo(self.map_pane) and self.legend.width() > 0:
+            box = QRectF(self.legend.geometry()).adjusted(-4, -4, 4, 4)
+            origin = self.view.mapTo(self.map_pane, self.view.viewport().pos())
+            box.translate(-origin.x(), -origin.y())
+            self.view.keepout_areas = [box]
+        else:
+            self.view.keepout_areas = []
 
     # --- exports -------------------------------------------------------------------------
 
@@ -1541,9 +1698,10 @@ class MapDesk(QWidget):
         source = QRectF(self.view.viewport().rect())
         self.view.render(painter, target, source.toRect(), Qt.AspectRatioMode.KeepAspectRatio)
         entries = self.legend_entries()
-        box = legend_size(entries)
+        columns = self.legend.columns
+        box = legend_size(entries, columns=columns)
         paint_legend(painter, QPointF(target.left() + 10, target.bottom() - box.height() - 8),
-                     entries)
+                     entries, columns=columns)
 
     def _export_size(self) -> QSize:
         viewport = self.view.viewport().size()
@@ -1552,19 +1710,29 @@ class MapDesk(QWidget):
     def export_image(self, path: Path | str, fmt: str) -> Path:
         """Write the current view as PNG, SVG or PDF; raises OSError when it cannot.
 
-        Names too small to read on screen are written too: a PDF or SVG can be zoomed, a PNG
-        has twice the pixels of the screen (labels never overlap: their places are chosen
-        in scene units)."""
+        Names are written as text (a PDF or SVG can be searched and zoomed, never a picture
+        of text); a PDF or SVG writes them at two thirds of their screen size, so more
+        names fit, placed again for it (labels never overlap)."""
         from missiondesk.staging import staged_file
-        from missiondesk.ui.map_items import LabelItem
 
-        LabelItem.export_factor = 2.0 if fmt == "png" else 1000.0
+        labels = [node.label_item for node in self.scene.nodes.values()]
+        for label in labels:
+            label.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        if fmt in ("svg", "pdf"):
+            zoom = self.view.zoom()
+            bounds = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+            self.scene.relabel(1.0 / zoom / 1.5, bounds, [
+                self.view.mapToScene(r.toRect()).boundingRect()
+                for r in self.view.keepout_areas])
         try:
             with staged_file(path) as partial:
                 self._export_image(partial, fmt)
             return Path(path)
         finally:
-            LabelItem.export_factor = 1.0
+            for label in labels:
+                label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            if fmt in ("svg", "pdf"):
+                self.view.relabel()
 
     def _export_image(self, path: Path, fmt: str) -> Path:
         size = self._export_size()

@@ -24,6 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from missiondesk.figures.network_map import short_name, wrap_name
+
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MapItems", text)
@@ -67,9 +69,8 @@ VALENCE_COLOURS = {2: "#1b7f4b", 1: "#5fa35f", 0: "#8c8c8c", -1: "#e0803a", -2: 
 BADGE_COLOURS = {"do_not_engage": "#b3261e", "sanctioned": "#4a148c", "hrddp": "#e65100"}
 HIGHLIGHT = QColor("#f5b301")
 NODE_RADIUS = {1: 7.0, 2: 9.0, 3: 12.0, 4: 15.0, 5: 19.0}
-LABEL_PX = {1: 11.0, 2: 11.0, 3: 12.0, 4: 13.0, 5: 15.0}
-#: A label is drawn when it would be at least this many pixels high on screen.
-READABLE_PX = 7.5
+#: Label font size on screen (pixels) by influence: names keep this size at every zoom.
+LABEL_PX = {1: 10.0, 2: 10.5, 3: 11.0, 4: 12.0, 5: 13.0}
 EDGE_WIDTH = {1: 0.8, 2: 1.2, 3: 1.8, 4: 2.5, 5: 3.3}
 
 
@@ -85,20 +86,9 @@ def node_colour(attrs: dict, colour_by: str) -> str:
     return GROUP_COLOURS[category_group(attrs.get("category") or "other")]
 
 
-def short_label(name: str, aliases=(), limit: int = 26) -> str:
-    """An acronym alias when there is one (MPC, CDF), else the name up to its first comma,
-    cut to `limit` characters."""
-    acronyms = [a for a in aliases or () if 2 <= len(a) <= 6 and a.replace("+", "").isupper()]
-    if acronyms:
-        return acronyms[0]
-    head = name.split(",")[0].strip() or name
-    if head.count("(") > head.count(")"):  # "Senegal (PCC, ...)": keep what precedes "("
-        head = head[: head.rindex("(")].strip() or head
-    if "(" in head and head.endswith(")"):  # "Mouvement Patriotique de Carana (MPC)" -> MPC
-        inner = head[head.rindex("(") + 1:-1]
-        if 2 <= len(inner) <= 8:
-            return inner
-    return head if len(head) <= limit else head[: limit - 1].rstrip() + "\u2026"
+def short_label(name: str, aliases=()) -> str:
+    """The name the map writes (see `figures.network_map.short_name`)."""
+    return short_name(name, aliases)
 
 
 def _cosmetic(colour: QColor | str, width: float, style=Qt.PenStyle.SolidLine) -> QPen:
@@ -232,52 +222,69 @@ def _label_metrics(px: float) -> QFontMetricsF:
 
 
 class LabelItem(QGraphicsItem):
-    """A node's name, above every disc, drawn only when readable on screen (level of
-    detail) and where it covers no other label (`MapScene.declutter` picks the slot)."""
+    """A node's name, above every disc, at the same size on screen whatever the zoom, in the
+    place around its node that `MapScene.declutter` chose (or hidden: `slot` None).
 
-    #: How much larger than on screen an export shows text: a vector page can be zoomed, a
-    #: PNG is written at twice the pixels (set by the map desk while it exports).
-    export_factor = 1.0
+    Geometry is in scene units: `unit` is the scene length of one screen pixel (1 / zoom),
+    set by `MapScene.relabel` when the zoom changes, so the text is drawn `px` pixels high.
+    """
 
     def __init__(self, node: NodeItem, text: str, px: float) -> None:
         super().__init__()
         self.node = node
         self.text = text
         self.px = px
+        self.unit = 1.0
         self.slot: int | None = 0
         self._font = _label_font(px)
         self._rect = QRectF()
+        self._shown_text = text
         self._measure()
         self._geometry()
         self.setZValue(3)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         # text is the costly part of a repaint: keep it as a pixmap until the zoom changes
+        # (exports switch the cache off: a PDF or SVG gets text, not pictures of text)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
-    def slot_boxes(self) -> list[tuple[float, float, float, float]]:
+    def slot_boxes(self, unit: float | None = None) -> list[tuple[float, float, float, float]]:
         """Where the label may go around its node, as (left, top, width, height) in item
-        coordinates (the node's centre at 0, 0): below, above, right, left, then the four
-        diagonals."""
-        width, height = self._size
-        gap = self.node.radius + 3.5 * len(self.node.badges) + 1
-        side = gap * 0.7
-        return [(-width / 2, gap, width, height), (-width / 2, -gap - height, width, height),
-                (gap + 1, -height / 2, width, height),
-                (-gap - 1 - width, -height / 2, width, height),
-                (side, side, width, height), (side, -side - height, width, height),
-                (-side - width, side, width, height), (-side - width, -side - height, width,
-                                                       height)]
+        coordinates (the node's centre at 0, 0) for a pixel of `unit` scene units: below,
+        above, right, left, then the four diagonals; then the same a little further out."""
+        unit = self.unit if unit is None else unit
+        width, height = self._size[0] * unit, self._size[1] * unit
+        boxes = []
+        for extra in (0.0, height * 0.9):  # close to the disc, then a little further out
+            gap = self.node.radius + 3.5 * len(self.node.badges) + 1.5 * unit + extra
+            side = gap * 0.72
+            boxes += [(-width / 2, gap, width, height),
+                      (-width / 2, -gap - height, width, height),
+                      (gap + unit, -height / 2, width, height),
+                      (-gap - unit - width, -height / 2, width, height),
+                      (side, side, width, height), (side, -side - height, width, height),
+                      (-side - width, side, width, height),
+                      (-side - width, -side - height, width, height)]
+        return boxes
 
     def slots(self) -> list[QRectF]:
         return [QRectF(*box) for box in self.slot_boxes()]
 
     def _measure(self) -> None:
         metrics = _label_metrics(self.px)
-        self._size = (metrics.horizontalAdvance(self.text) + 6, metrics.height() + 2)
+        self._shown_text = wrap_name(self.text)
+        rows = self._shown_text.split("\n")
+        self._size = (max(metrics.horizontalAdvance(r) for r in rows) + 6,
+                      metrics.lineSpacing() * len(rows) + 2)
 
     def _geometry(self) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF(*self.slot_boxes()[self.slot or 0])
+
+    def set_unit(self, unit: float) -> None:
+        """The scene length of a screen pixel (the zoom changed)."""
+        if abs(unit - self.unit) > 1e-12:
+            self.unit = unit
+            self._geometry()
 
     def set_slot(self, slot: int | None) -> None:
         """Put the label in one of `slots()`, or hide it (None: it would collide)."""
@@ -293,24 +300,32 @@ class LabelItem(QGraphicsItem):
             self._geometry()
             self.update()
 
+    def shown_text(self) -> str:
+        """The text as drawn (wrapped on at most two lines)."""
+        return self._shown_text
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         return self._rect
 
-    def shows(self, lod: float) -> bool:
-        if self.node.highlighted or self.node.isSelected():
-            return True
-        return (self.slot is not None
-                and self.px * lod * LabelItem.export_factor >= READABLE_PX)
+    def shows(self, _lod: float | None = None) -> bool:
+        """Whether the name is drawn: it has a place (selected and highlighted actors are
+        placed first)."""
+        return self.slot is not None
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        if not self.shows(option.levelOfDetailFromTransform(painter.worldTransform())):
+        if self.slot is None:
             return
+        painter.save()
+        painter.translate(self._rect.topLeft())
+        painter.scale(self.unit, self.unit)
+        box = QRectF(0, 0, self._size[0], self._size[1])
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 190))
-        painter.drawRoundedRect(self._rect, 3, 3)
+        painter.setBrush(QColor(255, 255, 255, 200))
+        painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("#1a1a1a"))
         painter.setFont(self._font)
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._shown_text)
+        painter.restore()
 
 
 # --- edges ----------------------------------------------------------------------------------
@@ -338,6 +353,17 @@ def edge_tooltip(attrs: dict, source_name: str, target_name: str, type_label: st
 
 
 _EDGE_STYLES: dict[tuple[int, int, str], tuple[QPen, QPen, QBrush]] = {}
+#: Legend style name -> the pen style of the edges it explains.
+EDGE_PEN_STYLES = {"solid": Qt.PenStyle.SolidLine, "arrow": Qt.PenStyle.SolidLine,
+                   "dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine,
+                   "highlight": Qt.PenStyle.SolidLine}
+
+
+def edge_dash(status: str) -> str:
+    """The legend style of an edge's line: dashed when alleged or dormant, dotted when
+    ended (shown on a past day), else solid."""
+    return ("dashed" if status in ("alleged", "dormant") else "dotted" if status == "ended"
+            else "solid")
 
 
 def _edge_style(valence: int, strength: int, status: str) -> tuple[QPen, QPen, QBrush]:
@@ -345,8 +371,7 @@ def _edge_style(valence: int, strength: int, status: str) -> tuple[QPen, QPen, Q
     key = (valence, strength, status)
     style = _EDGE_STYLES.get(key)
     if style is None:
-        dash = (Qt.PenStyle.DashLine if status in ("alleged", "dormant")
-                else Qt.PenStyle.DotLine if status == "ended" else Qt.PenStyle.SolidLine)
+        dash = EDGE_PEN_STYLES[edge_dash(status)]
         # opaque (a lighter tint instead of transparency): antialiased lines with alpha
         # paint seven times slower in Qt's raster engine
         base = QColor(VALENCE_COLOURS.get(valence, "#8c8c8c"))
@@ -500,7 +525,7 @@ class LegendEntry:
     kind: str  # "node", "edge", "ring", "heading"
     text: str
     colour: str = "#000000"
-    style: str = "solid"  # for edges: solid, dashed, arrow
+    style: str = "solid"  # for edges: solid, dashed, dotted, arrow, highlight
 
 
 def paint_legend(painter: QPainter, top_left: QPointF, entries: list[LegendEntry],
@@ -533,8 +558,9 @@ def paint_legend(painter: QPainter, top_left: QPointF, entries: list[LegendEntry
             painter.setBrush(QColor("#ffffff"))
             painter.drawEllipse(QPointF(x + 12, mid), 5.5, 5.5)
         elif entry.kind == "edge":
-            style = Qt.PenStyle.DashLine if entry.style == "dashed" else Qt.PenStyle.SolidLine
-            painter.setPen(QPen(QColor(entry.colour), 2, style))
+            style = EDGE_PEN_STYLES.get(entry.style, Qt.PenStyle.SolidLine)
+            painter.setPen(QPen(QColor(entry.colour), 4 if entry.style == "highlight" else 2,
+                                style))
             painter.drawLine(QPointF(x + 2, mid), QPointF(x + 24, mid))
             if entry.style == "arrow":
                 painter.setPen(Qt.PenStyle.NoPen)

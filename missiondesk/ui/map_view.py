@@ -8,6 +8,7 @@ positions a leader is used to do not move when a filter changes.
 from __future__ import annotations
 
 import gc
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -42,6 +43,10 @@ class MapScene(QGraphicsScene):
         super().__init__(parent)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        self.importance: dict[str, int] = {}  # node id -> rank, 0 the most important
+        self.label_unit = 1.0  # scene units per screen pixel (1 / zoom)
+        self.view_bounds: QRectF | None = None  # the part of the scene on screen
+        self.keepout: list[QRectF] = []  # scene areas no name may cover (the legend)
         # BSP index; items are few thousand at most and mostly static.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setBackgroundBrush(QColor("#fbfbf9"))
@@ -61,6 +66,7 @@ class MapScene(QGraphicsScene):
             x, y = positions.get(node_id, (0.0, 0.0))
             item.setPos(x * scale, y * scale)
             item.label_item.setPos(item.pos())
+            item.label_item.set_unit(self.label_unit)
             self.addItem(item)
             self.addItem(item.label_item)
             self.nodes[node_id] = item
@@ -80,20 +86,46 @@ class MapScene(QGraphicsScene):
                 self.edges[str(key)] = edge
         self.update_scene_rect()
 
+    #: The most important actors whose names may cover other discs to find a place.
+    ALWAYS_NAMED = 12
+
+    def set_importance(self, order: list[str]) -> None:
+        """The actors, most important first (influence, then centrality): names are placed
+        in this order, so the most important actors are named at every zoom."""
+        self.importance = {node_id: i for i, node_id in enumerate(order)}
+
+    def relabel(self, unit: float, bounds: QRectF | None = None,
+                keepout: list[QRectF] | None = None) -> None:
+        """The zoom changed: `unit` scene units make one screen pixel (`bounds`: the part
+        of the scene on screen). Names keep their size on screen, so where they fit is
+        decided again."""
+        self.label_unit = unit
+        self.view_bounds = bounds
+        self.keepout = list(keepout or [])
+        with paused_gc():
+            for node in self.nodes.values():
+                node.label_item.set_unit(unit)
+            self._declutter()
+
     def declutter(self) -> None:
         with paused_gc():
             self._declutter()
 
     def _declutter(self) -> None:
-        """Give each visible label a place where it covers no other label and no disc, the
-        most influential actors first; the others show their name on hover and selection.
+        """Give labels places where they cover no other label, the selected and highlighted
+        actors first, then by importance (`set_importance`); a name that finds no free place
+        around its actor is hidden (shown on hover and selection). A label avoids every disc
+        when it can, else it may cover the disc of a less important actor, never of a more
+        important one.
 
-        Labels are in scene units, so this does not depend on the zoom: it runs when nodes
-        move or visibility changes, never in paint. Plain tuples and a grid of cells keep it
-        linear in the number of actors.
+        Runs when the zoom changes, nodes move or visibility changes, never in paint. Plain
+        tuples and a grid of cells keep it linear in the number of actors.
         """
-        cell = 80.0
-        grid: dict[tuple[int, int], list[tuple[float, float, float, float, str, float]]] = \
+        unit = self.label_unit
+        cell = 80.0 * unit
+        labels: dict[tuple[int, int], list[tuple[float, float, float, float]]] = \
+            defaultdict(list)
+        discs: dict[tuple[int, int], list[tuple[float, float, float, float, int]]] = \
             defaultdict(list)
 
         def cells(x0: float, y0: float, x1: float, y1: float):
@@ -101,42 +133,72 @@ class MapScene(QGraphicsScene):
                 for gy in range(int(y0 // cell), int(y1 // cell) + 1):
                     yield gx, gy
 
+        for area in self.keepout:
+            box = (area.left(), area.top(), area.right(), area.bottom())
+            for key in cells(*box):
+                labels[key].append(box)
+        importance = self.importance
+        last = len(importance)
         shown = [n for n in self.nodes.values() if n.isVisible()]
+        rank = {n.node_id: (0 if (n.isSelected() or n.highlighted) else 1,
+                            importance.get(n.node_id, last), n.label) for n in shown}
+        shown.sort(key=lambda n: rank[n.node_id])
+        order = {n.node_id: i for i, n in enumerate(shown)}
         centres = {}
         for node in shown:
             pos = node.pos()
             x, y = pos.x(), pos.y()
             centres[node.node_id] = (x, y)
-            r = node.radius + 3.5 * len(node.badges) + 2
-            box = (x - r, y - r, x + r, y + r, node.node_id, node.radius)
+            r = node.radius + 3.5 * len(node.badges) + 1
+            box = (x - r, y - r, x + r, y + r, order[node.node_id])
             for key in cells(*box[:4]):
-                grid[key].append(box)
-        # selected and highlighted first, then the most influential; a label may cover a
-        # smaller disc (faintly), never a label or a disc at least as large as its own
-        shown.sort(key=lambda n: (not (n.isSelected() or n.highlighted), -n.radius,
-                                  -len(n.edges), n.label))
+                discs[key].append(box)
+
+        def free(x0: float, y0: float, x1: float, y1: float, mine: int, discs_above: int
+                 ) -> bool:
+            """No label there, and no disc of an actor ranked before `discs_above`."""
+            for key in cells(x0, y0, x1, y1):
+                for bx0, by0, bx1, by1 in labels.get(key, ()):
+                    if x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1:
+                        return False
+                for bx0, by0, bx1, by1, other in discs.get(key, ()):
+                    if (other != mine and other < discs_above and x0 < bx1 and bx0 < x1
+                            and y0 < by1 and by0 < y1):
+                        return False
+            return True
+
+        everyone = len(shown) + 1
+        bounds = self.view_bounds
+        if bounds is None or bounds.isEmpty():
+            vx0 = vy0 = -math.inf
+            vx1 = vy1 = math.inf
+        else:
+            vx0, vy0, vx1, vy1 = bounds.left(), bounds.top(), bounds.right(), bounds.bottom()
         for node in shown:
+            mine = order[node.node_id]
+            x, y = centres[node.node_id]
+            boxes = [(x + left, y + top, x + left + width, y + top + height)
+                     for left, top, width, height in node.label_item.slot_boxes(unit)]
             slot = None
-            own, radius = node.node_id, node.radius
-            x, y = centres[own]
-            for i, (left, top, width, height) in enumerate(node.label_item.slot_boxes()):
-                x0, y0 = x + left, y + top
-                x1, y1 = x0 + width, y0 + height
-                hit = False
-                for key in cells(x0, y0, x1, y1):
-                    for bx0, by0, bx1, by1, other, size in grid.get(key, ()):
-                        if (size >= radius and other != own and x0 < bx1 and bx0 < x1
-                                and y0 < by1 and by0 < y1):
-                            hit = True
-                            break
-                    if hit:
+            # no disc covered; else only less important ones; the most important names may
+            # cover any disc (never a name)
+            passes = (everyone, mine, 0) if mine < self.ALWAYS_NAMED else (everyone,)
+            # places inside the view first (a name cut by the edge of the map is no name)
+            tries = sorted(range(len(boxes)), key=lambda i, b=boxes: (
+                not (b[i][0] >= vx0 and b[i][1] >= vy0 and b[i][2] <= vx1 and b[i][3] <= vy1),
+                i))
+            for discs_above in passes:
+                for i in tries:
+                    box = boxes[i]
+                    if free(*box, mine, discs_above):
+                        slot = i
                         break
-                if not hit:
-                    slot = i
-                    box = (x0, y0, x1, y1, own, 1e9)  # a label: nothing may cover it
-                    for key in cells(x0, y0, x1, y1):
-                        grid[key].append(box)
+                if slot is not None:
                     break
+            if slot is not None:
+                box = boxes[slot]
+                for key in cells(*box):
+                    labels[key].append(box)
             node.label_item.set_slot(slot)
 
     def update_scene_rect(self) -> None:
@@ -150,12 +212,12 @@ class MapScene(QGraphicsScene):
         self.setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
 
     def visible_rect(self) -> QRectF:
+        """What the visible actors cover (their names keep a screen size: `MapView.fit`
+        leaves a margin of pixels for them)."""
         rect = QRectF()
         for item in self.nodes.values():
             if item.isVisible():
                 rect = rect.united(item.sceneBoundingRect())
-                if item.label_item.slot is not None:
-                    rect = rect.united(item.label_item.sceneBoundingRect())
         return rect
 
     def set_visible(self, node_ids: set[str], edge_ids: set[str]) -> None:
@@ -201,6 +263,7 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._press: dict[str, QPointF] = {}
         self.reserve_left = 0.0  # pixels on the left that `fit` keeps free (the legend)
+        self.keepout_areas: list[QRectF] = []  # viewport areas covered by overlays
         self.edge_text: Callable[[EdgeItem], str] | None = None  # an edge's hover text
         self._over_node = False
         self.setMouseTracking(True)
@@ -243,6 +306,20 @@ class MapView(QGraphicsView):
         current = self.transform().m11()
         factor = max(0.02 / current, min(factor, 12.0 / current))
         self.scale(factor, factor)
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Names keep their size on screen: place them again for the current zoom."""
+        zoom = self.zoom()
+        if zoom > 0:
+            bounds = self.mapToScene(self.viewport().rect()).boundingRect()
+            keepout = [self.mapToScene(rect.toRect()).boundingRect()
+                       for rect in self.label_keepout() if not rect.isEmpty()]
+            self.map_scene().relabel(1.0 / zoom, bounds, keepout)
+
+    def label_keepout(self) -> list[QRectF]:
+        """Areas of the viewport (pixels) where no name goes: what lies over the map."""
+        return list(self.keepout_areas)
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -251,20 +328,34 @@ class MapView(QGraphicsView):
         rect = rect if rect is not None else self.map_scene().visible_rect()
         if rect.isNull() or rect.isEmpty():
             return
-        pad = max(rect.width(), rect.height()) * 0.03 + 20
+        pad = max(rect.width(), rect.height()) * 0.02 + 10
         rect = rect.adjusted(-pad, -pad, pad, pad)
         viewport = self.viewport().rect()
         # keep the strip of the legend (bottom-left) free when there is room for it
         reserve = min(self.reserve_left, viewport.width() * 0.3)
-        factor = min((viewport.width() - reserve) / rect.width(),
-                     viewport.height() / rect.height())
+        # and a margin of pixels for the names of the actors on the edges (names keep their
+        # size on screen whatever the zoom)
+        margin_x = min(70.0, viewport.width() * 0.08)
+        margin_y = min(26.0, viewport.height() * 0.06)
+        factor = min(max(viewport.width() - reserve - 2 * margin_x, 40.0) / rect.width(),
+                     max(viewport.height() - 2 * margin_y, 40.0) / rect.height())
         factor = min(factor, 1.6)  # a tiny selection should not fill the screen with one disc
         self.setTransform(QTransform.fromScale(factor, factor))
         self.centerOn(rect.center() - QPointF(reserve / 2 / factor, 0))
+        self.relabel()
 
     # pan and drag
+    def actor_at(self, point):
+        """The item under a viewport point, a disc before a name drawn over it (a name
+        may cover a less important actor's disc; the disc stays the one clicked)."""
+        items = self.items(point)
+        for item in items:
+            if isinstance(item, NodeItem):
+                return item
+        return items[0] if items else None
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        item = self.itemAt(event.position().toPoint())
+        item = self.actor_at(event.position().toPoint())
         if isinstance(item, LabelItem):  # a click on a name selects its actor
             scene = self.map_scene()
             scene.clearSelection()

@@ -219,14 +219,18 @@ def test_adversarial_links_do_not_raise_pagerank_but_are_contested(world):
     target = world.ids["Target"]
     assert after.nodes[target].pagerank == pytest.approx(before.nodes[target].pagerank)
     assert after.nodes[target].weighted_in == before.nodes[target].weighted_in
-    assert world.named(after.most_contested) == ["Target", "Enemy1", "Enemy2"]
-    assert after.nodes[target].contested == 5 * 2 + 3 * 1 + 2 * 1
+    # Parties to adversarial links: the attacker and the speaker, both rivals; the target of
+    # the attack and of the rhetoric is their victim, a party only to the rivalry.
+    assert world.named(after.most_contested) == ["Enemy1", "Enemy2", "Target"]
+    probable = network.CONFIDENCE_WEIGHT["probable"]
+    assert after.nodes[target].contested == pytest.approx(2 * 1 * probable)
+    assert after.nodes[world.ids["Enemy1"]].contested == pytest.approx((5 * 2 + 2) * probable)
     # Patron leads and funds: it exerts influence and is the most influential.
     assert world.named(after.most_influential[:1]) == ["Patron"]
     patron = after.nodes[world.ids["Patron"]]
-    assert (patron.weighted_out, patron.weighted_in) == (8.0, 0.0)
+    assert (patron.weighted_out, patron.weighted_in) == pytest.approx((8.0 * probable, 0.0))
     # "Client1 member_of Target" is Target's influence on Client1.
-    assert after.nodes[target].weighted_out == 2.0
+    assert after.nodes[target].weighted_out == pytest.approx(2.0 * probable)
     assert "Enemy1" not in world.named(after.most_influential)
 
 

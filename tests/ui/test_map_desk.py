@@ -237,7 +237,7 @@ def test_analysis_panel_explains_brokers_influence_and_clusters(session, qtbot):
     with qtbot.waitSignal(desk.metricsReady, timeout=10000):
         desk.side.setCurrentIndex(1)
     text = desk.analysis.toPlainText()
-    assert "Brokers" in text and "connect groups which otherwise do not talk" in text
+    assert "Brokers" in text and "Losing them splits the network" in text
     assert "Most influential" in text and "Most contested" in text and "Cluster 1" in text
     broker = desk.metrics().brokers[0]
     assert _name_of(desk, broker) in text
