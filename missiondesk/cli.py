@@ -124,11 +124,21 @@ def build_gui_parser() -> argparse.ArgumentParser:
 
 
 def _read_first_line(path: str) -> str:
+    """The first line of a passphrase file, as an editor wrote it: a UTF-8 byte-order mark
+    (Windows Notepad) and the line ending (CR LF, LF or CR) are not part of it."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.readline().rstrip("\r\n")
+        # utf-8-sig drops a leading BOM; newline="" keeps the ending as written, to strip once.
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            line = fh.readline()
     except OSError as exc:
         raise UserError(_tr("Cannot read the passphrase file {path}.").format(path=path)) from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(_tr("The passphrase file {path} is not UTF-8 text; save it as UTF-8."
+                            ).format(path=path)) from exc
+    for ending in ("\r\n", "\n", "\r"):
+        if line.endswith(ending):
+            return line[:-len(ending)]
+    return line
 
 
 def passphrase_for_open(args, path: Path) -> str | None:
@@ -141,8 +151,8 @@ def passphrase_for_open(args, path: Path) -> str | None:
         return None
     if getattr(args, "passphrase_file", None):
         return _read_first_line(args.passphrase_file)
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
+    if getattr(args, "env_passphrase", None):  # read once by main(), gone from os.environ
+        return args.env_passphrase
     if sys.stdin.isatty():
         return getpass.getpass(_tr("Passphrase for {name}: ").format(name=path.name))
     raise UserError(_tr("{name} is encrypted: give its passphrase with {env} or "
@@ -150,13 +160,14 @@ def passphrase_for_open(args, path: Path) -> str | None:
 
 
 def passphrase_for_new(args, path: Path) -> str | None:
-    """The passphrase for a file about to be created (None: plain, by explicit choice)."""
+    """The passphrase for a file about to be created (None: plain, by explicit choice), as
+    long as the GUI asks (PassphraseTooShort otherwise), in NFC."""
     if getattr(args, "no_passphrase", False):
         return None
     if getattr(args, "passphrase_file", None):
         value = _read_first_line(args.passphrase_file)
-    elif os.environ.get(PASSPHRASE_ENV):
-        value = os.environ[PASSPHRASE_ENV]
+    elif getattr(args, "env_passphrase", None):
+        value = args.env_passphrase
     elif sys.stdin.isatty():
         value = getpass.getpass(_tr("New passphrase for {name}: ").format(name=path.name))
         again = getpass.getpass(_tr("Repeat the passphrase: "))
@@ -168,7 +179,9 @@ def passphrase_for_new(args, path: Path) -> str | None:
                                 env=PASSPHRASE_ENV))
     if not value:
         raise UserError(_tr("The passphrase is empty; nothing was written."))
-    return value
+    from missiondesk.store.passphrase import check_new_passphrase
+
+    return check_new_passphrase(value)
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -502,6 +515,10 @@ def cmd_rekey(args) -> int:
             raise UserError(_tr("The passphrase is empty; nothing was changed."))
     else:
         raise UserError(_tr("Give the new passphrase with --new-passphrase-file, or --remove."))
+    if new is not None:  # as long as the GUI asks, before anything is touched
+        from missiondesk.store.passphrase import check_new_passphrase
+
+        new = check_new_passphrase(new)
     rekey_file(args.file, old, new)
     print(_tr("The passphrase of {name} was changed.").format(name=args.file.name)
           if new else _tr("{name} is now stored unencrypted.").format(name=args.file.name))
@@ -515,8 +532,14 @@ COMMANDS = {"demo": cmd_demo, "check": cmd_check, "export": cmd_export, "import"
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from missiondesk.store.passphrase import take_env_passphrase
+
+    # Read once and removed from the environment (child processes and later code never see
+    # it); it serves the one command, or the GUI's first open only.
+    env_passphrase = take_env_passphrase()
     if argv and argv[0] in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
+        args.env_passphrase = env_passphrase
         try:
             status = run_command(args)
             sys.stdout.flush()  # a closed pipe shows here, not as noise at exit
@@ -529,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_gui_parser().parse_args(argv)
     from missiondesk.ui.app import run_gui
 
-    return run_gui(args.file)
+    return run_gui(args.file, passphrase=env_passphrase)
 
 
 def run_command(args) -> int:

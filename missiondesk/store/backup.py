@@ -12,6 +12,7 @@ from sqlcipher3 import dbapi2
 from missiondesk.paths import backups_dir
 from missiondesk.store import errors
 from missiondesk.store.engine import map_driver_error
+from missiondesk.store.passphrase import normalise
 
 
 def backup_name(mission_path: Path, reason: str, when: datetime | None = None) -> str:
@@ -33,7 +34,7 @@ def write_backup(source_conn, dest: Path, passphrase: str | None) -> Path:
         try:
             if passphrase is not None:
                 target.execute("PRAGMA cipher_log_level = NONE")
-                target.set_key(passphrase)
+                target.set_key(normalise(passphrase))  # new keys are NFC (store.passphrase)
             source_conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:

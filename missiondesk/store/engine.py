@@ -112,28 +112,62 @@ def _disk_full(path: Path | None) -> bool:
     return stat.f_bavail * stat.f_frsize < 1024 * 1024
 
 
+class KeyedConnection(dbapi2.Connection):
+    """A driver connection that remembers whether its key is the raw form of the passphrase
+    (a file keyed before passphrases were normalised), never the key itself."""
+
+    raw_key = False
+
+
 def connect(path: Path, passphrase: str | None, *, encrypted: bool | None = None,
-            read_only: bool = False):
+            read_only: bool = False, raw_key: bool | None = None):
     """Open, key and prove one driver connection. Nothing is written to the file.
 
+    The key is derived from the passphrase's NFC form, then, when that fails and the raw form
+    differs, from the raw form (files keyed before; `store.passphrase`). `raw_key` True/False
+    tries that form only (the pool's further connections, once the first one found it).
     `read_only` opens it so that closing never checkpoints a WAL into the file (the first
     look at a file left with a WAL by a crash, which may yet be refused)."""
+    from missiondesk.store.passphrase import key_forms
+
     if encrypted is None:
         encrypted = passphrase is not None
-    if encrypted and not passphrase:
+    if not encrypted:
+        return _connect_once(path, None, encrypted=False, read_only=read_only)
+    if not passphrase:
+        raise errors.PassphraseRequired(path=str(path))
+    forms = key_forms(passphrase)  # (NFC,) or (NFC, raw)
+    tried = forms if raw_key is None or len(forms) == 1 else (forms[1] if raw_key else forms[0],)
+    for attempt, key in enumerate(tried):
+        try:
+            conn = _connect_once(path, key, encrypted=True, read_only=read_only)
+        except errors.WrongPassphrase:
+            if attempt == len(tried) - 1:
+                raise
+            continue
+        conn.raw_key = len(forms) > 1 and key == forms[1]
+        return conn
+    raise errors.WrongPassphrase(path=str(path))  # not reached: `tried` is never empty
+
+
+def _connect_once(path: Path, key: str | None, *, encrypted: bool, read_only: bool):
+    """One connection keyed with exactly `key` (no normalisation)."""
+    if encrypted and not key:
         raise errors.PassphraseRequired(path=str(path))
     try:
         if read_only:
             conn = dbapi2.connect(Path(path).absolute().as_uri() + "?mode=ro", uri=True,
-                                  check_same_thread=False, isolation_level=None)
+                                  check_same_thread=False, isolation_level=None,
+                                  factory=KeyedConnection)
         else:
-            conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
+            conn = dbapi2.connect(str(path), check_same_thread=False, isolation_level=None,
+                                  factory=KeyedConnection)
     except dbapi2.Error as exc:
         raise map_driver_error(exc, path) or errors.ReadOnlyLocation(path=str(path)) from exc
     try:
         if encrypted:
             conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.set_key(passphrase)
+            conn.set_key(key)
         conn.execute("PRAGMA busy_timeout = %d" % BUSY_TIMEOUT_MS)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except dbapi2.DatabaseError as exc:
@@ -174,12 +208,17 @@ def make_engine(path: Path, passphrase: str | None, first=None) -> Engine:
     encrypted = passphrase is not None
     spare = [first] if first is not None else []
     spare_lock = threading.Lock()
+    # Which form of the passphrase keys this file (NFC, or raw for a file keyed before):
+    # learnt from the first connection, so further ones derive the key once, not twice.
+    raw_key = [getattr(first, "raw_key", None) if first is not None else None]
 
     def creator():
         with spare_lock:
             if spare:
                 return spare.pop()
-        return connect(path, passphrase, encrypted=encrypted)
+        conn = connect(path, passphrase, encrypted=encrypted, raw_key=raw_key[0])
+        raw_key[0] = getattr(conn, "raw_key", None) if encrypted else None
+        return conn
 
     engine = create_engine(
         "sqlite://",

@@ -43,6 +43,12 @@ class PassphraseRequired(MissionError):
     code = "passphrase_required"
 
 
+class PassphraseTooShort(MissionError):
+    """A new or changed passphrase is shorter than the minimum. params: minimum."""
+
+    code = "passphrase_too_short"
+
+
 class NotAMissionFile(MissionError):
     code = "not_a_mission_file"
 

@@ -15,6 +15,7 @@ from sqlcipher3 import dbapi2
 from missiondesk.store import errors, search_index
 from missiondesk.store.engine import apply_pragmas, connect, inspect_file, map_driver_error
 from missiondesk.store.lock import MissionLock
+from missiondesk.store.passphrase import normalise
 
 
 def _sidecars(path: Path) -> list[Path]:
@@ -56,6 +57,8 @@ def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str
     encrypted = inspect_file(path)
     if new_passphrase == "":
         new_passphrase = None
+    if new_passphrase is not None:
+        new_passphrase = normalise(new_passphrase)  # new keys are NFC (store.passphrase)
     lock = MissionLock(path)
     lock.acquire()
     partial = path.with_name("." + path.name + ".rekey")

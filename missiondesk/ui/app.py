@@ -72,13 +72,20 @@ def _warm_heavy_imports() -> None:
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
 
 
-def start_gui(path: Path | None = None):
-    """The start-up sequence up to a shown window; returns (application, main window)."""
+def start_gui(path: Path | None = None, passphrase: str | None = None):
+    """The start-up sequence up to a shown window; returns (application, main window).
+
+    `passphrase` (or else MISSIONDESK_PASSPHRASE, read here once and removed from the
+    environment) serves the first open of `path` only: after a lock, a close or for another
+    mission, the passphrase is asked."""
+    from missiondesk.store.passphrase import take_env_passphrase
     from missiondesk.ui.preload import MissionPreload
 
+    from_env = take_env_passphrase()  # gone from os.environ even when not used
+    passphrase = passphrase or from_env
     preload = None
     if path is not None:
-        preload = MissionPreload(Path(path))
+        preload = MissionPreload(Path(path), passphrase)
         preload.start()  # the key derivation runs while Qt starts
     from missiondesk.ui.main_window import MainWindow, open_later
     from missiondesk.ui.settings import Settings
@@ -89,13 +96,13 @@ def start_gui(path: Path | None = None):
     window = MainWindow(Settings())
     window.show()
     if path is not None:
-        open_later(window, Path(path), preload)
+        open_later(window, Path(path), preload, passphrase=passphrase)
     # Once the user is looking at the mission, import what the map and the charts need
     # (igraph pulls in matplotlib: ~0.45 s) in the background, not when the desk is opened.
     QTimer.singleShot(WARM_IMPORTS_AFTER_MS, _warm_heavy_imports)
     return app, window
 
 
-def run_gui(path: Path | None = None) -> int:
-    app, _window = start_gui(path)
+def run_gui(path: Path | None = None, passphrase: str | None = None) -> int:
+    app, _window = start_gui(path, passphrase)
     return app.exec()

@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
 
 from missiondesk import __version__
 from missiondesk.labels import classification_label, role_label
+from missiondesk.store.passphrase import MIN_PASSPHRASE_LENGTH, normalise
 from missiondesk.store.vocab import Classification, TeamRole
 from missiondesk.ui.widgets import error_label
 
 if TYPE_CHECKING:
     from missiondesk.services.team import TeamMemberView
 
-MIN_PASSPHRASE_LENGTH = 10
-
 
 def passphrase_strength(text: str) -> int:
-    """0 (too short) to 3 (strong): length first, then variety of characters."""
+    """0 (too short) to 3 (strong): length first (counted as the key is: NFC), then variety."""
+    text = normalise(text)
     if len(text) < MIN_PASSPHRASE_LENGTH:
         return 0
     kinds = sum([

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
 USER_ENV = "MISSIONDESK_USER"
 
 
@@ -319,10 +318,13 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(Path(path))
 
-    def open_path(self, path: Path, preload=None) -> bool:
+    def open_path(self, path: Path, preload=None, passphrase: str | None = None) -> bool:
         """Open a mission file: passphrase, then who you are. False if it did not open.
 
-        `preload` (a ui.preload.MissionPreload) may hold the file already keyed.
+        `preload` (a ui.preload.MissionPreload) may hold the file already keyed. `passphrase`
+        is tried first when given (start-up's, from MISSIONDESK_PASSPHRASE, for the first open
+        only); otherwise, or when it is wrong, the passphrase dialog asks. The environment is
+        never read here: Recent, Open and the lock screen always ask.
         """
         from missiondesk.store.engine import inspect_file
         from missiondesk.store.handle import open_mission
@@ -337,7 +339,7 @@ class MainWindow(QMainWindow):
         except errors.MissionError as exc:
             self.show_error(error_text(exc))
             return False
-        passphrase = os.environ.get(PASSPHRASE_ENV) if encrypted else None
+        passphrase = passphrase if encrypted else None
         error = ""
         while True:
             if encrypted and not passphrase:
@@ -647,9 +649,17 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-def open_later(window: MainWindow, path: Path, preload=None) -> None:
-    """Open once the window has painted, so MissionDesk shows before any file work."""
-    waiter = _AfterFirstPaint(lambda: window.open_path(path, preload))
+def open_later(window: MainWindow, path: Path, preload=None, *,
+               passphrase: str | None = None) -> None:
+    """Open once the window has painted, so MissionDesk shows before any file work.
+    `passphrase` (start-up's) serves this first open only."""
+    given = [passphrase]
+
+    def first_open() -> None:
+        key, given[0] = given[0], None  # not kept for a second call
+        window.open_path(path, preload, passphrase=key)
+
+    waiter = _AfterFirstPaint(first_open)
     window._first_paint_waiter = waiter  # kept alive until it fires
     QApplication.instance().installEventFilter(waiter)
     window.update()

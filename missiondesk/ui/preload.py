@@ -2,24 +2,22 @@
 
 The key derivation (~0.1 s in SQLCipher's C code, which releases the GIL) runs in a plain
 worker thread while the GUI thread imports Qt and paints. (Importing the store there too was
-measured: it competes with the GUI thread for the GIL and only moves the cost.) Only a passphrase
-given in the environment is used here; anything that needs the user waits for the window.
-No Qt in this thread.
+measured: it competes with the GUI thread for the GIL and only moves the cost.) Only the
+passphrase start-up was given (MISSIONDESK_PASSPHRASE, read once) is used here; anything that
+needs the user waits for the window. No Qt in this thread.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
-PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
-
 
 class MissionPreload(threading.Thread):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, passphrase: str | None = None) -> None:
         super().__init__(name="mission-preload", daemon=True)
         self.path = Path(path).absolute()
+        self._given = passphrase  # dropped once the thread has used it
         self._passphrase: str | None = None
         self._connection = None
 
@@ -27,9 +25,10 @@ class MissionPreload(threading.Thread):
         from missiondesk.store import errors
         from missiondesk.store.engine import connect, inspect_file
 
+        given, self._given = self._given, None
         try:
             encrypted = inspect_file(self.path)
-            passphrase = os.environ.get(PASSPHRASE_ENV) if encrypted else None
+            passphrase = given if encrypted else None
             if not encrypted or passphrase:
                 self._connection = connect(self.path, passphrase, encrypted=encrypted)
                 self._passphrase = passphrase

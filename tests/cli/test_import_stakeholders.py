@@ -124,6 +124,7 @@ def test_failed_import_into_the_encrypted_demo_changes_nothing(demo_file, tmp_pa
 
     export_table(table, ["Name", "Stance"], [["New group", "supportive"]], "CONFIDENTIAL",
                  "xlsx")
+    monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)  # each run reads it once
     assert main(["import", str(demo_file), "--stakeholders", str(table)]) == 0
     assert "1 created" in capsys.readouterr().out
     assert _names(demo_file, PASSPHRASE)["New group"].stance_peace == "supportive"

@@ -41,9 +41,7 @@ def window(qtbot, monkeypatch):
 
 
 def _open(window, path, monkeypatch):
-    monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)
-    assert window.open_path(path)
-    monkeypatch.delenv("MISSIONDESK_PASSPHRASE")
+    assert window.open_path(path, passphrase=PASSPHRASE)
 
 
 def _model_texts(model: QAbstractItemModel) -> list[str]:

@@ -154,12 +154,11 @@ def test_opening_a_mission_with_drafts_says_so(demo_file, qtbot, monkeypatch):
     monkeypatch.setattr(IdentityDialog, "choose", classmethod(
         lambda cls, parent, members: Identity(members[0].id, members[0].name,
                                               members[0].role)))
-    monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)
     window = MainWindow(Settings())
     qtbot.addWidget(window)
     window.show()
     try:
-        assert window.open_path(demo_file)
+        assert window.open_path(demo_file, passphrase=PASSPHRASE)
         assert "unsaved text" in window.statusBar().currentMessage()
     finally:
         window.close_mission()

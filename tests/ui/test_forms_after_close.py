@@ -44,12 +44,11 @@ def window(qtbot, demo_file, monkeypatch, reported):
     monkeypatch.setattr(IdentityDialog, "choose", classmethod(
         lambda cls, parent, members: Identity(members[0].id, members[0].name,
                                               members[0].role)))
-    monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)
     win = MainWindow(Settings())
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    assert win.open_path(demo_file)
+    assert win.open_path(demo_file, passphrase=PASSPHRASE)
     yield win
     win.close_mission()
 

@@ -53,8 +53,7 @@ def errors_shown(monkeypatch):
 
 
 def _open_demo(window, demo_file, monkeypatch):
-    monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)
-    assert window.open_path(demo_file)
+    assert window.open_path(demo_file, passphrase=PASSPHRASE)
     return window.desk("overview")
 
 
@@ -144,8 +143,7 @@ def test_locked_mission_is_refused_with_who_has_it(window, demo_file, monkeypatc
     other = open_mission(demo_file, PASSPHRASE)
     other.set_user(None, "Jean Morel")
     try:
-        monkeypatch.setenv("MISSIONDESK_PASSPHRASE", PASSPHRASE)
-        assert window.open_path(demo_file) is False
+        assert window.open_path(demo_file, passphrase=PASSPHRASE) is False
     finally:
         other.close()
     assert len(errors_shown) == 1
@@ -163,7 +161,7 @@ def test_identity_is_remembered_per_laptop(window, demo_file, monkeypatch, choos
     _open_demo(window, demo_file, monkeypatch)
     first_user = window.ctx.handle.user_name
     window.close_mission()
-    assert window.open_path(demo_file)
+    assert window.open_path(demo_file, passphrase=PASSPHRASE)
     assert len(choose_first) == 1
     assert window.ctx.handle.user_name == first_user
 

@@ -52,11 +52,8 @@ def _mission(tmp_path, passphrase, name="secret.mdesk"):
 
 
 def _open(window, path, passphrase, monkeypatch):
-    if passphrase:
-        monkeypatch.setenv("MISSIONDESK_PASSPHRASE", passphrase)
     monkeypatch.setenv("MISSIONDESK_USER", "Tester")
-    assert window.open_path(path)
-    monkeypatch.delenv("MISSIONDESK_PASSPHRASE", raising=False)
+    assert window.open_path(path, passphrase=passphrase or None)
     return window.ctx.handle
 
 
