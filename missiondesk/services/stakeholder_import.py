@@ -260,7 +260,8 @@ def _load_context(handle: MissionHandle, marking: str | None) -> _Context:
 
 def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
                             mapping: dict[int, str | None],
-                            labels: dict[str, dict[str, str]] | None = None) -> ImportPlan:
+                            labels: dict[str, dict[str, str]] | None = None,
+                            progress: Callable[[int, int], None] | None = None) -> ImportPlan:
     """Check every row and decide what to create and update; writes nothing.
 
     `mapping` is `map_headers(raw.headers)`, possibly corrected by the user (index -> known
@@ -271,8 +272,10 @@ def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
     Problems are (code, params) pairs: "no_rows", "no_name_column", "duplicate_column"
     (field, columns), "missing_name" (row), "duplicate_name" (row,
     first_row, value), "extra_values" (row, count), "bad_value" (row, column, letter, field,
-    value, reason, allowed / min, max / max_length), "unknown_owner" (row, column, letter,
-    value, allowed), "ambiguous_owner" (row, column, letter, value).
+    value, reason, allowed / min, max / max_length / code_point, position), "unknown_owner"
+    (row, column, letter, value, allowed), "ambiguous_owner" (row, column, letter, value).
+    `progress(done, total)` is called every few hundred rows; an exception it raises (a
+    cancel) propagates.
     """
     plan = ImportPlan(classification=raw.classification)
     columns: dict[str, int] = {}
@@ -301,6 +304,8 @@ def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
     width = len(raw.headers)
     seen: dict[str, int] = {}
     for index, cells in enumerate(raw.rows):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, len(raw.rows))
         number = raw.row_number(index)
         before = plan.problem_count
         extra = [c for c in cells[width:] if c.strip()]

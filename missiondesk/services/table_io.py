@@ -484,16 +484,18 @@ def _parse_failure(path: Path, exc: BaseException) -> BadImport:
         from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
     except ImportError:  # pragma: no cover - a dependency; openpyxl then parses unguarded
         DTDForbidden = EntitiesForbidden = ExternalReferenceForbidden = ()  # noqa: N806
-    if isinstance(exc, ExternalReferenceForbidden):
-        return _problem("workbook_external_reference", path)
-    if isinstance(exc, EntitiesForbidden):
-        return _problem("workbook_entities", path)
-    if isinstance(exc, DTDForbidden):
-        return _problem("workbook_dtd", path)
-    if isinstance(exc, ParseError | UnicodeDecodeError):
-        return _problem("workbook_bad_xml", path)
-    if isinstance(exc, KeyError):  # "There is no item named ... in the archive"
-        return _problem("workbook_missing_part", path)
+    chain: list[BaseException] = []  # openpyxl wraps some errors in a ValueError of its own
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    for kinds, code in ((ExternalReferenceForbidden, "workbook_external_reference"),
+                        (EntitiesForbidden, "workbook_entities"),
+                        (DTDForbidden, "workbook_dtd"),
+                        ((ParseError, UnicodeDecodeError), "workbook_bad_xml"),
+                        (KeyError, "workbook_missing_part")):  # "There is no item named"
+        if any(isinstance(error, kinds) for error in chain):
+            return _problem(code, path)
     if isinstance(exc, MemoryError):
         return _problem("workbook_too_large", path, limit=MAX_XLSX_UNCOMPRESSED)
     return _unreadable(path, "damaged")

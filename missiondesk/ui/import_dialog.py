@@ -2,9 +2,10 @@
 
 `import_stakeholders(parent, handle, folder)` runs the whole flow. Each dialog has a
 classmethod returning a plain value (`ColumnMappingDialog.ask`, `ImportPreviewDialog.ask`)
-so tests can patch or drive it. Nothing is written before the user presses Import; then
-the whole file is one unit of work, applied off the GUI thread behind a progress dialog
-that can cancel (everything is rolled back).
+so tests can patch or drive it. The file is read, and the preview planned, off the GUI
+thread behind a progress dialog that can cancel (a big or hostile file never freezes the
+window). Nothing is written before the user presses Import; then the whole file is one
+unit of work, applied off the GUI thread too (a cancel rolls everything back).
 """
 
 from __future__ import annotations
@@ -469,6 +470,72 @@ class ImportWorker(QThread):
             self.error = exc
 
 
+class TaskWorker(QThread):
+    """Runs `work(progress)` off the GUI thread; `progress(done, total)` raises `_Cancelled`
+    once `cancel()` was called, so the work stops at its next report."""
+
+    progressed = Signal(int, int)
+
+    def __init__(self, work) -> None:
+        super().__init__()
+        self.work = work
+        self.result = None
+        self.error: BaseException | None = None
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel:
+            raise _Cancelled()
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            self.result = self.work(self._progress)
+            if self._cancel:
+                raise _Cancelled()
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
+            self.error = exc
+
+
+def run_in_background(parent: QWidget | None, title: str, label: str, work):
+    """`work(progress)`'s result, computed in a worker behind a progress dialog with
+    Cancel; None when the user cancelled. Its errors are raised here, on the GUI thread."""
+    worker = TaskWorker(work)
+    progress = QProgressDialog(label, _t("Cancel"), 0, 0, parent)
+    progress.setWindowTitle(title)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+
+    def advanced(done: int, total: int) -> None:
+        if total > 0:
+            progress.setMaximum(total)
+            progress.setValue(min(done, total))
+
+    progress.canceled.connect(worker.cancel)
+    worker.progressed.connect(advanced, Qt.ConnectionType.QueuedConnection)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        worker.start()
+        loop.exec()
+        worker.wait()
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+        progress.close()
+        progress.deleteLater()
+    if isinstance(worker.error, _Cancelled):
+        return None
+    if worker.error is not None:
+        raise worker.error
+    return worker.result
+
+
 def run_import(parent: QWidget | None, handle: MissionHandle,
                plan: ImportPlan) -> dict[str, int] | None:
     """Apply `plan` behind a progress dialog; the counts, or None if cancelled.
@@ -528,8 +595,8 @@ def import_stakeholders(parent: QWidget | None, handle: MissionHandle,
     read at all, in one message; nothing is written unless the user presses Import.
     """
     from missiondesk.services import stakeholder_import as importer
+    from missiondesk.services import table_io
     from missiondesk.services import team as team_service
-    from missiondesk.services.table_io import read_table
     from missiondesk.store import errors
 
     title = _t("Import Stakeholders")
@@ -540,13 +607,17 @@ def import_stakeholders(parent: QWidget | None, handle: MissionHandle,
     if not chosen:
         return None
     path = Path(chosen)
+    cancelled = _t("Import cancelled: nothing was written.")
     try:
-        raw = read_table(path)
+        raw = run_in_background(parent, title, _t("Reading {file}\u2026").format(
+            file=path.name), lambda progress: table_io.read_table(path, progress))
     except errors.BadImport as exc:
         problems = exc.params.get("problems", [])
         QMessageBox.critical(parent, title, "\n".join(
             table_problem_text(code, params) for code, params in problems[:5]))
         return None
+    if raw is None:
+        return cancelled
     if not raw.rows:
         QMessageBox.critical(parent, title, table_problem_text("no_rows", {}))
         return None
@@ -556,16 +627,18 @@ def import_stakeholders(parent: QWidget | None, handle: MissionHandle,
         mapping = ColumnMappingDialog.ask(parent, raw, mapping, unknown, path.name)
         if mapping is None:
             return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    value_labels = stakeholder_value_labels()  # translated here, on the GUI thread
     try:
-        plan = importer.plan_stakeholder_import(handle, raw, mapping,
-                                                labels=stakeholder_value_labels())
+        plan = run_in_background(
+            parent, title, _t("Checking %n row(s)\u2026", len(raw.rows)),
+            lambda progress: importer.plan_stakeholder_import(
+                handle, raw, mapping, labels=value_labels, progress=progress))
+        if plan is None:
+            return cancelled
         owners = {m.id: m.name for m in team_service.list_team(handle, active_only=False)}
     except errors.MissionError as exc:
-        QGuiApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, title, error_text(exc))
         return None
-    QGuiApplication.restoreOverrideCursor()
     if not ImportPreviewDialog.ask(parent, plan, raw, path.name, owners):
         return None
     try:
@@ -574,5 +647,5 @@ def import_stakeholders(parent: QWidget | None, handle: MissionHandle,
         QMessageBox.critical(parent, title, error_text(exc) + " " + _t("Nothing was imported."))
         return None
     if counts is None:
-        return _t("Import cancelled: nothing was written.")
+        return cancelled
     return summary_text(counts, plan.unchanged)

@@ -422,3 +422,20 @@ def test_json_record_lacking_an_optional_field_is_imported_or_refused(missions):
     assert len(export["stakeholders"]) >= 2
     del export["stakeholders"][1]["perception_evidence"]
     assert run_json_case(missions["empty"], export) in ("imported", "bad_import")
+
+
+# --- hostile files (issue 8): one typed problem each, with a sentence; the mission unchanged --
+
+HOSTILE_FILES = ["xlsx_dtd", "xlsx_billion_laughs", "xlsx_xxe", "xlsx_bad_xml",
+                 "xlsx_missing_part", "xlsx_16384_columns", "csv_100k_columns", "csv_big_cell",
+                 "csv_late_nul", "csv_mixed_encoding", "csv_unterminated_quote",
+                 "csv_duplicate_headers", "csv_escape_sequence", "csv_noncharacter"]
+
+
+@pytest.mark.parametrize("build", HOSTILE_FILES)
+def test_hostile_tables_are_refused_with_a_sentence(missions, tmp_path, build):
+    from tests.perf import hostile_inputs
+
+    path = getattr(hostile_inputs, build)(tmp_path)
+    assert run_table_case(missions["populated"], "stakeholders", path.suffix,
+                          path.read_bytes()) == "bad_import"

@@ -273,3 +273,62 @@ def test_preview_table_is_a_model_not_items(qtbot, mission, tmp_path):
     dialog.show()
     assert dialog.model.rowCount() == 10_000
     assert dialog.rows.model().index(9_999, 2).data(Qt.ItemDataRole.DisplayRole) == "Group 9999"
+
+
+def test_the_file_is_read_in_a_worker_that_cancel_stops(qtbot, mission, tmp_path, monkeypatch):
+    """A big or hostile file is read off the GUI thread: the window keeps answering while it
+    is read, the progress dialog's Cancel stops the read, and nothing is written."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from missiondesk.services import table_io
+
+    path = tmp_path / "many.csv"
+    path.write_text("name\n" + "\n".join("Group %d" % i for i in range(3_000)), encoding="utf-8")
+    _choose_file(monkeypatch, path)
+    seen = {"threads": [], "reports": 0, "gui_answered": False}
+    monkeypatch.setattr(ImportPreviewDialog, "ask",
+                        classmethod(lambda cls, *a, **k: seen.setdefault("preview", True)
+                                    and False))
+    before = export_mission(mission)
+    real_read = table_io.read_table
+    reading, cancel_pressed = threading.Event(), threading.Event()
+
+    def read_table(file, progress=None):
+        seen["threads"].append(threading.current_thread() is threading.main_thread())
+
+        def report(done, total):
+            reading.set()
+            seen["reports"] += 1
+            assert cancel_pressed.wait(30), "the GUI thread never pressed Cancel"
+            if progress is not None:
+                progress(done, total)
+
+        return real_read(file, report) if progress is not None else real_read(file)
+
+    monkeypatch.setattr(table_io, "read_table", read_table)
+
+    def while_reading():
+        if not reading.is_set():
+            if seen["threads"] == [True]:  # read on the GUI thread: nothing to wait for
+                return
+            QTimer.singleShot(10, while_reading)
+            return
+        seen["gui_answered"] = True  # this timer ran on the GUI thread during the read
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+        seen["dialogs"] = len(dialogs)
+        for dialog in dialogs:
+            dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+        cancel_pressed.set()
+
+    QTimer.singleShot(0, while_reading)
+    result = import_stakeholders(None, mission)
+    cancel_pressed.set()
+    assert seen["threads"] == [False]  # read in a worker, not on the GUI thread
+    assert seen["gui_answered"] and seen["dialogs"] == 1
+    assert seen["reports"] == 1  # the read stopped at the report after Cancel (of 6)
+    assert result == "Import cancelled: nothing was written."
+    assert "preview" not in seen
+    assert export_mission(mission) == before
