@@ -209,10 +209,16 @@ class StakeholdersDesk(QWidget):
         self.tag_filter = self._filter_combo(self.tr("All tags"), [])
 
         filters = QHBoxLayout()
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(150)
         filters.addWidget(self.search, 3)
         for combo in (self.category_filter, self.stance_filter, self.priority_filter,
                       self.owner_filter, self.region_filter, self.tag_filter):
+            # Shrink to a few letters on a laptop screen; the list opens at full width.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+            combo.setToolTip(combo.itemText(0))
             filters.addWidget(combo, 1)
 
         self.model = StakeholderTableModel(self)
@@ -229,9 +235,11 @@ class StakeholdersDesk(QWidget):
         vertical.hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {"name": 230, "flags": 120, "category": 150, "stance_peace": 105,
-                  "stance_mission": 115, "influence": 42, "interest": 42, "perception": 85,
-                  "priority": 260, "owner": 150, "last_engaged": 95, "classification": 120}
+        # Long texts are elided; the priority's reasons are in its tooltip and the detail.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        widths = {"name": 200, "flags": 120, "category": 140, "stance_peace": 100,
+                  "stance_mission": 110, "influence": 40, "interest": 40, "perception": 85,
+                  "priority": 150, "owner": 140, "last_engaged": 95, "classification": 120}
         for i, column in enumerate(StakeholderTableModel.COLUMNS):
             header.resizeSection(i, widths[column])
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
@@ -258,13 +266,11 @@ class StakeholdersDesk(QWidget):
                        self.priority_button, self.delete_button, self.redact_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
         buttons.addWidget(self.export_button)
 
         register = QWidget()
         register_layout = QVBoxLayout(register)
         register_layout.setContentsMargins(0, 0, 0, 0)
-        register_layout.addLayout(filters)
         register_layout.addWidget(self.table, 1)
         register_layout.addLayout(buttons)
 
@@ -279,11 +285,13 @@ class StakeholdersDesk(QWidget):
         self.views.addTab(register, self.tr("Register"))
         self.views.addTab(self.grid_host, self.tr("Power\u2013Interest Grid"))
         self.views.currentChanged.connect(self._view_changed)
+        self.count_label.setContentsMargins(0, 0, 6, 0)
+        self.views.setCornerWidget(self.count_label)  # "69 of 69 stakeholders", top right
 
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._link_clicked)
-        self.detail.setMinimumWidth(340)
+        self.detail.setMinimumWidth(260)
         from missiondesk.ui.relationship_dialog import RelationshipsPanel
 
         self.relationships = RelationshipsPanel()
@@ -296,14 +304,18 @@ class StakeholdersDesk(QWidget):
         self.side.setCornerWidget(self.map_button)
 
         splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.views)
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 480])
+        splitter.setSizes([760, 420])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
+        # The filters span the desk: they choose the rows of the register and the grid.
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
         self._update_buttons()
 
     def _filter_combo(self, everything: str, items: list[tuple[str, str]]) -> QComboBox:
