@@ -386,6 +386,7 @@ def stakeholder_field_labels() -> dict[str, str]:
         "assessed_on": _t("Date of the assessment"),
         "reason": _t("Reason"),
         "source_id": _t("Source"),
+        "group_name": _t("Community group"),
     }
 
 
@@ -396,6 +397,9 @@ def stakeholder_reason_text(label: str, reason: str | None, p: dict) -> str | No
             field=label, min=p.get("min"), max=p.get("max"))
     if reason == "unknown_record":
         return _t("{field}: the record chosen no longer exists.").format(field=label)
+    if reason == "duplicate_group":
+        return _t("The group \u201c{value}\u201d is listed twice; keep one line per group."
+                  ).format(value=p.get("value"))
     return None
 
 
@@ -553,7 +557,18 @@ def audit_reason_text(label: str, reason: str | None, p: dict) -> str | None:
         return _t("{field} is not free text and cannot be redacted.").format(field=label)
     if reason == "not_deleted":
         return _t("This record is not deleted; there is nothing to restore.")
+    if reason == "purge_not_deleted":
+        return _t("Only a deleted record can be purged: delete it first.")
     return None
+
+
+def redacted_marker_text(value: object) -> object:
+    """A redacted name as the user reads it: the store's marker "[redacted] 1a2b3c4d"
+    (services.redaction.REDACTED_NAME) with its first word translated; anything else as is."""
+    marker = "[redacted]"
+    if isinstance(value, str) and value.startswith(marker + " "):
+        return _t("[redacted]") + value[len(marker):]
+    return value
 
 
 # --- Table limits: hostile or broken CSV/XLSX files, text that is not text ------------------
@@ -635,3 +650,18 @@ def table_limit_problem_what(code: str, p: dict) -> str | None:
                   "position {position}).").format(code_point=p.get("code_point"),
                                                   position=p.get("position"))
     return None
+
+
+# --- partial files removed beside a mission (store.lock.remove_stray_partials) ------------
+
+
+def partial_removed_text(kind: str, name: str) -> str:
+    """One sentence per kind of partial file removed when `name` was opened or checked."""
+    if kind == "rekey":
+        return _t("Removed a partial copy of {name} left by an interrupted passphrase "
+                  "change.").format(name=name)
+    if kind == "restoring":
+        return _t("Removed a partial copy of {name} left by an interrupted restore."
+                  ).format(name=name)
+    return _t("Removed a partial copy of {name} left by an interrupted creation or import."
+              ).format(name=name)

@@ -148,11 +148,22 @@ class StakeholderView:
 
 @dataclass(frozen=True)
 class PerceptionView:
+    """How one community group perceives a stakeholder: one dated assessment of the group
+    (the date and assessor are when and by whom it was recorded)."""
+
     id: str
     group_name: str
     perception: str
     evidence: str | None
     source_code: str | None
+    source_id: str | None = None
+    assessed_on: date | None = None
+    assessed_by: str | None = None
+
+    def values(self) -> dict:
+        """As `record_group_perceptions` takes one group (for the form and for undo)."""
+        return {"group_name": self.group_name, "perception": self.perception,
+                "evidence": self.evidence, "source_id": self.source_id}
 
 
 @dataclass(frozen=True)
@@ -219,7 +230,8 @@ class StakeholderDetail(StakeholderView):
     priority: Priority | None = None
     last_engaged: date | None = None
     days_since_engaged: int | None = None
-    perceptions: tuple[PerceptionView, ...] = ()
+    perceptions: tuple[PerceptionView, ...] = ()  # the latest assessment of each group
+    perception_history: tuple[PerceptionView, ...] = ()  # earlier ones, newest first
     assessments: tuple[AssessmentView, ...] = ()
     relationships: tuple[RelationshipView, ...] = ()
     engagements: tuple[EngagementBrief, ...] = ()
@@ -543,6 +555,69 @@ def record_assessment(uow: UnitOfWork, stakeholder_id: str, *, expected_revision
     return _view(row)
 
 
+GROUP_NAME_MAX = 200
+
+
+def _group_perception_rows(session, stakeholder_id: str) -> list:
+    """(row, source code) of every live group assessment of a stakeholder, newest first."""
+    return list(session.execute(
+        select(StakeholderPerception, Source.code_name)
+        .outerjoin(Source, Source.id == StakeholderPerception.source_id)
+        .where(StakeholderPerception.stakeholder_id == stakeholder_id)
+        .order_by(StakeholderPerception.created_at.desc(),
+                  StakeholderPerception.revision.desc())
+    ))
+
+
+def record_group_perceptions(uow: UnitOfWork, stakeholder_id: str, *, expected_revision: int,
+                             perceptions: Iterable[dict]) -> StakeholderView:
+    """Set how each community group perceives the stakeholder, as dated assessments.
+
+    `perceptions`: the groups as the form shows them (group_name, perception, evidence,
+    source_id). A group that is new or whose perception, evidence or source changed gets a new
+    assessment, dated now and by the current user; the earlier ones stay as its history. A
+    group left out is no longer assessed (its assessments are tombstoned). Groups are matched
+    ignoring case and accents; the same group twice is refused.
+    """
+    row = _load(uow, stakeholder_id, expected_revision)
+    wanted: dict[str, dict] = {}
+    for entry in perceptions:
+        name = validation.required_text("group_name", entry.get("group_name"),
+                                        max_length=GROUP_NAME_MAX)
+        key = fold(name)
+        if key in wanted:
+            raise InvalidValue(field="group_name", reason="duplicate_group", value=name)
+        source_id = entry.get("source_id") or None
+        if source_id is not None and uow.session.get(Source, source_id) is None:
+            raise InvalidValue(field="source_id", reason="unknown_record", value=source_id)
+        wanted[key] = {
+            "group_name": name,
+            "perception": validation.vocabulary("perception",
+                                                entry.get("perception") or "unknown",
+                                                Perception),
+            "evidence": validation.optional_text("perception_evidence", entry.get("evidence"),
+                                                 max_length=LONG_TEXT_MAX),
+            "source_id": source_id,
+        }
+    with uow.session.no_autoflush:
+        existing: dict[str, list] = {}
+        for found, _code in _group_perception_rows(uow.session, stakeholder_id):
+            existing.setdefault(fold(found.group_name), []).append(found)
+    for key, rows in existing.items():
+        if key not in wanted:
+            now = utcnow()
+            for old in rows:
+                old.deleted_at = now
+    for key, values in wanted.items():
+        latest = existing.get(key, [None])[0]
+        if latest is not None and all(getattr(latest, k) == v for k, v in values.items()):
+            continue
+        uow.add(StakeholderPerception(id=new_id(), stakeholder_id=row.id,
+                                      classification=row.classification, **values))
+    uow.session.flush()
+    return _view(row)
+
+
 def set_priority_override(uow: UnitOfWork, stakeholder_id: str, *, expected_revision: int,
                           letter: str | None, reason: str | None) -> StakeholderView:
     """Override the computed priority with a letter and a reason; letter None clears it."""
@@ -803,16 +878,19 @@ def get_stakeholder(handle: MissionHandle, stakeholder_id: str,
                                     aliases=row.aliases or (), **_mission_names(session)),
         )
 
-        perceptions = tuple(
-            PerceptionView(id=p.id, group_name=p.group_name, perception=p.perception,
-                           evidence=p.evidence, source_code=code)
-            for p, code in session.execute(
-                select(StakeholderPerception, Source.code_name)
-                .outerjoin(Source, Source.id == StakeholderPerception.source_id)
-                .where(StakeholderPerception.stakeholder_id == stakeholder_id)
-                .order_by(StakeholderPerception.group_name)
-            )
-        )
+        latest: dict[str, PerceptionView] = {}
+        earlier: list[PerceptionView] = []
+        for p, code in _group_perception_rows(session, stakeholder_id):
+            view = PerceptionView(
+                id=p.id, group_name=p.group_name, perception=p.perception,
+                evidence=p.evidence, source_code=code, source_id=p.source_id,
+                assessed_on=p.created_at.date() if p.created_at else None,
+                assessed_by=p.created_by)
+            if fold(p.group_name) in latest:
+                earlier.append(view)
+            else:
+                latest[fold(p.group_name)] = view
+        perceptions = tuple(sorted(latest.values(), key=lambda v: fold(v.group_name)))
         assessments = tuple(
             AssessmentView(id=a.id, assessed_on=a.assessed_on, assessed_by=a.assessed_by,
                            stance_peace=a.stance_peace, stance_mission=a.stance_mission,
@@ -901,6 +979,7 @@ def get_stakeholder(handle: MissionHandle, stakeholder_id: str,
     return StakeholderDetail(
         **values, owner_name=owner_name, priority=priority, last_engaged=last_engaged,
         days_since_engaged=days, perceptions=perceptions, assessments=assessments,
+        perception_history=tuple(earlier),
         relationships=tuple(relationships), engagements=tuple(engagements),
         commitments=commitments, drivers=drivers, history=history,
     )

@@ -14,11 +14,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -60,12 +65,94 @@ def _combo(items: list[tuple[str, str]], current: str | None = None) -> QComboBo
 
 
 
+class GroupPerceptionEditor(QWidget):
+    """Perception by community group: one line per group (group, perception, evidence,
+    source from the Sources register). Saved as dated assessments of each changed group."""
+
+    COLUMNS = ("group_name", "perception", "evidence", "source_id")
+
+    def __init__(self, perceptions=(), sources: list[tuple[str, str]] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sources = list(sources)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr("Group"), self.tr("Perception"),
+                                              self.tr("Evidence"), self.tr("Source")])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((150, 110, 200, 90)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.add_button = QPushButton(self.tr("Add Group"))
+        self.remove_button = QPushButton(self.tr("Remove Group"))
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self.remove_current)
+        hint = QLabel(self.tr("How each community group perceives this stakeholder. Each change "
+                              "is kept as a dated assessment of that group, with who made it."))
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self._initial = [self._normal(p.values()) for p in perceptions]
+        for p in perceptions:
+            self.add_row(p.values())
+
+    def add_row(self, values: dict | None = None) -> int:
+        values = values or {}
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(values.get("group_name") or ""))
+        self.table.setCellWidget(row, 1, _combo(
+            [(perception_label(p), p.value) for p in Perception],
+            values.get("perception") or "unknown"))
+        self.table.setItem(row, 2, QTableWidgetItem(values.get("evidence") or ""))
+        self.table.setCellWidget(row, 3, _combo(
+            [(self.tr("(none)"), "")] + [(code, sid) for sid, code in self._sources],
+            values.get("source_id") or ""))
+        self.table.setCurrentCell(row, 0)
+        return row
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+
+    @staticmethod
+    def _normal(values: dict) -> tuple:
+        return ((values.get("group_name") or "").strip(), values.get("perception") or "unknown",
+                (values.get("evidence") or "").strip() or None, values.get("source_id") or None)
+
+    def values(self) -> list[dict]:
+        """The lines with a group name, as `record_group_perceptions` takes them."""
+        result = []
+        for row in range(self.table.rowCount()):
+            name = (self.table.item(row, 0).text() if self.table.item(row, 0) else "").strip()
+            evidence = self.table.item(row, 2).text() if self.table.item(row, 2) else ""
+            if not name and not evidence.strip():
+                continue  # an empty line added and left blank
+            result.append({"group_name": name,
+                           "perception": self.table.cellWidget(row, 1).currentData(),
+                           "evidence": evidence.strip() or None,
+                           "source_id": self.table.cellWidget(row, 3).currentData() or None})
+        return result
+
+    def changed(self) -> bool:
+        return [self._normal(v) for v in self.values()] != self._initial
+
+
 class StakeholderForm(QDialog):
     """Create or edit a stakeholder. `values()` gives every field; `changes()` only edits."""
 
     def __init__(self, parent: QWidget | None, team: list[tuple[str, str]],
                  detail=None, default_classification: str = "CONFIDENTIAL",
-                 handle=None) -> None:
+                 handle=None, sources: list[tuple[str, str]] = ()) -> None:
         super().__init__(parent)
         self._detail = detail
         creating = detail is None
@@ -155,6 +242,8 @@ class StakeholderForm(QDialog):
             tabs.addTab(stance, self.tr("Stance"))
         else:
             mform.addRow(self.tr("Perception evidence"), self.texts["perception_evidence"])
+        self.groups = GroupPerceptionEditor(get("perceptions", ()) or (), sources)
+        tabs.addTab(self.groups, self.tr("Perception by Group"))
         tabs.addTab(flags, self.tr("Flags"))
 
         self.error = error_label()
@@ -166,7 +255,7 @@ class StakeholderForm(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(660, 560)
         self.drafts = self._keep_drafts(handle, parent)
 
     def _keep_drafts(self, handle, parent):
@@ -219,6 +308,10 @@ class StakeholderForm(QDialog):
         return {"stance_peace": self.stance_peace.currentData(),
                 "stance_mission": self.stance_mission.currentData(),
                 "perception": self.perception.currentData()}
+
+    def group_perceptions(self) -> list[dict] | None:
+        """The perception-by-group lines, or None when the user changed none."""
+        return self.groups.values() if self.groups.changed() else None
 
     def changes(self) -> dict:
         """Only the fields the user changed (edit)."""

@@ -43,6 +43,7 @@ from missiondesk.labels import (
     relationship_type_label,
 )
 from missiondesk.messages import error_text
+from missiondesk.services.names import fold
 from missiondesk.store.errors import MissionError
 from missiondesk.store.vocab import EngagementPriority, PeaceStance, StakeholderCategory
 from missiondesk.ui.commands import (
@@ -514,10 +515,26 @@ class StakeholdersDesk(QWidget):
             (t("Evidence"), d.perception_evidence),
         ])
         if d.perceptions:
-            rows = "".join("<li><b>%s</b>: %s%s</li>" % (
-                _esc(p.group_name), _esc(perception_label(p.perception)),
-                (" \u2014 " + _esc(p.evidence)) if p.evidence else "") for p in d.perceptions)
-            parts.append("<h3>%s</h3><ul>%s</ul>" % (_esc(t("Perception by group")), rows))
+            def assessed(p) -> str:
+                bits = [b for b in (p.source_code,
+                                    p.assessed_on.isoformat() if p.assessed_on else None,
+                                    p.assessed_by) if b]
+                return (" <span style='color:#555'>(%s)</span>" % _esc(", ".join(bits))
+                        if bits else "")
+
+            rows = []
+            for p in d.perceptions:
+                before = [h for h in d.perception_history if fold(h.group_name) ==
+                          fold(p.group_name)]
+                was = ("<br><span style='color:#555'>%s</span>" % _esc(t("earlier: %s") % "; ".join(
+                    "%s %s" % (perception_label(h.perception),
+                               h.assessed_on.isoformat() if h.assessed_on else "")
+                    for h in before[:3]))) if before else ""
+                rows.append("<li><b>%s</b>: %s%s%s%s</li>" % (
+                    _esc(p.group_name), _esc(perception_label(p.perception)),
+                    (" \u2014 " + _esc(p.evidence)) if p.evidence else "", assessed(p), was))
+            parts.append("<h3>%s</h3><ul>%s</ul>" % (_esc(t("Perception by group")),
+                                                     "".join(rows)))
         parts.append("<h3>%s</h3>" % _esc(t("Relationships")))
         if d.relationships:
             rows = []
@@ -655,6 +672,12 @@ class StakeholdersDesk(QWidget):
 
         return [(m.id, m.name) for m in list_team(self._ctx.handle)]
 
+    def _sources(self) -> list[tuple[str, str]]:
+        """(id, code name) of the Sources register, for the perception-by-group picker."""
+        from missiondesk.services.relationships import source_choices
+
+        return source_choices(self._ctx.handle)
+
     def _default_classification(self) -> str:
         from missiondesk.services.mission import get_mission
 
@@ -672,7 +695,8 @@ class StakeholdersDesk(QWidget):
         QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
 
     def create(self, values: dict, stance: dict | None = None, *,
-               confirm_duplicates: bool = True) -> str | None:
+               confirm_duplicates: bool = True,
+               groups: list[dict] | None = None) -> str | None:
         """Create a stakeholder (undoable). None on success, else the sentence why not."""
         from missiondesk.services import stakeholders as service
         from missiondesk.ui.stakeholder_forms import DuplicateWarning
@@ -689,6 +713,10 @@ class StakeholdersDesk(QWidget):
                 view = service.record_assessment(
                     uow, view.id, expected_revision=view.revision, assessed_on=date.today(),
                     **stance)
+            if groups:
+                uow.session.flush()  # the new row's revision, as the next call checks it
+                view = service.record_group_perceptions(
+                    uow, view.id, expected_revision=view.revision, perceptions=groups)
             return view
 
         command = CreateRecordCommand(
@@ -703,20 +731,35 @@ class StakeholdersDesk(QWidget):
             self.select_stakeholder(command.record_id)
         return problem
 
-    def update(self, changes: dict) -> str | None:
-        """Change fields of the selected stakeholder (undoable)."""
+    def update(self, changes: dict, groups: list[dict] | None = None) -> str | None:
+        """Change fields of the selected stakeholder and, given `groups`, its perception by
+        community group (recorded as dated assessments) — one undoable step."""
         from missiondesk.services import stakeholders as service
 
         d = self._detail
-        if d is None or not changes:
+        if d is None or (not changes and groups is None):
             return None
         old = {}
         for name in changes:
             value = getattr(d, name)
             old[name] = list(value) if isinstance(value, tuple) else value
+        changes = dict(changes)
+        if groups is not None:
+            old["group_perceptions"] = [p.values() for p in d.perceptions]
+            changes["group_perceptions"] = groups
 
         def apply(uow, revision, values):
-            return service.update_stakeholder(uow, d.id, expected_revision=revision, **values)
+            values = dict(values)
+            wanted = values.pop("group_perceptions", None)
+            view = None
+            if values:
+                view = service.update_stakeholder(uow, d.id, expected_revision=revision,
+                                                  **values)
+                revision = view.revision
+            if wanted is not None:
+                view = service.record_group_perceptions(uow, d.id, expected_revision=revision,
+                                                        perceptions=wanted)
+            return view
 
         command = EditRecordCommand(self._ctx, self.tr("Edit %s") % d.name, apply,
                                     revision=d.revision, old=old, new=changes,
@@ -782,9 +825,11 @@ class StakeholdersDesk(QWidget):
         from missiondesk.ui.stakeholder_forms import StakeholderForm
 
         form = StakeholderForm(self, self._team(), handle=self._ctx.handle,
-                               default_classification=self._default_classification())
+                               default_classification=self._default_classification(),
+                               sources=self._sources())
         while form.exec():
-            problem = self.create(form.values(), form.stance_values())
+            problem = self.create(form.values(), form.stance_values(),
+                                  groups=form.group_perceptions())
             if problem is None:
                 return
             form.show_error(problem)
@@ -795,9 +840,9 @@ class StakeholdersDesk(QWidget):
         if self._detail is None:
             return
         form = StakeholderForm(self, self._team(), detail=self._detail,
-                               handle=self._ctx.handle)
+                               handle=self._ctx.handle, sources=self._sources())
         while form.exec():
-            problem = self.update(form.changes())
+            problem = self.update(form.changes(), form.group_perceptions())
             if problem is None:
                 return
             form.show_error(problem)
