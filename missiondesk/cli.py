@@ -40,6 +40,13 @@ def _add_passphrase_options(parser: argparse.ArgumentParser) -> None:
                        help=_tr("create or open an unencrypted (plain) mission file"))
 
 
+def _add_break_lock(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--break-lock", action="store_true",
+                        help=_tr("open the file even though its lock says another MissionDesk "
+                                 "has it open (after a power cut, or a file from another "
+                                 "laptop); only when no one is working on it"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="missiondesk",
@@ -61,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help=_tr("integrity, schema version, counts; exit 1 on a problem"))
     check.add_argument("file", type=Path)
     _add_passphrase_options(check)
+    _add_break_lock(check)
 
     export = sub.add_parser("export", help=_tr("export the whole mission"))
     export.add_argument("file", type=Path)
@@ -71,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_tr("json: include who or what the protected sources are "
                                  "(masked otherwise); the mission's audit trail records it"))
     _add_passphrase_options(export)
+    _add_break_lock(export)
 
     # --- network (helper D) ---
     net = sub.add_parser("network", help=_tr("influence metrics: brokers, most influential, "
@@ -82,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
                      help=_tr("the network as it stood on that day"))
     _add_passphrase_options(net)
+    _add_break_lock(net)
     # --- end network ---
 
     imp = sub.add_parser(
@@ -98,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "--stakeholders, both in one go; the same source, target and "
                               "type is updated)"))
     _add_passphrase_options(imp)
+    _add_break_lock(imp)
 
     rekey = sub.add_parser("rekey", help=_tr("set, change or remove the passphrase"))
     rekey.add_argument("file", type=Path)
@@ -108,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     rekey.add_argument("--remove", action="store_true",
                        help=_tr("store the mission unencrypted (asks for confirmation on a "
                                 "terminal)"))
+    _add_break_lock(rekey)
     return parser
 
 
@@ -188,11 +200,28 @@ def passphrase_for_new(args, path: Path) -> str | None:
 
 
 def _open(args, path: Path):
+    from missiondesk.store.errors import FileMissing
     from missiondesk.store.handle import open_mission
+    from missiondesk.store.lock import remove_stray_partials
 
-    handle = open_mission(path, passphrase_for_open(args, path))
+    try:
+        handle = open_mission(path, passphrase_for_open(args, path),
+                              break_lock=getattr(args, "break_lock", False))
+    except FileMissing as exc:  # a killed import into a new file left only its partial
+        _say_partials_removed(exc.params.get("removed_partials")
+                              or remove_stray_partials(Path(path)), path)
+        raise
+    _say_partials_removed(handle.removed_partials, path)
     handle.set_user(None, "command line")
     return handle
+
+
+def _say_partials_removed(kinds, path: Path) -> None:
+    """One line on stderr per partial file removed beside the mission (store.lock)."""
+    from missiondesk.messages import partial_removed_text
+
+    for kind in kinds or ():
+        print(partial_removed_text(kind, Path(path).name), file=sys.stderr)
 
 
 def cmd_demo(args) -> int:
@@ -386,7 +415,7 @@ def _import_tables(args) -> int:
     )
     from missiondesk.services import relationship_import
     from missiondesk.services import stakeholder_import as importer
-    from missiondesk.store.handle import NewMission, create_mission
+    from missiondesk.store.handle import NewMission, create_mission, publish_mission
     from missiondesk.store.schema import new_id
 
     people = (_read_import_table(args.stakeholders, importer)
@@ -394,9 +423,9 @@ def _import_tables(args) -> int:
     links = (_read_import_table(args.relationships, relationship_import)
              if args.relationships is not None else None)
     created = not args.file.exists()
-    if created:
+    if created:  # built beside under a partial name, moved into place once committed
         handle = create_mission(args.file, passphrase_for_new(args, args.file),
-                                NewMission(name=args.file.stem))
+                                NewMission(name=args.file.stem), pending=True)
         handle.set_user(None, "command line")
     else:
         handle = _open(args, args.file)
@@ -429,12 +458,12 @@ def _import_tables(args) -> int:
             link_counts = (relationship_import.apply_relationship_import(uow, links_plan)
                            if links_plan else None)
     except BaseException:
-        handle.close()
-        if created:
-            for suffix in ("", "-wal", "-shm"):
-                args.file.with_name(args.file.name + suffix).unlink(missing_ok=True)
+        handle.close()  # a new file's partial is discarded with it
         raise
-    handle.close()
+    if created:
+        publish_mission(handle)
+    else:
+        handle.close()
     if counts is not None:
         print(_tr("Stakeholders imported: {created} created, {updated} updated, {same} "
                   "unchanged.").format(created=counts["created"], updated=counts["updated"],
@@ -449,7 +478,7 @@ def _import_tables(args) -> int:
 
 def cmd_import(args) -> int:
     from missiondesk.services.interchange import import_mission
-    from missiondesk.store.handle import NewMission, create_mission
+    from missiondesk.store.handle import NewMission, create_mission, publish_mission
 
     if args.json is not None and args.relationships is not None:
         raise UserError(_tr("Give either --json or tables (--stakeholders, --relationships), "
@@ -469,9 +498,9 @@ def cmd_import(args) -> int:
         raise UserError(_tr("{path} is nested too deeply to be a MissionDesk export."
                             ).format(path=args.json)) from exc
     created = not args.file.exists()
-    if created:
+    if created:  # built beside under a partial name, moved into place once committed
         handle = create_mission(args.file, passphrase_for_new(args, args.file),
-                                NewMission(name="import"))
+                                NewMission(name="import"), pending=True)
         handle.set_user(None, "command line")
     else:
         handle = _open(args, args.file)
@@ -479,11 +508,12 @@ def cmd_import(args) -> int:
         with handle.unit_of_work() as uow:
             counts = import_mission(uow, data)
     except BaseException:
-        handle.close()
-        if created:
-            args.file.unlink(missing_ok=True)
+        handle.close()  # a new file's partial is discarded with it
         raise
-    handle.close()
+    if created:
+        publish_mission(handle)
+    else:
+        handle.close()
     print(_tr("Imported {n} records.").format(n=sum(counts.values())))
     return 0
 
@@ -519,9 +549,25 @@ def cmd_rekey(args) -> int:
         from missiondesk.store.passphrase import check_new_passphrase
 
         new = check_new_passphrase(new)
-    rekey_file(args.file, old, new)
-    print(_tr("The passphrase of {name} was changed.").format(name=args.file.name)
-          if new else _tr("{name} is now stored unencrypted.").format(name=args.file.name))
+    from missiondesk.services import backups
+
+    # Its backups follow, as in the GUI: found by the mission's identity, read before.
+    mission_id = backups.file_mission_id(args.file, old)
+    rekey_file(args.file, old, new, break_lock=args.break_lock)
+    name = args.file.name
+    if new is None:
+        print(_tr("{name} is now stored unencrypted.").format(name=name))
+    elif old is None:
+        print(_tr("{name} is now encrypted.").format(name=name))
+    else:
+        print(_tr("The passphrase of {name} was changed.").format(name=name))
+    report = backups.rekey_backups(args.file, old, new, mission_id=mission_id)
+    if report.rekeyed or report.removed:
+        print(_tr("Its backups follow: {rekeyed} re-encrypted, {removed} unencrypted ones "
+                  "removed.").format(rekeyed=report.rekeyed, removed=report.removed))
+    if report.skipped:
+        print(_tr("{n} older backup(s) use an earlier passphrase and were left as they are."
+                  ).format(n=report.skipped), file=sys.stderr)
     return 0
 
 
@@ -563,6 +609,10 @@ def run_command(args) -> int:
         return COMMANDS[args.command](args)
     except MissionError as exc:
         print(error_text(exc), file=sys.stderr)
+        if exc.params.get("breakable") and hasattr(args, "break_lock"):
+            print(_tr("If MissionDesk no longer runs there (a power cut, or a file brought "
+                      "from another laptop), add --break-lock to open it anyway."),
+                  file=sys.stderr)
         return 1
     except UserError as exc:
         print(str(exc), file=sys.stderr)

@@ -31,7 +31,14 @@ from missiondesk.paths import data_dir
 from missiondesk.store import errors
 from missiondesk.store.backup import automatic_backup, write_backup
 from missiondesk.store.engine import connect, inspect_file, make_engine, map_driver_error
-from missiondesk.store.lock import MissionLock
+from missiondesk.store.lock import (
+    MissionLock,
+    create_private,
+    owner_only,
+    partial_files,
+    partial_path,
+    remove_stray_partials,
+)
 from missiondesk.store.migrate import (
     HEAD_REVISION,
     create_at_head,
@@ -168,6 +175,9 @@ Listener = Callable[[Changed], None]
 class MissionHandle:
     """An open mission file: its engine, who is working, and who listens for changes."""
 
+    #: Partial files (store.lock.PARTIAL_KINDS) removed beside it when it opened.
+    removed_partials: tuple[str, ...] = ()
+
     def __init__(self, path: Path, engine, *, encrypted: bool, passphrase: str | None,
                  lock: MissionLock, device: str) -> None:
         self.path = path
@@ -262,6 +272,13 @@ class MissionHandle:
         with self.driver_connection() as conn:
             return write_backup(conn, Path(target), self._passphrase)
 
+    def connect_copy(self, path: Path):
+        """A driver connection to a copy of this mission (a backup), keyed like this file
+        (plain when the copy is plain). Typed errors when it does not open; close it after."""
+        encrypted = inspect_file(Path(path))
+        return connect(Path(path), self._passphrase if encrypted else None,
+                       encrypted=encrypted)
+
     def close(self) -> None:
         if self._closed:
             return
@@ -300,16 +317,25 @@ def _check_not_truncated(conn, path: Path) -> None:
 
 
 def open_mission(path: str | Path, passphrase: str | None = None, *,
-                 script_location: Path | None = None, connection=None) -> MissionHandle:
+                 script_location: Path | None = None, connection=None,
+                 break_lock: bool = False) -> MissionHandle:
     """Open a mission file, upgrading an older schema after a backup. Typed errors on failure.
 
     `connection` may be a driver connection `engine.connect` already keyed for this file and
     passphrase (the GUI derives the key while it starts); it is used or closed, never leaked.
+    `break_lock`: open though the lock names someone (the user saw who and chose to).
+    Once the lock is held, partial files an interrupted rekey, creation or import left
+    beside the mission are removed (`handle.removed_partials` says which kinds), and a
+    mission (and its sidecars) readable by others is made owner-only (POSIX).
     """
     path = Path(path).absolute()
     if _is_network_path(path):
         raise errors.NetworkShare(path=str(path))
-    encrypted = inspect_file(path)
+    try:
+        encrypted = inspect_file(path)
+    except errors.FileMissing as exc:  # a killed import into a new file leaves only a partial
+        exc.params["removed_partials"] = remove_stray_partials(path)
+        raise
     if encrypted and not passphrase:
         raise errors.PassphraseRequired(path=str(path))
     try:
@@ -355,12 +381,15 @@ def open_mission(path: str | Path, passphrase: str | None = None, *,
         if recovering:  # the file holds up: work on it through ordinary connections
             conn.close()
             conn = None
-        lock.acquire()
+        lock.acquire(break_lock=break_lock)
+        removed = remove_stray_partials(path, lock)
+        owner_only(path)
         engine = make_engine(path, passphrase if encrypted else None, first=conn)
         conn = None  # owned by the pool now
         handle = MissionHandle(path, engine, encrypted=encrypted,
                                passphrase=passphrase if encrypted else None,
                                lock=lock, device=device_id())
+        handle.removed_partials = tuple(removed)
         if schema_number(revision) < schema_number(HEAD_REVISION) or script_location:
             _upgrade_with_backup(handle, revision, script_location)
         return handle
@@ -406,12 +435,19 @@ class NewMission:
 
 
 def create_mission(path: str | Path, passphrase: str | None, details: NewMission, *,
-                   populate: Callable | None = None, author: str = "MissionDesk") -> MissionHandle:
+                   populate: Callable | None = None, author: str = "MissionDesk",
+                   pending: bool = False) -> MissionHandle:
     """Write a new mission file at head and open it.
 
-    The file is built under a temporary name and moved into place only when complete, so
-    a failure never leaves a half-written mission. `populate(session, origin)` may add
+    The file is built under a partial name beside it (``.NAME.creating``, owner-only from
+    its first byte) while the mission's lock is held, and moved into place only when
+    complete, so a failure or a kill never leaves a half-written mission under NAME (the
+    next open or check of NAME removes the partial). `populate(session, origin)` may add
     records (the demo) in the same transaction as the mission row.
+
+    `pending`: return the handle open on the partial (an import into a new file writes
+    through it); `publish_mission(handle)` moves it into place, `handle.close()` alone
+    discards it. NAME does not exist until then.
     """
     check_row("mission", asdict(details))  # before anything is created
     path = Path(path).absolute()
@@ -421,13 +457,17 @@ def create_mission(path: str | Path, passphrase: str | None, details: NewMission
         raise errors.FolderMissing(path=str(path.parent))
     if not os.access(path.parent, os.W_OK):
         raise errors.ReadOnlyLocation(path=str(path.parent))
-    partial = path.with_name("." + path.name + ".creating")
-    for leftover in (partial, partial.with_name(partial.name + "-wal"),
-                     partial.with_name(partial.name + "-shm")):
-        leftover.unlink(missing_ok=True)
+    partial = partial_path(path, "creating")
+    lock = _Creating(path, partial)
+    lock.acquire()  # one creator at a time; what a killed one left is ours to remove
     device = device_id()
     engine = None
     try:
+        if path.exists():
+            raise errors.FileExists(path=str(path))
+        for leftover in partial_files(path, "creating"):
+            leftover.unlink(missing_ok=True)
+        create_private(partial)  # owner-only before SQLite writes (its sidecars follow)
         conn = connect(partial, passphrase, encrypted=passphrase is not None)
         engine = make_engine(partial, passphrase, first=conn)
         with engine.begin() as connection:
@@ -445,19 +485,72 @@ def create_mission(path: str | Path, passphrase: str | None, details: NewMission
                     created_by=author, updated_by=author, revision=1, origin=device,
                     classification="UNCLASSIFIED",
                 ))
-        engine.dispose()
+        handle = MissionHandle(partial, engine, encrypted=passphrase is not None,
+                               passphrase=passphrase, lock=lock, device=device)
         engine = None
-        if path.exists():
-            raise errors.FileExists(path=str(path))
-        os.replace(partial, path)
-    except DBAPIError as exc:
-        raise map_driver_error(exc.orig or exc, path) or errors.StorageFull(path=str(path)) from exc
-    finally:
+    except BaseException as exc:
         if engine is not None:
             engine.dispose()
-        for leftover in (partial, partial.with_name(partial.name + "-wal"),
-                         partial.with_name(partial.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-    if os.name == "posix":
-        os.chmod(path, 0o600)
+        lock.release()  # removes the partial
+        if isinstance(exc, DBAPIError):
+            raise map_driver_error(exc.orig or exc, path) or errors.StorageFull(
+                path=str(path)) from exc
+        if isinstance(exc, OSError) and not isinstance(exc, errors.MissionError):
+            raise errors.ReadOnlyLocation(path=str(path.parent)) from exc
+        raise
+    if pending:
+        return handle
+    publish_mission(handle)
     return open_mission(path, passphrase)
+
+
+class _Creating(MissionLock):
+    """The lock of a mission being created under its partial name. Released, it removes the
+    partial, after moving it into place when `publish` was asked."""
+
+    def __init__(self, mission_path: Path, partial: Path) -> None:
+        super().__init__(mission_path)
+        self.mission_path = mission_path
+        self.partial = partial
+        self.publish = False
+
+    def release(self) -> None:
+        try:
+            if self.held and self.publish:
+                _move_into_place(self.partial, self.mission_path)
+        finally:
+            for leftover in partial_files(self.mission_path, "creating"):
+                leftover.unlink(missing_ok=True)
+            super().release()
+
+
+def _move_into_place(partial: Path, path: Path) -> None:
+    """The complete partial becomes `path`, never replacing a file that appeared meanwhile."""
+    from missiondesk.store.rekey import fsync_path
+
+    wal = partial.with_name(partial.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:  # not all in the file: do not publish half
+        raise errors.StorageFull(path=str(path))
+    fsync_path(partial)
+    try:
+        os.link(partial, path)  # fails if `path` exists
+    except FileExistsError as exc:
+        raise errors.FileExists(path=str(path)) from exc
+    except OSError:  # no hard links here (FAT)
+        if path.exists():
+            raise errors.FileExists(path=str(path)) from None
+        os.replace(partial, path)
+    fsync_path(path.parent, directory=True)
+
+
+def publish_mission(handle: MissionHandle) -> Path:
+    """Close a mission made by `create_mission(..., pending=True)` and move it into place
+    under its name (typed errors: FileExists when that name appeared meanwhile)."""
+    lock = handle._lock
+    if not isinstance(lock, _Creating):
+        raise TypeError("publish_mission needs a handle from create_mission(pending=True)")
+    with handle.driver_connection() as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the file itself
+    lock.publish = True
+    handle.close()
+    return lock.mission_path

@@ -14,7 +14,7 @@ from sqlcipher3 import dbapi2
 
 from missiondesk.store import errors, search_index
 from missiondesk.store.engine import apply_pragmas, connect, inspect_file, map_driver_error
-from missiondesk.store.lock import MissionLock
+from missiondesk.store.lock import MissionLock, create_private, owner_only
 from missiondesk.store.passphrase import normalise
 
 
@@ -51,8 +51,13 @@ def check_passphrase(path: str | Path, passphrase: str | None) -> bool:
     return True
 
 
-def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str | None) -> None:
-    """Re-encrypt `path` under `new_passphrase` (None: store it unencrypted)."""
+def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str | None, *,
+               break_lock: bool = False) -> None:
+    """Re-encrypt `path` under `new_passphrase` (None: store it unencrypted).
+
+    The copy is created owner-only before SQLCipher writes a byte into it, so a kill never
+    leaves a readable (perhaps plaintext) copy; the next open removes it (store.lock).
+    `break_lock`: open anyway though the lock names someone (the user chose to)."""
     path = Path(path).absolute()
     encrypted = inspect_file(path)
     if new_passphrase == "":
@@ -60,11 +65,13 @@ def rekey_file(path: str | Path, old_passphrase: str | None, new_passphrase: str
     if new_passphrase is not None:
         new_passphrase = normalise(new_passphrase)  # new keys are NFC (store.passphrase)
     lock = MissionLock(path)
-    lock.acquire()
+    lock.acquire(break_lock=break_lock)
+    owner_only(path)  # its sidecars too: none stays readable by others
     partial = path.with_name("." + path.name + ".rekey")
     for leftover in [partial, *_sidecars(partial)]:
         leftover.unlink(missing_ok=True)
     try:
+        create_private(partial)  # owner-only before the first byte (the sidecars follow it)
         source = connect(path, old_passphrase if encrypted else None, encrypted=encrypted)
         try:
             apply_pragmas(source)

@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
             return False
         passphrase = passphrase if encrypted else None
         error = ""
+        break_lock = False
         while True:
             if encrypted and not passphrase:
                 passphrase = PassphraseDialog.ask(self, path.name, error)
@@ -350,11 +351,19 @@ class MainWindow(QMainWindow):
                 key = passphrase if encrypted else None
                 ready = preload.take(path, key) if preload is not None else None
                 preload = None
-                handle = open_mission(path, key, connection=ready)
+                handle = open_mission(path, key, connection=ready, break_lock=break_lock)
                 break
             except errors.WrongPassphrase as exc:
                 error = error_text(exc)
                 passphrase = None
+            except errors.LockedByOther as exc:
+                if exc.params.get("breakable") and not break_lock:
+                    if not self.confirm_open_anyway(exc):
+                        return False
+                    break_lock = True  # the user saw who holds it and chose to open
+                    continue
+                self.show_error(error_text(exc))
+                return False
             except errors.MissionError as exc:
                 self.show_error(error_text(exc))
                 if isinstance(exc, errors.FileMissing):
@@ -366,6 +375,20 @@ class MainWindow(QMainWindow):
         self.settings.set_last_folder(str(path.parent))
         self._attach(handle)
         return True
+
+    def confirm_open_anyway(self, exc: errors.LockedByOther) -> bool:
+        """The lock names someone: show who, where and since when; True to open anyway."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("MissionDesk"), error_text(exc),
+                          parent=self)
+        box.setInformativeText(self.tr(
+            "Open it anyway only if MissionDesk no longer runs there: after a power cut, or "
+            "for a file brought from another laptop. If two people change the same mission at "
+            "once, each may miss the other's changes."))
+        anyway = box.addButton(self.tr("Open Anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is anyway
 
     def _choose_identity(self, handle: MissionHandle) -> bool:
         from missiondesk.services import mission as mission_service
@@ -410,6 +433,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.idle_watcher.set_minutes(self.settings.auto_lock_minutes())
         self.idle_watcher.start()
+        self._tell_about_partials(handle)
         self._tell_about_drafts(handle)
         from missiondesk.ui.security_dialogs import DailyBackupTimer
 
@@ -426,7 +450,19 @@ class MainWindow(QMainWindow):
         except errors.MissionError:
             return
         if count:
-            self.statusBar().showMessage(drafts_notice(count), 15000)
+            before = self.statusBar().currentMessage()  # a partial-file notice stays shown
+            self.statusBar().showMessage(
+                (before + "  " if before else "") + drafts_notice(count), 15000)
+
+    def _tell_about_partials(self, handle: MissionHandle) -> None:
+        """Partial copies left by an interrupted passphrase change or import were removed
+        when the mission opened (store.lock): say so in the status bar."""
+        from missiondesk.messages import partial_removed_text
+
+        kinds = getattr(handle, "removed_partials", ())
+        if kinds:
+            self.statusBar().showMessage("  ".join(
+                partial_removed_text(kind, handle.path.name) for kind in kinds), 15000)
 
     def _on_mission_changed(self, changed) -> None:
         if changed.touches("mission", "team_members"):
@@ -555,8 +591,10 @@ class MainWindow(QMainWindow):
             return
         if target_path.exists():
             target_path.unlink()  # the save dialog already asked to replace it
+        from missiondesk.services.backups import save_a_copy
+
         try:
-            handle.save_copy(target_path)
+            save_a_copy(handle, target_path)  # its own backup identity: rotations never mix
         except errors.MissionError as exc:
             self.show_error(error_text(exc))
             return

@@ -6,15 +6,21 @@ MODE is one of
   edits N        N units of work: new stakeholders, every fifth one an update of a counter
   import CSV     one stakeholder CSV import (plan, then apply in one unit of work)
   migrate DIR    open the file with the Alembic scripts in DIR (a test-only 0002 migration)
-  rekey          store.rekey.rekey_file(FILE, old, new)
+  rekey          store.rekey.rekey_file(FILE, old, new) (new empty: `rekey --remove`)
+  demo [large]   `missiondesk demo FILE [--large]` into a new file (the new passphrase)
+  import-new X   `missiondesk import FILE --json X` into a new file (the new passphrase)
 
 The passphrases come from the environment (CRASH_OLD_PASSPHRASE, CRASH_NEW_PASSPHRASE; empty
 means a plain file), never from the command line, and are never printed. The child prints
 "ready" before its work starts, "committed <what>" after each commit returns (flushed at
 once), and "pragmas-bad" and exits 3 if a connection lacks the durability pragmas.
-``--die-at install_search`` makes the migrate mode stop dead (os._exit) when the search index
-is reinstalled after the schema change was committed; ``--die-at upgrade`` right after the
-backup taken before the migration: a crash at that exact moment.
+``--die-at import`` makes the import-new mode stop dead inside the import's unit of work
+(rows written, not committed), ``--die-at populate`` the demo mode once its rows are written,
+``--die-at export`` the rekey mode once its copy is written (not yet checked or swapped).
+``--die-at install_search`` makes the migrate mode stop dead
+(os._exit) when the search index is reinstalled after the schema change was committed;
+``--die-at upgrade`` right after the backup taken before the migration: a crash at that exact
+moment.
 """
 
 from __future__ import annotations
@@ -131,12 +137,84 @@ def run_migrate(path: Path, scripts: Path, die_at: str | None) -> None:
     say("done")
 
 
-def run_rekey(path: Path) -> None:
+def run_rekey(path: Path, die_at: str | None = None) -> None:
     from missiondesk.store.rekey import rekey_file
 
+    if die_at == "export":  # the copy is written, not yet verified or swapped in
+        import missiondesk.store.rekey as rekey_module
+
+        real_connect = rekey_module.connect
+
+        class DiesAfterExport:
+            def __init__(self, conn) -> None:
+                self._conn = conn
+
+            def execute(self, sql, *args):
+                result = self._conn.execute(sql, *args)
+                if "sqlcipher_export" in sql:
+                    os._exit(9)
+                return result
+
+            def __getattr__(self, name):
+                return getattr(self._conn, name)
+
+        rekey_module.connect = lambda *a, **k: DiesAfterExport(real_connect(*a, **k))
     say("ready")
     rekey_file(path, _passphrase("CRASH_OLD_PASSPHRASE"), _passphrase("CRASH_NEW_PASSPHRASE"))
     say("committed rekey")
+    say("done")
+
+
+def run_demo(path: Path, size: str, die_at: str | None = None) -> None:
+    from missiondesk.cli import main as cli_main
+
+    if die_at == "populate":  # every demo row written into the new file, not committed
+        import missiondesk.services.demo_carana as carana
+
+        real_build = carana.build_carana
+
+        def build_then_die(session, *args, **kwargs):
+            real_build(session, *args, **kwargs)
+            session.flush()
+            os._exit(9)
+
+        carana.build_carana = build_then_die
+
+    passphrase = _passphrase("CRASH_NEW_PASSPHRASE")
+    if passphrase:
+        os.environ["MISSIONDESK_PASSPHRASE"] = passphrase
+    say("ready")
+    status = cli_main(["demo", str(path)] + (["--large"] if size == "large" else [])
+                      + ([] if passphrase else ["--no-passphrase"]))
+    if status:
+        os._exit(5)
+    say("committed demo")
+    say("done")
+
+
+def run_import_new(path: Path, export: Path, die_at: str | None) -> None:
+    from missiondesk.cli import main as cli_main
+
+    if die_at == "import":
+        import missiondesk.services.interchange as interchange
+
+        real = interchange.import_mission
+
+        def import_then_die(uow, data):
+            real(uow, data)
+            uow.session.flush()  # every row written into the transaction, none committed
+            os._exit(9)
+
+        interchange.import_mission = import_then_die
+    passphrase = _passphrase("CRASH_NEW_PASSPHRASE")
+    if passphrase:
+        os.environ["MISSIONDESK_PASSPHRASE"] = passphrase
+    say("ready")
+    status = cli_main(["import", str(path), "--json", str(export)]
+                      + ([] if passphrase else ["--no-passphrase"]))
+    if status:
+        os._exit(5)
+    say("committed import")
     say("done")
 
 
@@ -155,7 +233,11 @@ def main(argv: list[str]) -> int:
     elif mode == "migrate":
         run_migrate(path, Path(rest[0]), die_at)
     elif mode == "rekey":
-        run_rekey(path)
+        run_rekey(path, die_at)
+    elif mode == "demo":
+        run_demo(path, rest[0] if rest else "small", die_at)
+    elif mode == "import-new":
+        run_import_new(path, Path(rest[0]), die_at)
     else:
         raise SystemExit("unknown mode %s" % mode)
     return 0
