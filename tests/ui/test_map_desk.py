@@ -284,4 +284,5 @@ def test_an_export_that_cannot_be_written_says_so_in_one_sentence(session, tmp_p
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     assert desk.export_as("png") is None
-    assert len(shown) == 1 and "could not write" in shown[0] and "\n" not in shown[0]
+    # the folder is missing: the sentence names it (issue 8, item 7)
+    assert shown == ["The folder %s does not exist." % missing.parent]
