@@ -370,6 +370,7 @@ def audit_action_label(code: str) -> str:
         "delete": _t("deleted"),
         "restore": _t("restored"),
         "purge": _t("purged"),
+        "copy": _t("saved as a copy (its own backups)"),  # Save a Copy (services.backups)
         "redact": _t("redacted a field"),
         "redacted": _t("changed (redacted)"),
         "reveal": _t("showed the protected sources"),  # Sources desk, "Show protected"

@@ -1,32 +1,39 @@
 """A mission's backups: daily while it is open, rotated, re-encrypted, copied out, restored.
 
-Every backup of a mission lives in ``backups_dir()/<mission id>/`` (missions never mix) and is
-encrypted like the mission (the same passphrase; plain for a plain mission). The time and the
-reason are in the file name (`store.backup.backup_name`), so listing and rotating need no
-passphrase; the counts shown before a restore do.
+Every backup of a mission lives in ``backups_dir()/<backup identity>/`` (missions never mix) and
+is encrypted like the mission (the same passphrase; plain for a plain mission). The identity is
+the mission's id, or for a file made by Save a Copy (`save_a_copy`) the mission's id plus the
+copy's own id written into the copy (`store.backup.backup_identity`): two copies of a mission
+never rotate each other's backups. The time and the reason are in the file name
+(`store.backup.backup_name`), so listing and rotating need no passphrase; the counts shown
+before a restore do.
+
+Where "Back up to…" wrote a copy (a USB stick) is remembered beside the backups
+(``copies-out.json``: paths and times, no content), so that a redaction or a purge can clean
+the copies it can reach and name those it cannot (`scrub_backups`).
 
 No Qt here: the GUI calls these from its timer and dialogs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
 from missiondesk.paths import backups_dir
 from missiondesk.store import errors
-from missiondesk.store.backup import backup_name
+from missiondesk.store.backup import backup_identity, backup_name, mark_as_copy
 from missiondesk.store.engine import connect, inspect_file
 from missiondesk.store.handle import MissionHandle
 from missiondesk.store.rekey import fsync_path, rekey_file
-from missiondesk.store.schema import COUNTED_TABLES, Mission
+from missiondesk.store.schema import COUNTED_TABLES
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,15 @@ def parse_name(path: Path) -> tuple[datetime, str] | None:
     return when, match["reason"]
 
 
+def _stem_of(path: Path) -> str | None:
+    match = _NAME.match(path.name)
+    return match["stem"] if match is not None else None
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
 # --- which folder ----------------------------------------------------------------------------
 
 def _safe_id(mission_id: str) -> str:
@@ -93,21 +109,27 @@ def mission_backups_dir(mission_id: str) -> Path:
 
 
 def handle_mission_id(handle: MissionHandle) -> str:
-    with handle.session() as session:
-        return session.scalar(select(Mission.id))
+    """The backup identity of the open mission (its id; plus its copy id for a copy)."""
+    with handle.driver_connection() as conn:
+        identity = backup_identity(conn)
+    if identity is None:
+        raise errors.NotAMissionFile(path=str(handle.path))
+    return identity
 
 
 def file_mission_id(path: Path, passphrase: str | None) -> str:
-    """The mission id stored in a file (raises the typed error when it does not open)."""
+    """The backup identity stored in a file (raises the typed error when it does not open)."""
     encrypted = inspect_file(path)
     conn = connect(path, passphrase if encrypted else None, encrypted=encrypted)
     try:
-        row = conn.execute("SELECT id FROM mission").fetchone()
+        identity = backup_identity(conn)
+    except Exception as exc:  # noqa: BLE001 - no mission or change-log table: not ours
+        raise errors.NotAMissionFile(path=str(path)) from exc
     finally:
         conn.close()
-    if row is None:
+    if identity is None:
         raise errors.NotAMissionFile(path=str(path))
-    return row[0]
+    return identity
 
 
 def _backup_files(mission_path: Path, passphrase: str | None = None,
@@ -124,20 +146,21 @@ def _backup_files(mission_path: Path, passphrase: str | None = None,
             mission_id = file_mission_id(mission_path, passphrase)
         except errors.MissionError:
             mission_id = None
-    stem_prefix = mission_path.stem + "-"
+    stem = mission_path.stem
     folders: list[Path] = []
     if mission_id is not None:
         folders.append(mission_backups_dir(mission_id))
     else:
         folders.extend(
             p for p in root.iterdir() if p.is_dir()
-            and any(f.name.startswith(stem_prefix) for f in p.glob("*.mdesk"))
+            and any(_stem_of(f) == stem for f in p.glob("*.mdesk"))
         )
     files = [f for folder in folders for f in folder.glob("*.mdesk")
              if f.is_file() and parse_name(f) is not None]
-    # Written by the store before a migration (flat in the backups folder).
-    files.extend(f for f in root.glob(stem_prefix + "*.mdesk")
-                 if f.is_file() and parse_name(f) is not None
+    # Written by the store before a migration (flat in the backups folder), found by the
+    # mission file's name: exactly that name ("ops" is not "ops-copy").
+    files.extend(f for f in root.glob(glob_escape(stem) + "-*.mdesk")
+                 if f.is_file() and _stem_of(f) == stem
                  and parse_name(f)[1].startswith(PRE_MIGRATION_PREFIX))
     return sorted(set(files), key=lambda f: (parse_name(f)[0], f.name))
 
@@ -292,8 +315,14 @@ def _to_single_file(path: Path, passphrase: str | None) -> None:
 
 # --- copies out and restores -----------------------------------------------------------
 
+COPIES_OUT = "copies-out.json"
+
+
 def back_up_to(handle: MissionHandle, folder: str | Path, now: datetime | None = None) -> Path:
-    """A backup of the open mission in `folder` (a USB stick), encrypted like the mission."""
+    """A backup of the open mission in `folder` (a USB stick), encrypted like the mission.
+
+    Where it went is remembered (`copies_out`), so that a redaction can say which copies
+    still hold what it removed."""
     folder = Path(folder)
     if not folder.is_dir():
         raise errors.FileMissing(path=str(folder))
@@ -304,7 +333,145 @@ def back_up_to(handle: MissionHandle, folder: str | Path, now: datetime | None =
     written = handle.save_copy(target)
     fsync_path(written)
     fsync_path(folder, directory=True)
+    _remember_copy_out(handle_mission_id(handle), written.absolute(), when)
     return written
+
+
+def copies_out(mission_id: str) -> list[Path]:
+    """Where "Back up to…" wrote copies of this mission (oldest first), found or not."""
+    record = mission_backups_dir(mission_id) / COPIES_OUT
+    try:
+        entries = json.loads(record.read_text(encoding="utf-8"))
+        return [Path(e["path"]) for e in entries if isinstance(e, dict) and e.get("path")]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def _remember_copy_out(mission_id: str, path: Path, when: datetime) -> None:
+    record = mission_backups_dir(mission_id) / COPIES_OUT
+    known = [str(p) for p in copies_out(mission_id)]
+    entries = [{"path": p} for p in known if p != str(path)]
+    entries.append({"path": str(path), "at": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
+    partial = record.with_name("." + record.name + ".partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entries, out, ensure_ascii=False, indent=1)
+        os.replace(partial, record)
+    except OSError:  # the copy is written; only the reminder is missing
+        log.warning("could not record where a backup copy was written")
+        partial.unlink(missing_ok=True)
+
+
+def save_a_copy(handle: MissionHandle, target: str | Path) -> Path:
+    """Save a Copy: the open mission at `target` (encrypted like it), with its own backup
+    identity, so that the copy's daily backups and their rotation never touch the
+    original's (nor the original's the copy's). The copy is removed if it cannot be marked."""
+    written = handle.save_copy(Path(target))
+    try:
+        conn = handle.connect_copy(written)
+        try:
+            mark_as_copy(conn, user_id=handle.user_id, user_name=handle.user_name,
+                         origin=handle.device)
+        finally:
+            conn.close()
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+    return written
+
+
+# --- after a redaction or a purge ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScrubReport:
+    """What happened to the backups after a redaction or a purge."""
+
+    rewritten: tuple[Path, ...] = ()   # automatic backups and reachable copies, now clean
+    unreadable: tuple[Path, ...] = ()  # backups that did not open (an earlier passphrase)
+    unreachable: tuple[Path, ...] = ()  # "Back up to" copies not found: still hold it
+
+    @property
+    def still_holding(self) -> tuple[Path, ...]:
+        """Every copy known to still hold what was removed."""
+        return self.unreadable + self.unreachable
+
+
+def _backup_engine(conn):
+    """A SQLAlchemy engine over one driver connection (a backup), so the services' Core
+    statements run on it as on the mission."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+    from sqlcipher3 import dbapi2
+
+    conn.isolation_level = None
+    conn.execute("PRAGMA temp_store = MEMORY")  # VACUUM's work never touches the disk
+    conn.execute("PRAGMA secure_delete = ON")
+    engine = create_engine("sqlite://", module=dbapi2, creator=lambda: conn,
+                           poolclass=StaticPool, hide_parameters=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _scrub_one(handle: MissionHandle, path: Path, identity: str,
+               apply: Callable) -> bool | None:
+    """Apply `apply(connection)` inside the backup at `path`, then VACUUM it so no freed page
+    keeps the old content. True: done; False: not this mission's; None: did not open."""
+    try:
+        conn = handle.connect_copy(path)
+    except errors.MissionError:
+        return None
+    try:
+        try:
+            if backup_identity(conn) != identity:
+                return False
+        except Exception:  # noqa: BLE001 - not a mission file
+            return False
+        engine = _backup_engine(conn)
+        with engine.begin() as connection:
+            apply(connection)
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        return True
+    except Exception:  # noqa: BLE001 - a damaged backup is reported, never half-trusted
+        log.warning("a backup could not be rewritten: %s", path.name)
+        return None
+    finally:
+        conn.close()
+
+
+def scrub_backups(handle: MissionHandle, apply: Callable) -> ScrubReport:
+    """Run `apply(connection)` (the same redaction or purge the mission had) inside every
+    automatic backup of the open mission and every "Back up to" copy that can be reached,
+    each then vacuumed. Backups keep their names, dates and everything else they hold, so
+    the rotation still means what it meant. Returns what could not be reached."""
+    identity = handle_mission_id(handle)
+    rewritten: list[Path] = []
+    unreadable: list[Path] = []
+    unreachable: list[Path] = []
+    for path in _backup_files(handle.path, mission_id=identity):
+        done = _scrub_one(handle, path, identity, apply)
+        if done:
+            rewritten.append(path)
+        elif done is None:
+            unreadable.append(path)
+    for path in copies_out(identity):
+        if not path.is_file():
+            unreachable.append(path)
+            continue
+        done = _scrub_one(handle, path, identity, apply)
+        if done:
+            fsync_path(path)
+            rewritten.append(path)
+        elif done is None:
+            unreachable.append(path)
+        # False: another file now has that name; it is not a copy of this mission.
+    return ScrubReport(rewritten=tuple(rewritten), unreadable=tuple(unreadable),
+                       unreachable=tuple(unreachable))
 
 
 def restore_backup(backup_path: str | Path, passphrase: str | None,

@@ -1,9 +1,18 @@
-"""Backups with SQLite's online backup API, encrypted like the source (same passphrase)."""
+"""Backups with SQLite's online backup API, encrypted like the source (same passphrase).
+
+Which backups belong to a mission file is decided by its *backup identity*: the mission's id,
+or, for a file made by Save a Copy, the mission's id plus the copy's own id, recorded in the
+copy's change log (action ``copy``, no content). A copy is the same mission (same id, same
+team, same history) but its backups are kept apart, so two copies never rotate each other's.
+The identity lives in the file, so it survives a move, a rename and a passphrase change.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +22,53 @@ from missiondesk.paths import backups_dir
 from missiondesk.store import errors
 from missiondesk.store.engine import map_driver_error
 from missiondesk.store.passphrase import normalise
+
+#: The change-log action that gives a copy its own backup identity.
+COPY_ACTION = "copy"
+
+
+def backup_identity(conn) -> str | None:
+    """The backup identity of the open database `conn` (a driver connection): the mission's
+    id, or ``<mission id>_<copy id>`` for a file made by Save a Copy. None: no mission row."""
+    row = conn.execute("SELECT id FROM mission").fetchone()
+    if row is None:
+        return None
+    mission_id = row[0]
+    copy = conn.execute(
+        "SELECT new_value FROM change_log WHERE table_name = 'mission' AND record_id = ? "
+        "AND action = ? ORDER BY at DESC, id DESC LIMIT 1", (mission_id, COPY_ACTION)
+    ).fetchone()
+    if copy is None or not copy[0]:
+        return mission_id
+    try:
+        copy_id = json.loads(copy[0])
+    except ValueError:
+        copy_id = copy[0]
+    return "%s_%s" % (mission_id, copy_id)
+
+
+def mark_as_copy(conn, *, user_id: str | None, user_name: str | None,
+                 origin: str | None) -> str:
+    """Give the database `conn` (a fresh copy of a mission) its own backup identity: one
+    change-log entry "saved as a copy" (who, when, a new random id; no content)."""
+    row = conn.execute("SELECT id FROM mission").fetchone()
+    if row is None:
+        raise errors.NotAMissionFile()
+    copy_id = uuid.uuid4().hex[:16]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute("BEGIN")
+    try:
+        conn.execute(
+            "INSERT INTO change_log (id, at, user_id, user_name, origin, table_name, "
+            "record_id, action, field, old_value, new_value) "
+            "VALUES (?, ?, ?, ?, ?, 'mission', ?, ?, NULL, NULL, ?)",
+            (str(uuid.uuid4()), now.strftime("%Y-%m-%d %H:%M:%S.%f"), user_id, user_name,
+             origin, row[0], COPY_ACTION, json.dumps(copy_id)))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return "%s_%s" % (row[0], copy_id)
 
 
 def backup_name(mission_path: Path, reason: str, when: datetime | None = None) -> str:

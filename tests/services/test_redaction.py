@@ -101,7 +101,11 @@ def test_redact_of_an_empty_field_and_refusals(plain_mission):
     assert info.value.params["reason"] == "not_redactable"
     with pytest.raises(RecordMissing), plain_mission.unit_of_work() as uow:
         redact(uow, "stakeholders", "no-such-id", "description")
-    assert "name" not in redactable_fields("stakeholders")
+    # Names and aliases are redactable (issue 8, item 1); a team member's name, the "who" of
+    # every log entry, and the mission's are not.
+    assert {"name", "aliases"} <= set(redactable_fields("stakeholders"))
+    assert "name" not in redactable_fields("team_members")
+    assert "name" not in redactable_fields("mission")
     assert "description" in redactable_fields("sources")
 
 
