@@ -1,7 +1,8 @@
 """The Audit trail desk: the mission-wide change log, newest first, with filters (who, date
 range, desk), paged as the list scrolls (fetchMore) or with "Load more", exportable, and
-Restore for a deletion. `show_record(table, record_id)` narrows it to one record's history
-(what a desk's "History" button calls). Only services calls; no SQL.
+Restore for a deletion, Purge… for a deleted record (for good: not undoable).
+`show_record(table, record_id)` narrows it to one record's history (what a desk's "History"
+button calls). Only services calls; no SQL.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.labels import audit_action_label, table_label
-from missiondesk.messages import error_text, field_label
+from missiondesk.messages import error_text, field_label, redacted_marker_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.commands import DeleteRecordCommand, push_command
 from missiondesk.ui.context import MissionContext
@@ -145,7 +146,7 @@ class AuditLogModel(QAbstractTableModel):
         if column == "table":
             return table_label(e.table)
         if column == "record":
-            label = e.record_label or e.record_id[:8]
+            label = redacted_marker_text(e.record_label) or e.record_id[:8]
             return label + (" " + self.tr("(deleted)") if e.record_deleted else "")
         if column == "action":
             return audit_action_label(e.action)
@@ -259,11 +260,17 @@ class AuditDesk(QWidget):
         self.restore_button = QPushButton(self.tr("Restore"))
         self.restore_button.setToolTip(self.tr("Bring back the record this deletion removed"))
         self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button = QPushButton(self.tr("Purge\u2026"))
+        self.purge_button.setToolTip(self.tr(
+            "Delete the deleted record for good: its links, drafts, search entries and the "
+            "values in its history, here and in the automatic backups. Cannot be undone."))
+        self.purge_button.clicked.connect(self.purge_selected)
         self.export_button = QPushButton(self.tr("Export\u2026"))
         self.export_button.clicked.connect(self.export_log)
         buttons = QHBoxLayout()
         buttons.addWidget(self.history_button)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.purge_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
         buttons.addWidget(self.more_button)
@@ -423,6 +430,7 @@ class AuditDesk(QWidget):
         self.history_button.setEnabled(e is not None and self._record is None)
         self.restore_button.setEnabled(e is not None and e.action == "delete"
                                        and e.record_deleted)
+        self.purge_button.setEnabled(e is not None and e.record_deleted)
         self.more_button.setEnabled(has_mission and self.model.has_more())
 
     def _show_entry(self, e) -> None:
@@ -443,7 +451,7 @@ class AuditDesk(QWidget):
         rows = [(t("When (UTC)"), e.at.strftime("%Y-%m-%d %H:%M:%S")),
                 (t("Who"), e.user_name or "\u2014"),
                 (t("Desk"), table_label(e.table)),
-                (t("Record"), (e.record_label or e.record_id)
+                (t("Record"), (redacted_marker_text(e.record_label) or e.record_id)
                  + (" " + t("(deleted)") if e.record_deleted else "")),
                 (t("Action"), audit_action_label(e.action))]
         if e.field:
@@ -461,7 +469,7 @@ class AuditDesk(QWidget):
             parts.append("<p><i>%s</i></p>" % _esc(change_text(e)))
         if e.action == "delete" and e.record_deleted:
             parts.append("<p>%s</p>" % _esc(t("This record is still deleted: Restore brings "
-                                              "it back.")))
+                                              "it back; Purge\u2026 deletes it for good.")))
         self.detail.setHtml("".join(parts))
 
     # --- restore and export ------------------------------------------------------------------
@@ -491,6 +499,53 @@ class AuditDesk(QWidget):
             QMessageBox.warning(self, self.tr("Restore"), problem)
             return problem
         return None
+
+    @staticmethod
+    def confirm_purge(parent: QWidget | None, label: str) -> bool:
+        """The last word before a purge (tests patch this)."""
+        answer = QMessageBox.warning(
+            parent, _tr("Purge"),
+            _tr("Purge \u201c{record}\u201d for good? The record, its links (relationships, "
+                "counterparts, assessments\u2026), its drafts, its search entries and the "
+                "values in its history are deleted, here and in the automatic backups; the "
+                "history keeps who purged it and when. This cannot be undone.").format(
+                record=label),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def purge_selected(self):
+        """Purge the deleted record of the selected entry after a confirmation; the
+        PurgeReport, or None when cancelled or refused (the refusal is shown)."""
+        e = self.current_entry()
+        if self._ctx is None or e is None or not e.record_deleted:
+            return None
+        from PySide6.QtGui import QGuiApplication
+
+        from missiondesk.services.redaction import purge_everywhere
+        from missiondesk.ui.redact_dialog import reach_text
+
+        label = redacted_marker_text(e.record_label) or e.record_id
+        if not self.confirm_purge(self, label):
+            return None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = purge_everywhere(self._ctx.handle, e.table, e.record_id)
+        except MissionError as exc:
+            QMessageBox.warning(self, self.tr("Purge"), error_text(exc))
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._ctx.undo_stack.clear()  # its commands hold the purged values in memory
+        text = " ".join(filter(None, [
+            self.tr("\u201c{record}\u201d was purged: %n row(s) deleted.", "",
+                    report.rows).format(record=label),
+            reach_text(report)]))
+        self.show_purge_report(text)
+        return report
+
+    def show_purge_report(self, text: str) -> None:
+        QMessageBox.information(self, self.tr("Purge"), text)
 
     def export_headers(self) -> list[str]:
         return [self.tr("When (UTC)"), self.tr("Who"), self.tr("Desk"), self.tr("Record"),

@@ -1,14 +1,17 @@
-"""Redact a field: choose it, confirm, remove its content from the record, its drafts and its
-change-log history, then say what was removed.
+"""Redact a field: choose it, confirm, remove its content from the record, its drafts, its
+change-log history, the file's free pages and WAL, and every automatic backup; then say what
+was removed and which copies still hold it ("Back up to" copies not plugged in).
 
 `redact_field(parent, ctx, table, record_id, fields)` is what a desk's "Redact…" button
 calls. Redaction cannot be undone, and the undo stack is cleared after it: the commands on
 it hold the old values in memory and could otherwise write the content back.
+`reach_text(report)` says the same for a purge (the Audit trail desk).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,8 +35,9 @@ class RedactDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Redact a Field"))
         intro = QLabel(self.tr(
-            "Redacting removes the field's content from this record, from its unsaved drafts "
-            "and from its change history. It cannot be undone."))
+            "Redacting removes the field's content from this record, from its unsaved drafts, "
+            "from its change history and from the automatic backups. A name becomes "
+            "\u201c[redacted]\u201d. It cannot be undone."))
         intro.setWordWrap(True)
         self.list = QListWidget()
         for field, label in fields:
@@ -72,7 +76,8 @@ class RedactDialog(QDialog):
         answer = QMessageBox.warning(
             parent, cls.tr_static("Redact a Field"),
             cls.tr_static("Remove the content of \u201c{field}\u201d from this record, its "
-                          "drafts and its history? This cannot be undone.").format(field=label),
+                          "drafts, its history and the automatic backups? This cannot be "
+                          "undone.").format(field=label),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
@@ -84,20 +89,42 @@ class RedactDialog(QDialog):
         return QCoreApplication.translate("RedactDialog", text)
 
 
+def _t(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("RedactDialog", text, "", n)
+
+
+def reach_text(report) -> str:
+    """Where else the content was removed, and which copies still hold it (by path)."""
+    scrub = getattr(report, "backups", None)
+    parts = []
+    if not getattr(report, "checkpointed", True):
+        parts.append(_t("The mission file's journal could not be emptied now; it will be "
+                        "when the mission is closed."))
+    if scrub is None:
+        return " ".join(parts)
+    parts.append(_t("%n backup(s) rewritten without it.", len(scrub.rewritten)))
+    if scrub.still_holding:
+        parts.append(_t("These copies still hold the old value: {paths}. Delete them, or "
+                        "redact again when they can be reached (a USB stick plugged in).")
+                     .format(paths="; ".join(str(p) for p in scrub.still_holding)))
+    parts.append(_t("Copies made by other means (a file copied by hand, a colleague's "
+                    "laptop) are out of MissionDesk's reach."))
+    return " ".join(parts)
+
+
 def report_text(report, label: str) -> str:
-    """What a redaction removed, in one or two sentences."""
-    from PySide6.QtCore import QCoreApplication
-
-    def t(text: str, n: int = -1) -> str:
-        return QCoreApplication.translate("RedactDialog", text, "", n)
-
-    parts = [t("\u201c{field}\u201d was emptied on the record.").format(field=label)
+    """What a redaction removed, in a few sentences, with the copies that still hold it."""
+    parts = [_t("\u201c{field}\u201d was emptied on the record.").format(field=label)
              if report.record else
-             t("\u201c{field}\u201d was already empty on the record.").format(field=label)]
-    parts.append(t("%n draft(s) deleted.", report.drafts))
-    parts.append(t("%n change-history entry(ies) stripped of their content.",
-                   report.log_entries))
-    parts.append(t("Backups made before now still hold the old content."))
+             _t("\u201c{field}\u201d was already empty on the record.").format(field=label)]
+    parts.append(_t("%n draft(s) deleted.", report.drafts))
+    parts.append(_t("%n change-history entry(ies) stripped of their content.",
+                    report.log_entries))
+    reach = reach_text(report)
+    if reach:
+        parts.append(reach)
+    else:
+        parts.append(_t("Backups made before now still hold the old content."))
     return " ".join(parts)
 
 
@@ -106,11 +133,12 @@ def field_choices(table: str, record, labels: dict[str, str] | None = None
     """(field, label) for the redactable fields of `table` that hold something on `record`
     (any object with those attributes, e.g. a service's detail view)."""
     from missiondesk.messages import field_label
-    from missiondesk.services.redaction import redactable_fields
+    from missiondesk.services.redaction import REDACTED_NAME, redactable_fields
 
     labels = labels or {}
     return [(f, labels.get(f) or field_label(f, table)) for f in redactable_fields(table)
-            if getattr(record, f, None) not in (None, "")]
+            if getattr(record, f, None) not in (None, "", [], ())
+            and not str(getattr(record, f, "")).startswith(REDACTED_NAME + " ")]
 
 
 def redact_field(parent: QWidget | None, ctx: MissionContext | None, table: str,
@@ -119,7 +147,7 @@ def redact_field(parent: QWidget | None, ctx: MissionContext | None, table: str,
     or None when cancelled or refused (the refusal is shown)."""
     if ctx is None or record_id is None:
         return None
-    from missiondesk.services.redaction import redact, redactable_fields
+    from missiondesk.services.redaction import redact_everywhere, redactable_fields
 
     title = RedactDialog.tr_static("Redact a Field")
     allowed = set(redactable_fields(table))
@@ -134,12 +162,14 @@ def redact_field(parent: QWidget | None, ctx: MissionContext | None, table: str,
     label = dict(fields).get(field, field)
     if not RedactDialog.confirm(parent, label):
         return None
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # backups are rewritten
     try:
-        with ctx.handle.unit_of_work() as uow:
-            report = redact(uow, table, record_id, field)
+        report = redact_everywhere(ctx.handle, table, record_id, field)
     except MissionError as exc:
         QMessageBox.warning(parent, title, error_text(exc))
         return None
+    finally:
+        QGuiApplication.restoreOverrideCursor()
     ctx.undo_stack.clear()  # its commands hold old values in memory
     QMessageBox.information(parent, title, report_text(report, label))
     return report
