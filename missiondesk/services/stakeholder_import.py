@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from missiondesk.services import stakeholders
 from missiondesk.services.names import fold
-from missiondesk.services.table_io import RawTable
+from missiondesk.services.table_io import RawTable, column_letter  # noqa: F401 (re-exported)
 from missiondesk.services.validation import first_invalid_char, strip_invalid_chars
 from missiondesk.store.errors import BadImport, InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork
@@ -190,16 +190,6 @@ def unrecognised_headers(headers: Sequence[str]) -> list[int]:
     return [i for i, h in enumerate(headers)
             if mapping.get(i) is None and not is_computed_header(h)
             and recognise_header(h) is None]
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letters of a 0-based column: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _code(text: str) -> str:

@@ -273,8 +273,8 @@ class _Rows:
                 named = self.headers is not None and index < len(self.headers) \
                     and self.headers[index]
                 raise _problem("cell_too_long", self.path, row=number,
-                               letter=_letter(index), length=len(cells[index]),
-                               column=self.headers[index] if named else _letter(index),
+                               letter=column_letter(index), length=len(cells[index]),
+                               column=self.headers[index] if named else column_letter(index),
                                limit=MAX_CELL_CHARS)
         if self.headers is None:
             self.headers, self.header_row = _clean_headers(cells), number
@@ -293,7 +293,8 @@ class _Rows:
             raise _problem("too_many_rows", self.path, limit=MAX_ROWS)
 
 
-def _letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column: 0 -> A, 26 -> AA."""
     letters = ""
     index += 1
     while index:
@@ -308,7 +309,7 @@ def _check_headers(path: Path, headers: list[str], row: int) -> None:
     for index, header in enumerate(headers):
         bad = first_invalid_char(header)
         if bad is not None:
-            raise _problem("invalid_character", path, row=row, letter=_letter(index),
+            raise _problem("invalid_character", path, row=row, letter=column_letter(index),
                            column=strip_invalid_chars(header),
                            code_point="U+%04X" % ord(header[bad]), position=bad + 1)
         key = " ".join(header.casefold().split())
@@ -316,7 +317,7 @@ def _check_headers(path: Path, headers: list[str], row: int) -> None:
             continue
         if key in seen:
             raise _problem("duplicate_header", path, row=row, header=header,
-                           letters=[_letter(seen[key]), _letter(index)])
+                           letters=[column_letter(seen[key]), column_letter(index)])
         seen[key] = index
 
 

@@ -215,19 +215,16 @@ class MissionLock:
         except FileNotFoundError:
             return False  # our temp was removed by a lock holder's tidy-up: try again
         except (OSError, NotImplementedError, AttributeError):
-            pass  # no hard links here (FAT): an exclusive create, then the text
+            return self._create_without_link(text)
         finally:
             temp.unlink(missing_ok=True)
+
+    def _create_without_link(self, text: str) -> bool:
+        """No hard links here (FAT): an exclusive create, then the text."""
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            _write_private(self.path, text)
         except FileExistsError:
             return False
-        try:
-            os.write(fd, text.encode("utf-8"))
-            with contextlib.suppress(OSError):
-                os.fsync(fd)
-        finally:
-            os.close(fd)
         return True
 
     def _read_holder(self) -> dict | None:

@@ -35,7 +35,7 @@ def first_invalid_char(value: str) -> int | None:
 
 
 def invalid_character(field: str, value: str, index: int, **where: Any) -> InvalidValue:
-    """The typed error for `value[index]` (1-based position, code point as U+XXXX)."""
+    """The typed error for `value[index]` (1-based position, code point written like U+001B)."""
     return InvalidValue(field=field, reason="invalid_character",
                         code_point="U+%04X" % ord(value[index]), position=index + 1, **where)
 

@@ -500,6 +500,29 @@ class TaskWorker(QThread):
             self.error = exc
 
 
+def _wait_for(worker, progress: QProgressDialog, advanced) -> bool:
+    """Run `worker` while the GUI keeps answering; False when the user cancelled. The
+    worker's error is raised here, on the GUI thread."""
+    progress.canceled.connect(worker.cancel)
+    worker.progressed.connect(advanced, Qt.ConnectionType.QueuedConnection)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        worker.start()
+        loop.exec()
+        worker.wait()
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+        progress.close()
+        progress.deleteLater()
+    if isinstance(worker.error, _Cancelled):
+        return False
+    if worker.error is not None:
+        raise worker.error
+    return True
+
+
 def run_in_background(parent: QWidget | None, title: str, label: str, work):
     """`work(progress)`'s result, computed in a worker behind a progress dialog with
     Cancel; None when the user cancelled. Its errors are raised here, on the GUI thread."""
@@ -516,23 +539,8 @@ def run_in_background(parent: QWidget | None, title: str, label: str, work):
             progress.setMaximum(total)
             progress.setValue(min(done, total))
 
-    progress.canceled.connect(worker.cancel)
-    worker.progressed.connect(advanced, Qt.ConnectionType.QueuedConnection)
-    loop = QEventLoop()
-    worker.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-    try:
-        worker.start()
-        loop.exec()
-        worker.wait()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-        progress.close()
-        progress.deleteLater()
-    if isinstance(worker.error, _Cancelled):
+    if not _wait_for(worker, progress, advanced):
         return None
-    if worker.error is not None:
-        raise worker.error
     return worker.result
 
 
@@ -560,23 +568,8 @@ def run_import(parent: QWidget | None, handle: MissionHandle,
             progress.setLabelText(_t("Saving\u2026"))
             progress.setCancelButton(cancel_button)  # too late to cancel: hide the button
 
-    progress.canceled.connect(worker.cancel)
-    worker.progressed.connect(advanced, Qt.ConnectionType.QueuedConnection)
-    loop = QEventLoop()
-    worker.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-    try:
-        worker.start()
-        loop.exec()
-        worker.wait()
-    finally:
-        QGuiApplication.restoreOverrideCursor()
-        progress.close()
-        progress.deleteLater()
-    if isinstance(worker.error, _Cancelled):
+    if not _wait_for(worker, progress, advanced):
         return None
-    if worker.error is not None:
-        raise worker.error
     return worker.counts
 
 
