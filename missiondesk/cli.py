@@ -225,7 +225,7 @@ def _say_partials_removed(kinds, path: Path) -> None:
 
 
 def cmd_demo(args) -> int:
-    from missiondesk.services.demo import write_demo
+    from missiondesk.demo import write_demo
 
     passphrase = passphrase_for_new(args, args.file)
     handle = write_demo(args.file, passphrase, large=args.large, as_of=args.as_of)

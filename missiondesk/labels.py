@@ -315,7 +315,7 @@ def driver_role_short(code: str) -> str:
 
 
 def category_group_label(code: str) -> str:
-    """The colour groups of the influence map (ui/map_items.CATEGORY_GROUPS)."""
+    """The colour groups of the influence map (ui/map/items.CATEGORY_GROUPS)."""
     return {
         "state": _t("Government and state"), "political": _t("Political parties"),
         "armed": _t("Armed groups and criminal networks"),

@@ -29,7 +29,7 @@ def isolated_home(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory) -> Path:
     """One encrypted Carana demo written per test session; tests copy it."""
-    from missiondesk.services.demo import write_demo
+    from missiondesk.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     previous = os.environ.get("MISSIONDESK_HOME")

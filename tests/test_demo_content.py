@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
-from missiondesk.services.demo_carana import build_carana, demo_folder, fold_name
+from missiondesk.demo.carana import build_carana, demo_folder, fold_name
 from missiondesk.store import schema as s
 from missiondesk.store.vocab import Classification
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from missiondesk.services.demo_large import build_large, fold_name
+from missiondesk.demo.large import build_large, fold_name
 from missiondesk.store import search_index
 from missiondesk.store.schema import Base
 from missiondesk.store.vocab import COLUMN_VOCABULARIES, StakeholderCategory

@@ -32,13 +32,13 @@ def _t(text: str) -> str:
 def desk_specs() -> list[DeskSpec]:
     """Every desk, in navigation order."""
     return [
-        DeskSpec("overview", lambda: _t("Overview"), "missiondesk.ui.overview_desk",
+        DeskSpec("overview", lambda: _t("Overview"), "missiondesk.ui.overview.desk",
                  "OverviewDesk"),
-        DeskSpec("stakeholders", lambda: _t("Stakeholders"), "missiondesk.ui.stakeholders_desk",
+        DeskSpec("stakeholders", lambda: _t("Stakeholders"), "missiondesk.ui.stakeholders.desk",
                  "StakeholdersDesk"),
-        DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers_desk",
+        DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers.desk",
                  "DriversDesk"),
-        DeskSpec("map", lambda: _t("Influence Map"), "missiondesk.ui.map_desk", "MapDesk"),
-        DeskSpec("sources", lambda: _t("Sources"), "missiondesk.ui.sources_desk", "SourcesDesk"),
-        DeskSpec("audit", lambda: _t("Audit Trail"), "missiondesk.ui.audit_desk", "AuditDesk"),
+        DeskSpec("map", lambda: _t("Influence Map"), "missiondesk.ui.map.desk", "MapDesk"),
+        DeskSpec("sources", lambda: _t("Sources"), "missiondesk.ui.sources.desk", "SourcesDesk"),
+        DeskSpec("audit", lambda: _t("Audit Trail"), "missiondesk.ui.audit.desk", "AuditDesk"),
     ]

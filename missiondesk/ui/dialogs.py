@@ -36,7 +36,7 @@ from missiondesk import __version__
 from missiondesk.labels import classification_label, role_label
 from missiondesk.store.passphrase import MIN_PASSPHRASE_LENGTH, normalise
 from missiondesk.store.vocab import Classification, TeamRole
-from missiondesk.ui.widgets import error_label
+from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
     from missiondesk.services.team import TeamMemberView

@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
     def _tell_about_drafts(self, handle: MissionHandle) -> None:
         """Once per open: drafts kept from a crash or a lock wait in their forms."""
         from missiondesk.services.drafts import all_drafts
-        from missiondesk.ui.drafts import drafts_notice
+        from missiondesk.ui.framework.drafts import drafts_notice
 
         try:
             count = len(all_drafts(handle))
@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
     def close_mission(self) -> None:
         if self.ctx is None:
             return
-        from missiondesk.ui.drafts import suspend_all
+        from missiondesk.ui.framework.drafts import suspend_all
 
         self.idle_watcher.stop()
         suspend_all()  # forms still open keep what they hold as drafts
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
         the file closed (lock released); the lock screen asks the passphrase again."""
         if self.ctx is None or self.locked is not None:
             return
-        from missiondesk.ui.drafts import suspend_all
+        from missiondesk.ui.framework.drafts import suspend_all
 
         suspend_all()
         handle = self.ctx.handle
@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
         """File \u25b8 Import Stakeholders\u2026: a CSV or XLSX file, previewed, all or nothing."""
         if self.ctx is None:
             return
-        from missiondesk.ui.import_dialog import import_stakeholders
+        from missiondesk.ui.importing.dialog import import_stakeholders
 
         text = import_stakeholders(self, self.ctx.handle, self.settings.last_folder())
         if text:

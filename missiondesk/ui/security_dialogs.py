@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from missiondesk.messages import error_text
 from missiondesk.store import errors
 from missiondesk.ui.dialogs import MIN_PASSPHRASE_LENGTH, PassphraseDialog, passphrase_strength
-from missiondesk.ui.widgets import error_label
+from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
     from missiondesk.services.backups import BackupInfo

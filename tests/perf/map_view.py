@@ -188,7 +188,7 @@ def main() -> int:
 
     from missiondesk.store.handle import open_mission
     from missiondesk.ui.context import MissionBus, MissionContext
-    from missiondesk.ui.map_desk import MapDesk
+    from missiondesk.ui.map.desk import MapDesk
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -42,7 +42,7 @@ def main() -> int:
     from missiondesk.services.names import fold
     from missiondesk.store.handle import open_mission
     from missiondesk.ui.context import MissionBus, MissionContext
-    from missiondesk.ui.stakeholders_desk import StakeholdersDesk
+    from missiondesk.ui.stakeholders.desk import StakeholdersDesk
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     handle = open_mission(args.mission, PASSPHRASE)

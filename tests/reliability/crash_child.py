@@ -169,7 +169,7 @@ def run_demo(path: Path, size: str, die_at: str | None = None) -> None:
     from missiondesk.cli import main as cli_main
 
     if die_at == "populate":  # every demo row written into the new file, not committed
-        import missiondesk.services.demo_carana as carana
+        import missiondesk.demo.carana as carana
 
         real_build = carana.build_carana
 

@@ -249,11 +249,11 @@ def test_same_mission_twice_gives_the_same_communities(world):
 
 def test_betweenness_is_sampled_above_the_threshold(world, monkeypatch):
     two_camps(world)
-    monkeypatch.setattr(network, "SAMPLE_ABOVE", 3)
-    monkeypatch.setattr(network, "SAMPLE_SOURCES", 7)  # every node: the exact figure
+    monkeypatch.setattr(network.metrics, "SAMPLE_ABOVE", 3)
+    monkeypatch.setattr(network.metrics, "SAMPLE_SOURCES", 7)  # every node: the exact figure
     graph = network.build_graph(world.handle)
     sampled = network.network_metrics(graph)
-    monkeypatch.setattr(network, "SAMPLE_ABOVE", 1000)
+    monkeypatch.setattr(network.metrics, "SAMPLE_ABOVE", 1000)
     exact = network.network_metrics(graph)
     assert sampled.sampled and not exact.sampled
     for sid, node in exact.nodes.items():

@@ -11,8 +11,8 @@ from missiondesk.services import sources as source_service
 from missiondesk.services import stakeholders as stakeholder_service
 from missiondesk.services.table_io import read_table
 from missiondesk.store.handle import open_mission
-from missiondesk.ui import audit_desk
-from missiondesk.ui.audit_desk import AuditDesk
+from missiondesk.ui.audit import desk as audit_desk
+from missiondesk.ui.audit.desk import AuditDesk
 from missiondesk.ui.context import MissionBus, MissionContext
 from tests.conftest import PASSPHRASE
 
@@ -146,7 +146,7 @@ def test_redact_a_stakeholder_field_as_the_stakeholders_desk_will(desk, ctx, mon
     """The calls the Stakeholders desk's Redact… button makes (field_choices, redact_field)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from missiondesk.ui.redact_dialog import RedactDialog, field_choices, redact_field
+    from missiondesk.ui.audit.redact_dialog import RedactDialog, field_choices, redact_field
 
     row = stakeholder_service.list_stakeholders(ctx.handle)[0]
     with ctx.handle.unit_of_work() as uow:

@@ -20,7 +20,7 @@ from missiondesk.store.handle import NewMission, create_mission, open_mission
 from missiondesk.ui.dialogs import Identity, IdentityDialog
 from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.settings import Settings
-from missiondesk.ui.stakeholder_forms import StakeholderForm
+from missiondesk.ui.stakeholders.forms import StakeholderForm
 from tests.conftest import PASSPHRASE
 
 
@@ -161,7 +161,7 @@ def test_auto_lock_setting_defaults_to_ten_minutes_and_zero_means_never(window):
 
 def test_an_open_form_leaves_the_screen_and_its_text_survives_the_lock(
         window, demo_file, monkeypatch, qtbot):
-    from missiondesk.ui.drafts import DraftOffer
+    from missiondesk.ui.framework.drafts import DraftOffer
 
     _open(window, demo_file, monkeypatch)
     window.select_desk("stakeholders")
@@ -231,7 +231,7 @@ def test_auto_lock_time_is_set_from_the_edit_menu(qtbot, monkeypatch):
 
 def test_choices_and_numbers_of_an_open_form_survive_the_lock(window, demo_file, monkeypatch,
                                                               qtbot):
-    from missiondesk.ui.drafts import DraftOffer
+    from missiondesk.ui.framework.drafts import DraftOffer
 
     _open(window, demo_file, monkeypatch)
     window.select_desk("stakeholders")

@@ -10,11 +10,11 @@ from missiondesk.services import stakeholders as stakeholder_service
 from missiondesk.services.drafts import DraftKey, all_drafts, drafts_for, save_draft
 from missiondesk.store.handle import open_mission
 from missiondesk.store.schema import ChangeLog
-from missiondesk.ui import drafts as draft_ui
-from missiondesk.ui.drafts import DraftOffer, DraftOfferDialog
+from missiondesk.ui.framework import drafts as draft_ui
+from missiondesk.ui.framework.drafts import DraftOffer, DraftOfferDialog
 from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.settings import Settings
-from missiondesk.ui.stakeholder_forms import StakeholderForm
+from missiondesk.ui.stakeholders.forms import StakeholderForm
 from tests.conftest import PASSPHRASE
 
 TYPED = "He asked twice about the amnesty clause \u2014 Ñandú route"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from missiondesk.services import drivers as driver_service
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.drivers_desk import (
+from missiondesk.ui.drivers.desk import (
     AssessmentDialog,
     DriverDialog,
     DriversDesk,
@@ -234,7 +234,7 @@ def test_exports_follow_the_views_and_carry_their_classification(desk, tmp_path,
 def test_text_typed_in_the_driver_form_is_kept_as_a_draft(desk, ctx, qtbot):
     """Nothing typed is lost: the driver form keeps its long text as an encrypted draft."""
     from missiondesk.services.drafts import drafts_for
-    from missiondesk.ui.drivers_desk import DriverDialog
+    from missiondesk.ui.drivers.desk import DriverDialog
 
     detail = desk._detail or desk.select_driver(desk.model.rows()[0].id) and desk._detail
     dialog = DriverDialog(desk, {**detail.values(), "id": detail.id}, lambda values: None,

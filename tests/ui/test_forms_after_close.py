@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from missiondesk.ui import app as app_module
 from missiondesk.ui.dialogs import Identity, IdentityDialog
-from missiondesk.ui.drafts import DraftOffer
+from missiondesk.ui.framework.drafts import DraftOffer
 from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.settings import Settings
-from missiondesk.ui.stakeholder_forms import DuplicateWarning
+from missiondesk.ui.stakeholders.forms import DuplicateWarning
 from tests.conftest import PASSPHRASE
 
 

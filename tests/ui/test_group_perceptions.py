@@ -15,8 +15,8 @@ from missiondesk.services import stakeholders as service
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.stakeholder_forms import StakeholderForm
-from missiondesk.ui.stakeholders_desk import StakeholdersDesk
+from missiondesk.ui.stakeholders.desk import StakeholdersDesk
+from missiondesk.ui.stakeholders.forms import StakeholderForm
 from tests.conftest import PASSPHRASE
 
 
@@ -130,7 +130,7 @@ def test_the_same_group_twice_is_refused_with_a_sentence(desk, qtbot):
 
 
 def test_a_new_stakeholder_can_be_created_with_its_groups(desk, qtbot, monkeypatch):
-    from missiondesk.ui.stakeholder_forms import DuplicateWarning
+    from missiondesk.ui.stakeholders.forms import DuplicateWarning
 
     monkeypatch.setattr(DuplicateWarning, "confirm", classmethod(lambda cls, *a: True))
     form = StakeholderForm(desk, [], handle=desk._ctx.handle, sources=desk._sources())

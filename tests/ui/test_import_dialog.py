@@ -12,14 +12,14 @@ from missiondesk.services.interchange import export_mission
 from missiondesk.services.stakeholder_import import map_headers, plan_stakeholder_import
 from missiondesk.services.table_io import read_table
 from missiondesk.store.schema import Stakeholder
-from missiondesk.ui import import_dialog
-from missiondesk.ui.import_dialog import (
+from missiondesk.ui.framework.table_export import export_rows
+from missiondesk.ui.importing import dialog as import_dialog
+from missiondesk.ui.importing.dialog import (
     ColumnMappingDialog,
     ImportPreviewDialog,
     ImportWorker,
     import_stakeholders,
 )
-from missiondesk.ui.table_export import export_rows
 
 FILE = ("# CONFIDENTIAL;;;;\r\n"
         "Actor;Influence;Notes;Stance;Owner\r\n"

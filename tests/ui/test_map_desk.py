@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolTip
 from missiondesk.services import network
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.map_desk import MapDesk
-from missiondesk.ui.map_items import EdgeItem
+from missiondesk.ui.map.desk import MapDesk
+from missiondesk.ui.map.items import EdgeItem
 from tests.conftest import PASSPHRASE
 
 

@@ -18,8 +18,8 @@ from missiondesk.services import relationships as rel
 from missiondesk.services import stakeholders as S
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.map_desk import MapDesk
-from missiondesk.ui.map_items import VALENCE_COLOURS, short_label
+from missiondesk.ui.map.desk import MapDesk
+from missiondesk.ui.map.items import VALENCE_COLOURS, short_label
 from tests.conftest import PASSPHRASE
 from tests.services.imported import import_network
 

@@ -13,9 +13,9 @@ from missiondesk.services import backups
 from missiondesk.services import stakeholders as stakeholder_service
 from missiondesk.store.errors import RecordMissing
 from missiondesk.store.handle import NewMission, create_mission, open_mission
-from missiondesk.ui.audit_desk import AuditDesk
+from missiondesk.ui.audit.desk import AuditDesk
+from missiondesk.ui.audit.redact_dialog import RedactDialog, redact_field
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.redact_dialog import RedactDialog, redact_field
 from tests.conftest import PASSPHRASE
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from missiondesk.services import relationships as rel
 from missiondesk.services import stakeholders
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.relationship_dialog import (
+from missiondesk.ui.relationships.dialog import (
     RelationshipDialog,
     RelationshipsPanel,
     RelationshipTableModel,

@@ -12,12 +12,12 @@ from missiondesk.services import sources as source_service
 from missiondesk.services.audit import history
 from missiondesk.services.table_io import read_table
 from missiondesk.store.handle import open_mission
+from missiondesk.ui.audit.redact_dialog import RedactDialog
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.redact_dialog import RedactDialog
-from missiondesk.ui.sources_desk import MASK, SourceDialog, SourcesDesk, SourceTableModel
+from missiondesk.ui.sources.desk import MASK, SourceDialog, SourcesDesk, SourceTableModel
 from tests.conftest import PASSPHRASE
 
-DESC = SourceTableModel.COLUMNS.index("description")
+DESC = SourceTableModel().column_of("description")
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_protected_descriptions_are_masked_until_asked(desk, monkeypatch):
 
 
 def test_sorting_happens_in_the_model(desk):
-    column = SourceTableModel.COLUMNS.index("credibility")
+    column = SourceTableModel().column_of("credibility")
     desk.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
     values = [desk.model.row_at(i).credibility for i in range(desk.model.rowCount())]
     assert values == sorted(values, reverse=True)
@@ -159,7 +159,7 @@ def test_export_writes_the_masked_rows_marked(desk, tmp_path, monkeypatch):
 def test_show_protected_asks_first_and_the_audit_trail_says_so(desk, ctx, qtbot,
                                                                monkeypatch):
     from missiondesk.services.audit import AuditFilter, change_log
-    from missiondesk.ui.audit_desk import AuditDesk
+    from missiondesk.ui.audit.desk import AuditDesk
 
     row = _protected_row(desk)
     secret = desk.model.row_at(row).description

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.stakeholder_forms import DuplicateWarning, StakeholderForm
-from missiondesk.ui.stakeholders_desk import StakeholdersDesk, StakeholderTableModel
+from missiondesk.ui.stakeholders.desk import StakeholdersDesk, StakeholderTableModel
+from missiondesk.ui.stakeholders.forms import DuplicateWarning, StakeholderForm
 from tests.conftest import PASSPHRASE
 
 

@@ -14,8 +14,8 @@ from missiondesk.store.handle import open_mission
 from missiondesk.store.schema import ChangeLog, Stakeholder
 from missiondesk.ui import app
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.stakeholder_forms import DuplicateWarning, StakeholderForm
-from missiondesk.ui.stakeholders_desk import StakeholdersDesk
+from missiondesk.ui.stakeholders.desk import StakeholdersDesk
+from missiondesk.ui.stakeholders.forms import DuplicateWarning, StakeholderForm
 from tests.conftest import PASSPHRASE
 
 

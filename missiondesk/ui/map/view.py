@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
-from missiondesk.ui.map_items import EdgeItem, LabelItem, NodeItem
+from missiondesk.ui.map.items import EdgeItem, LabelItem, NodeItem
 
 
 @contextmanager

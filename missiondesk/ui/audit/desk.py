@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 from missiondesk.labels import audit_action_label, table_label
 from missiondesk.messages import error_text, field_label, redacted_marker_text
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.commands import DeleteRecordCommand, push_command
 from missiondesk.ui.context import MissionContext
+from missiondesk.ui.framework.commands import DeleteRecordCommand, push_command
 
 PAGE = 200
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -523,7 +523,7 @@ class AuditDesk(QWidget):
         from PySide6.QtGui import QGuiApplication
 
         from missiondesk.services.redaction import purge_everywhere
-        from missiondesk.ui.redact_dialog import reach_text
+        from missiondesk.ui.audit.redact_dialog import reach_text
 
         label = redacted_marker_text(e.record_label) or e.record_id
         if not self.confirm_purge(self, label):
@@ -577,7 +577,7 @@ class AuditDesk(QWidget):
     def export_log(self) -> Path | None:
         if self._ctx is None:
             return None
-        from missiondesk.ui.table_export import _format_for, export_filters
+        from missiondesk.ui.framework.table_export import _format_for, export_filters
 
         csv_filter, xlsx_filter = export_filters()
         suggested = "%s-%s.xlsx" % (self.tr("change-log"), date.today().isoformat())

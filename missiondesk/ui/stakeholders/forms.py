@@ -45,7 +45,7 @@ from missiondesk.store.vocab import (
     StakeholderCategory,
     StakeholderKind,
 )
-from missiondesk.ui.widgets import error_label
+from missiondesk.ui.framework.widgets import error_label
 
 TEXT_FIELDS = ("description", "positions", "interests", "needs", "grievances", "motivations")
 
@@ -260,7 +260,7 @@ class StakeholderForm(QDialog):
 
     def _keep_drafts(self, handle, parent):
         """Long text (and the name) kept as drafts while typed; None without a mission."""
-        from missiondesk.ui.drafts import FormDrafts, handle_near
+        from missiondesk.ui.framework.drafts import FormDrafts, handle_near
 
         handle = handle if handle is not None else handle_near(parent)
         if handle is None:
@@ -343,7 +343,7 @@ class AssessmentDialog(QDialog):
         self.perception = _combo([(perception_label(p), p.value) for p in Perception],
                                  detail.perception)
         self.reason = QPlainTextEdit()
-        from missiondesk.ui.drafts import keep_drafts
+        from missiondesk.ui.framework.drafts import keep_drafts
 
         self._drafts = keep_drafts(self, "stakeholder_assessments", detail.id, {
             "reason": (self.tr("Why (evidence, source code)"), self.reason)})

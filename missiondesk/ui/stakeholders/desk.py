@@ -46,7 +46,7 @@ from missiondesk.messages import error_text
 from missiondesk.services.names import fold
 from missiondesk.store.errors import MissionError
 from missiondesk.store.vocab import EngagementPriority, PeaceStance, StakeholderCategory
-from missiondesk.ui.commands import (
+from missiondesk.ui.framework.commands import (
     CreateRecordCommand,
     DeleteRecordCommand,
     EditRecordCommand,
@@ -293,7 +293,7 @@ class StakeholdersDesk(QWidget):
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(self._link_clicked)
         self.detail.setMinimumWidth(260)
-        from missiondesk.ui.relationship_dialog import RelationshipsPanel
+        from missiondesk.ui.relationships.dialog import RelationshipsPanel
 
         self.relationships = RelationshipsPanel()
         self.relationships.stakeholderActivated.connect(self.go_to_stakeholder)
@@ -699,7 +699,7 @@ class StakeholdersDesk(QWidget):
                groups: list[dict] | None = None) -> str | None:
         """Create a stakeholder (undoable). None on success, else the sentence why not."""
         from missiondesk.services import stakeholders as service
-        from missiondesk.ui.stakeholder_forms import DuplicateWarning
+        from missiondesk.ui.stakeholders.forms import DuplicateWarning
 
         if confirm_duplicates:
             similar = service.find_similar(self._ctx.handle, values.get("name") or "",
@@ -822,7 +822,7 @@ class StakeholdersDesk(QWidget):
     # --- the buttons (dialogs around the methods above) ----------------------------------
 
     def new_stakeholder(self) -> None:
-        from missiondesk.ui.stakeholder_forms import StakeholderForm
+        from missiondesk.ui.stakeholders.forms import StakeholderForm
 
         form = StakeholderForm(self, self._team(), handle=self._ctx.handle,
                                default_classification=self._default_classification(),
@@ -835,7 +835,7 @@ class StakeholdersDesk(QWidget):
             form.show_error(problem)
 
     def edit_stakeholder(self) -> None:
-        from missiondesk.ui.stakeholder_forms import StakeholderForm
+        from missiondesk.ui.stakeholders.forms import StakeholderForm
 
         if self._detail is None:
             return
@@ -848,7 +848,7 @@ class StakeholdersDesk(QWidget):
             form.show_error(problem)
 
     def new_assessment(self) -> None:
-        from missiondesk.ui.stakeholder_forms import AssessmentDialog
+        from missiondesk.ui.stakeholders.forms import AssessmentDialog
 
         if self._detail is None:
             return
@@ -860,7 +860,7 @@ class StakeholdersDesk(QWidget):
             dialog.show_error(problem)
 
     def set_priority(self) -> None:
-        from missiondesk.ui.stakeholder_forms import PriorityOverrideDialog
+        from missiondesk.ui.stakeholders.forms import PriorityOverrideDialog
 
         d = self._detail
         if d is None:
@@ -890,7 +890,7 @@ class StakeholdersDesk(QWidget):
         """Remove a field's content from the record, its drafts and its change-log history."""
         if self._ctx is None or self._detail is None:
             return
-        from missiondesk.ui.redact_dialog import field_choices, redact_field
+        from missiondesk.ui.audit.redact_dialog import field_choices, redact_field
 
         redact_field(self, self._ctx, "stakeholders", self._detail.id,
                      field_choices("stakeholders", self._detail))
@@ -906,7 +906,7 @@ class StakeholdersDesk(QWidget):
         return headers, rows, level
 
     def export_view(self) -> None:
-        from missiondesk.ui.table_export import export_rows
+        from missiondesk.ui.framework.table_export import export_rows
 
         headers, rows, level = self.export_rows()
         export_rows(self, self.tr("stakeholders") + ".xlsx", headers, rows, level)

@@ -144,3 +144,94 @@ def changed_fields(before: dict, values: dict) -> tuple[dict, dict]:
     old = {k: list(before[k]) if isinstance(before.get(k), tuple) else before.get(k)
            for k in new}
     return old, new
+
+
+class RecordActions:
+    """Create, edit and delete one kind of record through its service, each on the undo stack.
+
+    A desk gives the service's four functions and the undo-menu texts once; its buttons then
+    call `create(values)`, `edit(current, values)` and `delete(current)`. Each returns the
+    sentence to show when the service refuses (None when it accepted), so a form stays open
+    with the reason. `current` is the row or detail a desk shows: it has `id`, `revision` and
+    `values()` (the fields a form edits).
+    """
+
+    def __init__(self, owner, ctx: Callable[[], MissionContext | None], *,
+                 create: Callable[..., Any], update: Callable[..., Any],
+                 delete: Callable[..., Any], restore: Callable[..., Any],
+                 texts: dict[str, str]) -> None:
+        self._owner = owner          # the widget undo errors are shown over
+        self._ctx = ctx
+        self._create = create        # create(uow, **values)
+        self._update = update        # update(uow, id, expected_revision=..., **values)
+        self._delete = delete        # delete(uow, id, expected_revision=...)
+        self._restore = restore      # restore(uow, id, expected_revision=...)
+        self._texts = texts          # {"create": ..., "edit": ..., "delete": ...}
+        self.last_created_id: str | None = None
+
+    def _show_undo_error(self, exc: MissionError) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from missiondesk.messages import error_text
+
+        QMessageBox.warning(self._owner, self._texts.get("undo_title") or
+                            self._owner.tr("Undo"), error_text(exc))
+
+    def push(self, command: _ServiceCommand) -> str | None:
+        """Push any command; the refusal's sentence, or None."""
+        from missiondesk.messages import error_text
+
+        ctx = self._ctx()
+        if ctx is None:
+            return None
+        try:
+            push_command(ctx, command)
+        except MissionError as exc:
+            return error_text(exc)
+        return None
+
+    def _delete_step(self, uow, rid: str, rev: int):
+        return self._delete(uow, rid, expected_revision=rev)
+
+    def _restore_step(self, uow, rid: str, rev: int):
+        return self._restore(uow, rid, expected_revision=rev)
+
+    def create(self, values: dict) -> str | None:
+        ctx = self._ctx()
+        if ctx is None:
+            return None
+        values = {k: v for k, v in values.items() if k != "id"}  # a new form's draft key
+        command = CreateRecordCommand(
+            ctx, self._texts["create"],
+            create=lambda uow: self._create(uow, **values),
+            delete=self._delete_step, restore=self._restore_step,
+            on_error=self._show_undo_error)
+        problem = self.push(command)
+        self.last_created_id = command.record_id if problem is None else None
+        return problem
+
+    def edit(self, current, values: dict) -> str | None:
+        """Change the fields that differ from `current`; nothing changed is not an edit."""
+        ctx = self._ctx()
+        if ctx is None:
+            return None
+        values = {k: v for k, v in values.items() if k != "id"}  # the form's draft key
+        old, new = changed_fields(current.values(), values)
+        if not new:
+            return None
+        record_id = current.id
+        command = EditRecordCommand(
+            ctx, self._texts["edit"],
+            lambda uow, rev, vals: self._update(uow, record_id, expected_revision=rev, **vals),
+            revision=current.revision, old=old, new=new, on_error=self._show_undo_error)
+        return self.push(command)
+
+    def delete(self, current) -> str | None:
+        ctx = self._ctx()
+        if ctx is None:
+            return None
+        command = DeleteRecordCommand(
+            ctx, self._texts["delete"], record_id=current.id, revision=current.revision,
+            delete=self._delete_step, restore=self._restore_step,
+            on_error=self._show_undo_error)
+        return self.push(command)

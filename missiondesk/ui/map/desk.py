@@ -1,7 +1,7 @@
 """The Influence map desk: who influences whom, who brokers, and through whom to reach an actor.
 
 The services build the graph (networkx), lay it out (igraph, in a worker thread) and compute
-the metrics; this desk only draws (ui/map_view.py, ui/map_items.py) and turns the user's
+the metrics; this desk only draws (ui/map/view.py, ui/map/items.py) and turns the user's
 gestures into service calls: a node drag is an undoable command around
 `network.save_positions`. Filters and focus hide items and never move the others, so the map a
 leader knows keeps its shape.
@@ -56,7 +56,7 @@ from missiondesk.labels import (
 )
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.map_items import (
+from missiondesk.ui.map.items import (
     BADGE_COLOURS,
     GROUP_COLOURS,
     HIGHLIGHT,
@@ -72,7 +72,7 @@ from missiondesk.ui.map_items import (
     paint_legend,
     short_label,
 )
-from missiondesk.ui.map_view import ROOM_PER_NODE, MapScene, MapView, paused_gc
+from missiondesk.ui.map.view import ROOM_PER_NODE, MapScene, MapView, paused_gc
 
 if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
@@ -528,7 +528,7 @@ class MapDesk(QWidget):
     def _relationships_panel(self):
         """Helper E's panel of the selected actor's relationships, when it is there."""
         try:
-            from missiondesk.ui.relationship_dialog import RelationshipsPanel
+            from missiondesk.ui.relationships.dialog import RelationshipsPanel
         except ImportError:
             return None
         panel = RelationshipsPanel()

@@ -53,13 +53,13 @@ from missiondesk.store.vocab import (
     RelationshipFamily,
     RelationshipStatus,
 )
-from missiondesk.ui.commands import (
+from missiondesk.ui.framework.commands import (
     CreateRecordCommand,
     DeleteRecordCommand,
     EditRecordCommand,
     push_command,
 )
-from missiondesk.ui.widgets import error_label
+from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
@@ -210,7 +210,7 @@ class RelationshipDialog(QDialog):
         self.notes = QPlainTextEdit(values.get("notes") or "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
-        from missiondesk.ui.drafts import keep_drafts
+        from missiondesk.ui.framework.drafts import keep_drafts
 
         self._drafts = keep_drafts(self, "relationships", values.get("id"), {
             "evidence_note": (self.tr("Evidence"), self.evidence_note),

@@ -58,15 +58,15 @@ from missiondesk.store.vocab import (
     DriverRole,
     Trend,
 )
-from missiondesk.ui.commands import (
+from missiondesk.ui.context import MissionContext
+from missiondesk.ui.framework.commands import (
     CreateRecordCommand,
     DeleteRecordCommand,
     EditRecordCommand,
     changed_fields,
     push_command,
 )
-from missiondesk.ui.context import MissionContext
-from missiondesk.ui.widgets import error_label
+from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -344,7 +344,7 @@ class DriverDialog(QDialog):
         self.mission_levers = QPlainTextEdit(values.get("mission_levers") or "")
         for box in (self.description, self.mission_levers):
             box.setTabChangesFocus(True)
-        from missiondesk.ui.drafts import keep_drafts
+        from missiondesk.ui.framework.drafts import keep_drafts
 
         self._drafts = keep_drafts(self, "drivers", values.get("id"), {
             "description": (self.tr("Description"), self.description),
@@ -1218,13 +1218,13 @@ class DriversDesk(QWidget):
         return headers, rows, m.classification
 
     def export_list(self) -> None:
-        from missiondesk.ui.table_export import export_rows
+        from missiondesk.ui.framework.table_export import export_rows
 
         headers, rows, levels = self.list_export_rows()
         export_rows(self, self.tr("drivers") + ".xlsx", headers, rows, levels)
 
     def export_matrix(self) -> None:
-        from missiondesk.ui.table_export import export_rows
+        from missiondesk.ui.framework.table_export import export_rows
 
         headers, rows, level = self.matrix_export_rows()
         export_rows(self, self.tr("drivers-matrix") + ".xlsx", headers, rows, level)

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from missiondesk.labels import classification_label, table_label
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.commands import EditRecordCommand, push_edit
 from missiondesk.ui.context import MissionContext
+from missiondesk.ui.framework.commands import EditRecordCommand, push_edit
 
 if TYPE_CHECKING:
     from missiondesk.services.mission import MissionSummary, MissionView

@@ -19,11 +19,11 @@ def write_demo(path: str | Path, passphrase: str | None, *, large: bool = False,
 
     def populate(session, _device):
         if large:
-            from missiondesk.services.demo_large import build_large
+            from missiondesk.demo.large import build_large
 
             build_large(session.connection(), as_of, DEMO_AUTHOR, DEMO_ORIGIN)
         else:
-            from missiondesk.services.demo_carana import build_carana
+            from missiondesk.demo.carana import build_carana
 
             build_carana(session, as_of, DEMO_AUTHOR, DEMO_ORIGIN)
 
