@@ -1,0 +1,555 @@
+"""The scene side of the Influence map: what is drawn and where.
+
+Building the scene from the services' graph, laying it out in a worker thread, placing and
+saving positions (a drag is an undoable command around `network.save_positions`), applying
+filters and focus (they hide items and never move the others) and colouring. A mixin of
+`MapDesk`: it uses the desk's widgets (scene, view, status) and state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QRectF, Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QCompleter, QMessageBox
+
+from missiondesk.labels import relationship_status_label, relationship_type_label
+from missiondesk.messages import error_text
+from missiondesk.store.errors import MissionError
+from missiondesk.ui.map.items import edge_tooltip, node_colour, short_label
+from missiondesk.ui.map.view import ROOM_PER_NODE, paused_gc
+
+if TYPE_CHECKING:
+    from missiondesk.ui.context import MissionContext
+
+
+def nx_edge_values(graph, name: str) -> list:
+    """The non-empty values of one edge attribute."""
+    return [attrs[name] for _u, _v, attrs in graph.edges(data=True) if attrs.get(name)]
+
+
+# --- work off the GUI thread ----------------------------------------------------------------
+
+
+def _import_on_gui_thread() -> None:
+    """Import igraph (which imports matplotlib) here: an import of a module that touches
+    PySide6 in a worker thread, while the GUI thread runs, crashed the interpreter."""
+    import igraph  # noqa: F401
+
+
+class _Job(QThread):
+    """Runs `work(progress)` in a thread; `done` is delivered on the GUI thread.
+
+    `progress(fraction)` returns False once the user cancelled, which the layout service
+    takes as "stop".
+    """
+
+    progressed = Signal(float)
+    done = Signal(object)
+
+    def __init__(self, kind: str, generation: int,
+                 work: Callable[[Callable[[float], bool]], Any]) -> None:
+        super().__init__()
+        self.kind = kind
+        self.generation = generation
+        self._work = work
+        self._cancelled = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def _progress(self, fraction: float) -> bool:
+        self.progressed.emit(float(fraction))
+        return not self._cancelled
+
+    def run(self) -> None:
+        try:
+            self.result = self._work(self._progress)
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
+            self.error = exc
+        self.done.emit(self)
+
+
+# --- undo -----------------------------------------------------------------------------------
+
+
+class PositionsCommand(QUndoCommand):
+    """Save map positions; undo puts back the previous ones (or deletes first placements)."""
+
+    def __init__(self, ctx: MissionContext, text: str,
+                 new: dict[str, tuple[float, float, bool]],
+                 old_xy: dict[str, tuple[float, float]],
+                 place: Callable[[dict[str, tuple[float, float]]], None],
+                 on_error: Callable[[MissionError], None]) -> None:
+        super().__init__(text)
+        self._ctx = ctx
+        self._new = dict(new)
+        self._old_xy = dict(old_xy)
+        self._place = place
+        self._on_error = on_error
+        self._previous: dict[str, tuple[float, float, bool] | None] = {}
+        self._applied_by_push = False
+
+    def first_apply(self) -> None:
+        from missiondesk.services import network
+
+        with self._ctx.handle.unit_of_work() as uow:
+            self._previous = dict(network.save_positions(uow, self._new))
+        self._applied_by_push = True
+
+    def redo(self) -> None:
+        if self._applied_by_push:
+            self._applied_by_push = False
+            return
+        from missiondesk.services import network
+
+        try:
+            with self._ctx.handle.unit_of_work() as uow:
+                network.save_positions(uow, self._new)
+        except MissionError as exc:
+            self.setObsolete(True)
+            self._on_error(exc)
+            return
+        self._place({k: (v[0], v[1]) for k, v in self._new.items()})
+
+    def undo(self) -> None:
+        from missiondesk.services import network
+
+        restore = {k: v for k, v in self._previous.items() if v is not None}
+        first = [k for k, v in self._previous.items() if v is None]
+        try:
+            with self._ctx.handle.unit_of_work() as uow:
+                if restore:
+                    network.save_positions(uow, restore)
+                if first:
+                    network.delete_positions(uow, first)
+        except MissionError as exc:
+            self.setObsolete(True)
+            self._on_error(exc)
+            return
+        self._place(self._old_xy)
+
+
+class SceneMixin:
+    """Building, laying out, placing, filtering and focusing the map (see MapDesk)."""
+
+    # --- building the map ----------------------------------------------------------------
+
+    def reload(self, fit: bool = False) -> None:
+        """Rebuild the map from the services; keep the zoom, the selection and the filter."""
+        if self._ctx is None:
+            return
+        with paused_gc():
+            self._reload(fit)
+
+    def _reload(self, fit: bool) -> None:
+        from missiondesk.services import network
+
+        handle = self._ctx.handle
+        self._generation += 1
+        if self._layout_job is not None:  # its result would be for the old graph
+            self._layout_job.cancel()
+            self._layout_job = None
+        graph = network.build_graph(handle)
+        self._graph_all = graph
+        self._saved = dict(network.saved_positions(handle))
+        positions = {n: self._saved[n][:2] for n in graph if n in self._saved}
+        missing = [n for n in graph if n not in positions]
+        self._fresh = not positions
+        self._placed = set(positions)
+        if self._scale is None and len(positions) >= 2:
+            self._scale = self._scale_for(positions)
+        self._aliases = network.stakeholder_aliases(handle)
+        self._labels = {n: short_label(a.get("name") or "", self._aliases.get(n, ()))
+                        for n, a in graph.nodes(data=True)}
+        self._undated = network.undated_relationships(handle)
+        self._fill_category_menu(graph)
+        self._set_as_of_range(self._earliest_date(graph))
+        if self._fresh:  # nothing to show before the first layout
+            self.scene.clear()
+            self.scene.nodes, self.scene.edges = {}, {}
+        else:
+            self._populate(graph, positions)
+        names = sorted(a.get("name") or "" for _n, a in graph.nodes(data=True))
+        if names != self._completer_names:
+            self._completer_names = names
+            completer = QCompleter(names, self.search)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.activated.connect(self.find)
+            self.search.setCompleter(completer)
+        self.apply_filter(fit=fit and not missing)
+        if self._selected is not None and self._selected in self.scene.nodes:
+            self.scene.nodes[self._selected].setSelected(True)
+            self._show_card(self._selected)
+        elif self._selected is not None:
+            self._selected = None
+            self._show_card()
+        if missing:
+            self._start_layout(graph, positions, frozenset(positions), incremental=True,
+                               fit=fit or self._fresh)
+
+    def _populate(self, graph, positions: dict[str, tuple[float, float]]) -> None:
+        colours = {n: node_colour(a, self.colour_mode()) for n, a in graph.nodes(data=True)}
+        self.scene.label_unit = 1.0 / max(self.view.zoom(), 1e-6)
+        self.scene.populate(graph, positions, self._scale or 1.0, self._labels, colours)
+        self.scene.set_importance(self.importance_order(graph))
+
+    @staticmethod
+    def importance_order(graph) -> list[str]:
+        """The actors by importance, most important first: the influence the team
+        assessed, then centrality (how many distinct actors they are linked to), then name.
+        Names are placed in this order, so the first ones are on the map at every zoom."""
+        def degree(n: str) -> int:
+            return len((set(graph.predecessors(n)) | set(graph.successors(n))) - {n})
+
+        return sorted(graph.nodes, key=lambda n: (-(graph.nodes[n].get("influence") or 0),
+                                                  -degree(n),
+                                                  (graph.nodes[n].get("name") or "").casefold(),
+                                                  n))
+
+    @staticmethod
+    def _scale_for(positions: dict[str, tuple[float, float]]) -> float:
+        """Layout units -> scene units so each node gets about ROOM_PER_NODE of room."""
+        xs = [p[0] for p in positions.values()]
+        ys = [p[1] for p in positions.values()]
+        side = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
+        return ROOM_PER_NODE * len(positions) ** 0.5 / side
+
+    @staticmethod
+    def _earliest_date(graph) -> date:
+        """The first day the as-of slider offers: the earliest validity start, at most 25
+        years back, at least a year."""
+        today = date.today()
+        years = [str(v)[:4] for v in nx_edge_values(graph, "valid_from")]
+        years = [int(y) for y in years if y.isdigit()]
+        start = date(max(min(years), today.year - 25), 1, 1) if years else today
+        return min(start, today - timedelta(days=365))
+
+    def _edge_text(self, edge) -> str:
+        """The hover text of an edge (made when first hovered, not for every edge)."""
+        nodes = self._graph_all.nodes
+        attrs = edge.attrs
+        return edge_tooltip(attrs, nodes[edge.source.node_id].get("name") or "",
+                            nodes[edge.target.node_id].get("name") or "",
+                            relationship_type_label(attrs.get("type") or ""),
+                            relationship_status_label(attrs.get("status") or ""))
+
+    def colour_mode(self) -> str:
+        return self.colour_by.currentData() or "category"
+
+    def recolour(self) -> None:
+        graph = self._graph if self._graph is not None else self._graph_all
+        if graph is None:
+            return
+        mode = self.colour_mode()
+        for node_id, item in self.scene.nodes.items():
+            attrs = graph.nodes[node_id] if node_id in graph else item.attrs
+            item.set_colour(node_colour(attrs, mode))
+        self._update_legend()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _start_layout(self, graph, positions: dict, pinned: frozenset, *, incremental: bool,
+                      fit: bool) -> None:
+        _import_on_gui_thread()
+        from missiondesk.services import network
+
+        def work(progress):
+            return network.layout(graph, positions=positions or None, pinned=pinned,
+                                  progress=progress, relayout=not incremental)
+
+        job = _Job("layout", self._generation, work)
+        job.incremental = incremental
+        job.fit = fit
+        job.before = {n: (item.pos().x() / (self._scale or 1.0),
+                          item.pos().y() / (self._scale or 1.0))
+                      for n, item in self.scene.nodes.items() if n in self._placed}
+        self._layout_job = job
+        self._jobs.append(job)
+        job.progressed.connect(self._layout_progress)
+        job.done.connect(self._job_done)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.status.setText(self.tr("Laying out the map\u2026"))
+        job.start()
+
+    def _layout_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 100))
+
+    def cancel_layout(self) -> None:
+        if self._layout_job is not None:
+            self._layout_job.cancel()
+
+    def relayout(self, *, keep_placed: bool = True) -> None:
+        """Lay out again every actor not pinned (or every actor); undoable, saved."""
+        if self._ctx is None or self._graph_all is None or self._layout_job is not None:
+            return
+        scale = self._scale or 1.0
+        positions = {n: (item.pos().x() / scale, item.pos().y() / scale)
+                     for n, item in self.scene.nodes.items() if n in self._placed}
+        pinned = frozenset(n for n, v in self._saved.items()
+                           if v[2] and n in positions) if keep_placed else frozenset()
+        self._start_layout(self._graph_all, positions, pinned, incremental=False, fit=True)
+
+    def _job_done(self, job: _Job) -> None:
+        job.wait()
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if job.kind == "layout":
+            self._layout_done(job)
+        else:
+            self._metrics_done(job)
+        job.deleteLater()
+
+    def _layout_done(self, job: _Job) -> None:
+        current = job is self._layout_job
+        if current:
+            self._layout_job = None
+            self.progress.hide()
+            self.cancel_button.hide()
+        if not current or job.generation != self._generation or self._ctx is None:
+            return
+        from missiondesk.services.network import LayoutCancelled
+
+        if isinstance(job.error, LayoutCancelled):
+            job.cancel()
+        elif job.error is not None:
+            self.status.setText(error_text(job.error) if isinstance(job.error, MissionError)
+                                else self.tr("The map could not be laid out."))
+            self._place_provisionally()
+            self.layoutFinished.emit()
+            return
+        if job.cancelled or not job.result:
+            self.status.setText(self.tr("Layout cancelled: actors not yet placed are shown "
+                                        "near their neighbours and not saved."))
+            self._place_provisionally()
+            self.layoutFinished.emit()
+            return
+        result: dict[str, tuple[float, float]] = job.result
+        if self._scale is None or self._fresh:
+            self._scale = self._scale_for(result)
+            self._populate(self._graph_all, result)
+        if job.incremental:
+            new = {n: (float(x), float(y), False) for n, (x, y) in result.items()
+                   if n not in self._saved}
+            self._place({n: (v[0], v[1]) for n, v in new.items()})
+            self._placed |= set(new)
+            # saved once the map has painted (2,000 rows take a moment to write)
+            self._pending_save = new
+            QTimer.singleShot(0, self._save_pending)
+            self.status.setText(self.tr("%n actor(s) placed near their neighbours.", "",
+                                        len(new)) if not self._fresh else "")
+        else:
+            pinned = {n for n, v in self._saved.items() if v[2]}
+            new = {n: (float(x), float(y), n in pinned) for n, (x, y) in result.items()}
+            old_xy = dict(job.before)
+            self._place({n: (v[0], v[1]) for n, v in new.items()})
+            self._placed |= set(new)
+            self._push_positions(self.tr("Re-layout the map"), new, old_xy)
+            self.status.setText(self.tr("The map was laid out again (Undo puts it back)."))
+        self.apply_filter(fit=job.fit)
+        self.layoutFinished.emit()
+
+    def _place_provisionally(self) -> None:
+        """Nodes without a position go near the mean of their placed neighbours."""
+        graph = self._graph_all
+        scale = self._scale or 1.0
+        placed = {}
+        for node_id in self.scene.nodes:
+            if node_id in self._placed:
+                continue
+            near = [self.scene.nodes[m].pos() for m in set(graph.predecessors(node_id))
+                    | set(graph.successors(node_id)) if m in self._placed]
+            if near:
+                x = sum(p.x() for p in near) / len(near) + 20
+                y = sum(p.y() for p in near) / len(near) + 20
+            else:
+                x, y = 0.0, 0.0
+            placed[node_id] = (x / scale, y / scale)
+        self._place(placed)
+        self._placed |= set(placed)
+        self.apply_filter()
+
+    def _save_pending(self) -> None:
+        positions, self._pending_save = self._pending_save, None
+        if positions and self._ctx is not None:
+            self._save_silently(positions)
+
+    def _save_silently(self, positions: dict[str, tuple[float, float, bool]]) -> None:
+        """Positions of a first layout: saved, not an undo step (the user did nothing)."""
+        from missiondesk.services import network
+
+        if not positions:
+            return
+        try:
+            with self._ctx.handle.unit_of_work() as uow:
+                network.save_positions(uow, positions)
+        except MissionError as exc:
+            self.status.setText(error_text(exc))
+            return
+        self._saved.update(positions)
+
+    def _place(self, positions: dict[str, tuple[float, float]]) -> None:
+        """Move nodes to layout coordinates (their edges follow)."""
+        scale = self._scale or 1.0
+        for node_id, (x, y) in positions.items():
+            item = self.scene.nodes.get(node_id)
+            if item is not None:
+                item.setPos(x * scale, y * scale)
+        self.scene.update_scene_rect()
+        self.scene.declutter()
+
+    def refresh_positions(self) -> None:
+        """Saved positions changed (an undo, another desk): move the nodes that differ."""
+        from missiondesk.services import network
+
+        if self._ctx is None:
+            return
+        self._saved = dict(network.saved_positions(self._ctx.handle))
+        scale = self._scale or 1.0
+        moved = {}
+        for node_id, (x, y, _pinned) in self._saved.items():
+            item = self.scene.nodes.get(node_id)
+            if item is None:
+                continue
+            if abs(item.pos().x() - x * scale) > 0.01 or abs(item.pos().y() - y * scale) > 0.01:
+                moved[node_id] = (x, y)
+        if moved:
+            self._place(moved)
+            self._placed |= set(moved)
+
+    # --- drags (undoable) ----------------------------------------------------------------
+
+    def _nodes_moved(self, moved: dict) -> None:
+        if self._ctx is None:
+            return
+        scale = self._scale or 1.0
+        new = {n: (nxy[0] / scale, nxy[1] / scale, True) for n, (_old, nxy) in moved.items()}
+        old_xy = {n: (old[0] / scale, old[1] / scale) for n, (old, _nxy) in moved.items()}
+        names = [self._graph_all.nodes[n].get("name") or "" for n in moved
+                 if n in self._graph_all]
+        text = (self.tr("Move %s on the map") % names[0] if len(names) == 1
+                else self.tr("Move %d actors on the map") % len(names))
+        if self._push_positions(text, new, old_xy):
+            self.scene.update_scene_rect()
+            self.scene.declutter()
+        else:
+            self._place(old_xy)
+
+    def _push_positions(self, text: str, new: dict, old_xy: dict) -> bool:
+        command = PositionsCommand(self._ctx, text, new, old_xy, self._place, self._undo_error)
+        try:
+            command.first_apply()
+        except MissionError as exc:
+            QMessageBox.warning(self, self.tr("Influence map"), error_text(exc))
+            return False
+        self._saved.update(new)
+        self._ctx.undo_stack.push(command)
+        return True
+
+    def _undo_error(self, exc: MissionError) -> None:
+        QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
+
+
+    def apply_filter(self, fit: bool = False) -> None:
+        """Build the filtered graph and show only its actors and relationships."""
+        self._as_of_timer.stop()
+        self._update_filter_buttons()
+        if self._ctx is None or self._graph_all is None:
+            return
+        from missiondesk.services import network
+
+        flt = self.current_filter()
+        if flt == network.GraphFilter():
+            self._graph = self._graph_all
+        else:
+            self._graph = network.build_graph(self._ctx.handle, flt)
+        self._metrics = None
+        self._reach = []
+        self._highlight = (set(), set())
+        self.scene.set_highlight(set(), set())
+        self._restore_labels()
+        self.recolour()
+        self._refocus(fit=fit)
+        self._show_card(self._selected)
+        self._side_changed()
+
+    def _refocus(self, fit: bool = False) -> None:
+        """Apply the focus (n steps around the selected actor) on top of the filter."""
+        graph = self._graph
+        if graph is None:
+            return
+        nodes = {n for n in graph if n in self._placed}
+        focus = self.focus_check.isChecked() and self._selected in nodes
+        unfocused = self._focused and not focus
+        self._focused = focus
+        if focus:
+            nodes = self.neighbourhood(self._selected, self.focus_hops.value()) & nodes
+        edges = {str(k) for u, v, k in graph.edges(keys=True) if u in nodes and v in nodes}
+        self._visible_nodes, self._visible_edges = nodes, edges
+        self.scene.set_visible(nodes, edges)
+        self.scene.declutter()
+        self.count_label.setText(self.tr("%d actors \u00b7 %d relationships shown")
+                                 % (len(nodes), len(edges)))
+        self._update_legend()
+        if fit or focus or unfocused:
+            self.fit()
+
+    def fit(self, rect: QRectF | None = None) -> None:
+        """Fit the visible map (or `rect`); if the legend would then hide actors, fit again
+        beside it."""
+        self.view.reserve_left = 0.0
+        self.view.fit(rect)
+        if not self.legend.isVisible() or self.legend.width() <= 0:
+            return
+        box = QRectF(self.legend.geometry()).adjusted(-6, -6, 6, 6)
+        origin = self.view.mapTo(self.map_pane, self.view.viewport().pos())
+        box.translate(-origin.x(), -origin.y())
+        hidden = any(box.intersects(self._on_screen(item.sceneBoundingRect()))
+                     or (item.label_item.slot is not None and box.intersects(
+                         self._on_screen(item.label_item.sceneBoundingRect())))
+                     for node_id, item in self.scene.nodes.items()
+                     if node_id in self._visible_nodes)
+        if hidden:
+            self.view.reserve_left = self.legend.width() + 14
+            self.view.fit(rect)
+            self.view.reserve_left = 0.0
+
+    def _on_screen(self, rect: QRectF) -> QRectF:
+        return QRectF(self.view.mapFromScene(rect).boundingRect())
+
+    def neighbourhood(self, node_id: str, hops: int) -> set[str]:
+        """The actors within `hops` relationships of `node_id` (either direction)."""
+        graph = self._graph
+        seen = {node_id}
+        frontier = {node_id}
+        for _ in range(hops):
+            nxt = set()
+            for n in frontier:
+                nxt.update(graph.successors(n))
+                nxt.update(graph.predecessors(n))
+            frontier = nxt - seen
+            seen |= frontier
+        return seen
+
+    def visible_nodes(self) -> set[str]:
+        return set(self._visible_nodes)
+
+    def visible_edges(self) -> set[str]:
+        return set(self._visible_edges)
+
+    def _restore_labels(self) -> None:
+        for node_id, item in self.scene.nodes.items():
+            if item.label != self._labels.get(node_id, ""):
+                item.set_label(self._labels.get(node_id, ""))
