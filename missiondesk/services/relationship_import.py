@@ -18,6 +18,10 @@ with the row and column as the user sees them in the file.
 A row whose source, target and type match a live relationship updates it (a symmetric type
 matches either way round), so importing the same file twice never duplicates; an empty cell
 leaves the stored value as it is.
+
+Values outside a vocabulary are listed once in `plan.unknown_values`; `value_map` ({column:
+{value as written: code}}) is what the user chose for them. A URL or citation column is the
+evidence note.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from missiondesk.services.stakeholder_import import (
     cell_problem,
     column_letter,
     map_columns,
+    mapped_value,
+    note_unknown_value,
     shadowed_columns,
 )
 from missiondesk.services.table_io import RawTable
@@ -70,7 +76,9 @@ SYNONYMS = {
     "valid_since": "valid_from", "to_date": "valid_to", "end": "valid_to", "until": "valid_to",
     "valid_until": "valid_to",
     "evidence": "source_note", "evidence_note": "source_note", "note": "source_note",
-    "notes_on_source": "source_note",
+    "notes_on_source": "source_note", "url": "source_note", "source_url": "source_note",
+    "link": "source_note", "citation": "source_note", "reference": "source_note",
+    "references": "source_note", "lien": "source_note",
     "comment": "notes", "comments": "notes",
     # French, as a francophone mission's spreadsheet names them
     "de": "source", "origine": "source", "vers": "target", "cible": "target",
@@ -114,6 +122,8 @@ class RelationshipImportPlan:
     rows: list[PlannedRelationship] = field(default_factory=list)
     problem_count: int = 0
     classification: str | None = None
+    unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    allowed: dict[str, list] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -148,6 +158,22 @@ def unrecognised_headers(headers: Sequence[str]) -> list[int]:
 
 
 # --- the stakeholders a file may name -------------------------------------------------------
+
+
+def stakeholder_names(handle: MissionHandle) -> list[tuple[str, str, list[str]]]:
+    """(id, name, aliases) of the live stakeholders, by folded name (pickers and imports)."""
+    with handle.session() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT id, name, aliases FROM stakeholders WHERE deleted_at IS NULL").fetchall()
+    found = []
+    for sid, name, aliases in rows:
+        try:
+            alias_list = json.loads(aliases) if aliases else []
+        except ValueError:
+            alias_list = []
+        found.append((sid, name, [a for a in alias_list if isinstance(a, str)]))
+    found.sort(key=lambda r: (fold(r[1]), r[0]))
+    return found
 
 
 class StakeholderIndex:
@@ -196,15 +222,8 @@ class StakeholderIndex:
 def _stakeholder_index(handle: MissionHandle,
                        pending: Iterable[tuple[str, str, Iterable[str]]]) -> StakeholderIndex:
     index = StakeholderIndex()
-    with handle.session() as session:
-        rows = session.connection().exec_driver_sql(
-            "SELECT id, name, aliases FROM stakeholders WHERE deleted_at IS NULL").fetchall()
-    for sid, name, aliases in rows:
-        try:
-            alias_list = json.loads(aliases) if aliases else []
-        except ValueError:
-            alias_list = []
-        index.add(sid, name, [a for a in alias_list if isinstance(a, str)])
+    for sid, name, aliases in stakeholder_names(handle):
+        index.add(sid, name, aliases)
     for sid, name, aliases in pending:
         index.add(sid, name, aliases)
     return index
@@ -244,14 +263,19 @@ def _default_classification(handle: MissionHandle, marking: str | None) -> str:
 def plan_relationship_import(handle: MissionHandle, raw: RawTable,
                              mapping: dict[int, str | None], *,
                              labels: dict[str, dict[str, str]] | None = None,
-                             pending: Iterable[tuple[str, str, Iterable[str]]] = ()
+                             pending: Iterable[tuple[str, str, Iterable[str]]] = (),
+                             value_map: dict[str, dict[str, str | None]] | None = None,
+                             progress: Callable[[int, int], None] | None = None
                              ) -> RelationshipImportPlan:
     """Check every row and decide what to create and update; writes nothing.
 
     `mapping` is `map_headers(raw.headers)`, possibly corrected by the user. `labels` may
     give, per field (type, status, confidence), the words shown for each code (label ->
     code). `pending` adds stakeholders (id, name, aliases) not yet in the file — those a
-    stakeholder import in the same unit of work creates.
+    stakeholder import in the same unit of work creates. `value_map` ({known column: {value
+    as written: code}}) is what the user chose for values outside a vocabulary; those still
+    refused are in `plan.unknown_values`. `progress(done, total)` is called every few hundred
+    rows; an exception it raises (a cancel) propagates.
 
     Problems are (code, params) pairs: "no_rows", "missing_columns" (columns, allowed),
     "duplicate_column" (field, columns), "extra_values" (row, count),
@@ -292,12 +316,15 @@ def plan_relationship_import(handle: MissionHandle, raw: RawTable,
     width = len(raw.headers)
     seen: dict[tuple[str, str, str], int] = {}
     for position, cells in enumerate(raw.rows):
+        if progress is not None and position % PROGRESS_EVERY == 0:
+            progress(position, len(raw.rows))
         number = raw.row_number(position)
         before = plan.problem_count
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
             plan.add_problem("extra_values", row=number, count=len(extra))
-        values, shown = _row_values(plan, index, words, raw, columns, cells, number)
+        values, shown = _row_values(plan, index, words, raw, columns, cells, number,
+                                    value_map or {})
         texts = [shown.get(c, "") for c in ("source", "target")] + [values.get("type", "")]
         if plan.problem_count != before:
             plan.rows.append(PlannedRelationship(number, *texts, action="invalid"))
@@ -329,7 +356,7 @@ def _where(raw: RawTable, number: int, index: int | None, fieldname: str) -> dic
 
 def _row_values(plan: RelationshipImportPlan, index: StakeholderIndex, words: dict,
                 raw: RawTable, columns: dict[str, int], cells: list[str],
-                number: int) -> tuple[dict, dict]:
+                number: int, value_map: dict) -> tuple[dict, dict]:
     """The row's non-empty cells as Relationship fields, each checked on its own; and the
     source and target as written in the file."""
     values: dict = {}
@@ -367,16 +394,20 @@ def _row_values(plan: RelationshipImportPlan, index: StakeholderIndex, words: di
                                  allowed=list(range(low, high + 1)))
                 continue
         elif column in VOCABULARY_COLUMNS:
-            value = _code(text)
-            value = words.get(fieldname, {}).get(value, value)
+            value = mapped_value(value_map, column, text)
+            if value is None:
+                value = _code(text)
+                value = words.get(fieldname, {}).get(value, value)
         elif column == "classification":
-            value = _classification(text)
+            value = mapped_value(value_map, column, text) or _classification(text)
         else:
             value = text
         try:
             cleaned = relationships.clean_fields({fieldname: value}, creating=False)
         except InvalidValue as exc:
             plan.add_problem("bad_value", **where, **_reason(exc, fieldname, text))
+            if column in VOCABULARY_COLUMNS or column == "classification":
+                note_unknown_value(plan, column, text, exc.params)
             continue
         values[fieldname] = cleaned[fieldname]
     if "source_id" in values and values["source_id"] == values.get("target_id"):

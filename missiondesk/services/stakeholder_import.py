@@ -15,6 +15,12 @@ codes. A row whose folded name matches a live stakeholder updates it (so importi
 file twice never duplicates); an empty cell leaves the stored value as it is.
 
 Lists (aliases, region, tags) are separated by ";" or "|" inside the cell.
+
+Values outside a vocabulary (a category such as `individual:head_of_state`) are refused, and
+each one is listed once in `plan.unknown_values` so the user can map it to a code; the plan
+takes that choice as `value_map` ({column: {value as written: code}}) and plans again. An
+"evidence" column (a URL or a citation) is kept at the end of the description, the only
+place the stakeholder record has for it.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from missiondesk.store.vocab import Classification
 #: The columns a stakeholder file may hold, as the user writes them (any case).
 KNOWN_COLUMNS = ("name", "aliases", "kind", "category", "description", "region", "influence",
                  "interest", "stance", "stance_mission", "perception", "owner", "tags",
-                 "classification")
+                 "classification", "evidence")
 
 #: Known column -> Stakeholder field.
 FIELD_OF = {
@@ -48,6 +54,8 @@ FIELD_OF = {
     "classification": "classification",
 }
 COLUMN_OF = {f: c for c, f in FIELD_OF.items()}
+#: The evidence column (a URL or citation) is kept at the end of the description.
+FIELD_OF["evidence"] = "description"
 
 #: Other spellings of the known columns (folded, spaces as "_"), e.g. what the
 #: Stakeholders desk exports.
@@ -65,6 +73,11 @@ SYNONYMS = {
     "nom": "name", "categorie": "category", "genre": "kind", "interet": "interest",
     "position": "stance", "position_mission": "stance_mission", "responsable": "owner",
     "etiquettes": "tags", "mots_cles": "tags",
+    # a URL or a citation backing the row
+    "url": "evidence", "source_url": "evidence", "link": "evidence", "citation": "evidence",
+    "reference": "evidence", "references": "evidence", "source": "evidence",
+    "sources": "evidence", "evidence_note": "evidence", "preuve": "evidence",
+    "lien": "evidence",
 }
 #: Columns recognised but never imported: computed or kept by the mission itself.
 COMPUTED_COLUMNS = frozenset({
@@ -72,6 +85,8 @@ COMPUTED_COLUMNS = frozenset({
 })
 
 LIST_COLUMNS = frozenset({"aliases", "region", "tags"})
+#: Columns whose values are codes of a vocabulary (what `value_map` may translate).
+VOCABULARY_COLUMNS = ("kind", "category", "stance", "stance_mission", "perception")
 NUMBER_COLUMNS = frozenset({"influence", "interest"})
 SCALE = [1, 2, 3, 4, 5]
 _LIST_SPLIT = re.compile(r"[;|]")
@@ -105,6 +120,10 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     problem_count: int = 0
     classification: str | None = None  # the file's marking, if any
+    #: column -> {value as written: rows refusing it}, for values outside a vocabulary
+    unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: column -> the codes its vocabulary allows (for the columns in `unknown_values`)
+    allowed: dict[str, list] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -114,6 +133,35 @@ class ImportPlan:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append((code, params))
+
+
+def note_unknown_value(plan, column: str, text: str, params: dict) -> None:
+    """Remember a value refused as outside its vocabulary, once per column and value (with
+    how many rows hold it), so the user can map it to a code."""
+    if params.get("reason") != "not_in_vocabulary" or not text:
+        return
+    counts = plan.unknown_values.setdefault(column, {})
+    counts[text] = counts.get(text, 0) + 1
+    plan.allowed.setdefault(column, list(params.get("allowed") or []))
+
+
+def value_key(text: str) -> str:
+    """How `value_map` compares values: as codes are typed ("Individual: head of state" is
+    "individual:head_of_state")."""
+    return _code(text)
+
+
+def mapped_value(value_map: dict[str, dict[str, str | None]] | None, column: str,
+                 text: str) -> str | None:
+    """The code the user chose for a value of a column, or None when not mapped."""
+    table = (value_map or {}).get(column)
+    if not table:
+        return None
+    code = table.get(text)
+    if code is None:
+        key = value_key(text)
+        code = next((c for v, c in table.items() if c and value_key(v) == key), None)
+    return code or None
 
 
 def _header_key(header: str) -> str:
@@ -225,6 +273,7 @@ class _Context:
     existing: dict[str, Stakeholder]  # name_key -> row (detached, read only)
     default_classification: str
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    value_map: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
 def _load_context(handle: MissionHandle, marking: str | None) -> _Context:
@@ -251,13 +300,17 @@ def _load_context(handle: MissionHandle, marking: str | None) -> _Context:
 def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
                             mapping: dict[int, str | None],
                             labels: dict[str, dict[str, str]] | None = None,
-                            progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+                            progress: Callable[[int, int], None] | None = None,
+                            value_map: dict[str, dict[str, str | None]] | None = None
+                            ) -> ImportPlan:
     """Check every row and decide what to create and update; writes nothing.
 
     `mapping` is `map_headers(raw.headers)`, possibly corrected by the user (index -> known
     column, None to ignore). `labels` may give, per field (kind, category, stance_peace,
     stance_mission, perception), the words shown for each code (label -> code, e.g. the
     translated labels of the UI), so a file exported from a table view reads back.
+    `value_map` ({known column: {value as written: code}}) is what the user chose for values
+    outside a vocabulary (`plan.unknown_values` lists those still refused).
 
     Problems are (code, params) pairs: "no_rows", "no_name_column", "duplicate_column"
     (field, columns), "missing_name" (row), "duplicate_name" (row,
@@ -289,6 +342,7 @@ def plan_stakeholder_import(handle: MissionHandle, raw: RawTable,
         return plan
 
     context = _load_context(handle, raw.classification)
+    context.value_map = dict(value_map or {})
     for fieldname, words in (labels or {}).items():
         context.labels[fieldname] = {_code(label): code for label, code in words.items()}
     width = len(raw.headers)
@@ -329,6 +383,7 @@ def _row_values(plan: ImportPlan, context: _Context, raw: RawTable, columns: dic
                 cells: list[str], number: int) -> dict:
     """The row's non-empty cells as Stakeholder fields, each checked on its own."""
     values: dict = {}
+    evidence = None
     for column, index in columns.items():
         text = cells[index].strip() if index < len(cells) else ""
         if not text:
@@ -357,18 +412,33 @@ def _row_values(plan: ImportPlan, context: _Context, raw: RawTable, columns: dic
             values[fieldname] = matches[0][0]
             continue
         elif column == "classification":
-            value = _classification(text)
-        elif column in ("kind", "category", "stance", "stance_mission", "perception"):
-            value = _code(text)
-            value = context.labels.get(fieldname, {}).get(value, value)
+            value = mapped_value(context.value_map, column, text) or _classification(text)
+        elif column in VOCABULARY_COLUMNS:
+            value = mapped_value(context.value_map, column, text)
+            if value is None:
+                value = _code(text)
+                value = context.labels.get(fieldname, {}).get(value, value)
+        elif column == "evidence":
+            evidence = (text, where)
+            continue
         else:
             value = text
         try:
             cleaned = stakeholders.clean_fields({fieldname: value}, creating=False)
         except InvalidValue as exc:
             plan.add_problem("bad_value", **where, **_reason(exc, fieldname, text))
+            if column in VOCABULARY_COLUMNS or column == "classification":
+                note_unknown_value(plan, column, text, exc.params)
             continue
         values[fieldname] = cleaned.get(fieldname, value)
+    if evidence is not None:
+        text, where = evidence
+        joined = "\n\n".join(v for v in (values.get("description"), text) if v)
+        try:
+            values["description"] = stakeholders.clean_fields(
+                {"description": joined}, creating=False)["description"]
+        except InvalidValue as exc:
+            plan.add_problem("bad_value", **where, **_reason(exc, "description", text))
     return values
 
 
