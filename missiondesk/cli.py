@@ -299,13 +299,16 @@ def _log_protected_export(args, handle) -> bool:
 
 
 def _export_graph(args) -> int:
-    """export --format graphml|gexf: the whole relationship network, with the saved map
-    positions (the rest laid out, nothing saved) and the category colours in GEXF."""
+    """export --format graphml|gexf: the whole relationship network, ended and undated
+    relationships included, each actor's metrics as attributes (GEXF dynamic, for Gephi's
+    timeline), with the saved map positions (the rest laid out on today's network, nothing
+    saved) and the category colours in GEXF."""
     from missiondesk.services import network
 
     handle = _open(args, args.file)
     try:
-        graph = network.build_graph(handle)
+        graph = network.build_export_graph(handle)
+        today = network.build_graph(handle) if args.format == "gexf" else None
         saved = network.saved_positions(handle)
     finally:
         handle.close()
@@ -318,7 +321,7 @@ def _export_graph(args) -> int:
             from missiondesk.figures.network_map import node_colours
 
             positions = network.layout(
-                graph, positions={k: (x, y) for k, (x, y, _) in saved.items() if k in graph})
+                today, positions={k: (x, y) for k, (x, y, _) in saved.items() if k in today})
             target = sys.stdout.buffer if str(args.output) == "-" else args.output
             network.write_gexf(graph, target, classification=classification,
                                positions=positions, colours=node_colours(graph))

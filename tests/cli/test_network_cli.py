@@ -77,3 +77,54 @@ def test_export_graph_formats_read_back_by_networkx(demo_file, env, tmp_path, ca
         placed = [d for _, d in graph.nodes(data=True) if "position" in d.get("viz", {})]
         assert len(placed) == graph.number_of_nodes()  # laid out for Gephi
         assert all("color" in d["viz"] for _, d in graph.nodes(data=True))
+
+
+@pytest.fixture
+def history(demo_file):
+    """The demo with a relationship that ended in 2021 and one without any date."""
+    from missiondesk.services import network, relationships
+    from missiondesk.store.handle import open_mission
+
+    handle = open_mission(demo_file, PASSPHRASE)
+    try:
+        handle.set_user(None, "Tester")
+        first, second = network_ids = sorted(network.build_graph(handle).nodes)[:2]
+        with handle.unit_of_work() as uow:
+            ended = relationships.create_relationship(
+                uow, source_id=first, target_id=second, type="rival_of", status="ended",
+                valid_from="2019", valid_to="2021-06", confidence="doubtful").id
+            undated = relationships.create_relationship(
+                uow, source_id=second, target_id=first, type="mediates").id
+    finally:
+        handle.close()
+    return demo_file, network_ids, ended, undated
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_graph_carries_ended_and_undated_relationships_and_metrics(history, env,
+                                                                         tmp_path, fmt):
+    demo, (first, _second), ended, undated = history
+    out = tmp_path / ("map." + fmt)
+    assert main(["export", str(demo), "--format", fmt, "-o", str(out)]) == 0
+    if fmt == "graphml":
+        graph = nx.read_graphml(out, force_multigraph=True)
+        edges = {k: d for _, _, k, d in graph.edges(keys=True, data=True)}
+    else:
+        graph = nx.read_gexf(out)
+        assert graph.graph["mode"] == "dynamic"
+        edges = {d["id"]: d for _, _, d in graph.edges(data=True)}
+    assert ended in edges and undated in edges
+    gone = edges[ended]
+    assert (gone["relationship_type"], gone["status"], gone["confidence"], gone["valid_from"],
+            gone["valid_to"]) == ("rival_of", "ended", "doubtful", "2019", "2021-06")
+    assert (edges[undated]["valid_from"], edges[undated]["valid_to"]) == ("", "")
+    if fmt == "gexf":  # Gephi's timeline: the ended rivalry from 2019 to June 2021
+        assert (gone["start"], gone["end"]) == ("2019-01-01", "2021-06-30")
+        assert "start" not in edges[undated] and "end" not in edges[undated]
+    for _, data in graph.nodes(data=True):
+        assert isinstance(data["degree"], int) and isinstance(data["cluster"], int)
+        assert isinstance(data["pagerank"], float) and isinstance(data["betweenness"], float)
+        assert isinstance(data["articulation"], bool) and isinstance(data["priority"], str)
+    assert sum(d["articulation"] for _, d in graph.nodes(data=True)) >= 1
+    assert len({d["cluster"] for _, d in graph.nodes(data=True)}) >= 2
+    assert graph.nodes[first]["pagerank"] > 0

@@ -551,6 +551,8 @@ def test_gexf_round_trip_with_gephi_viz(exported, tmp_path):
         got = dict(data)
         want = dict(edges[key][2])
         want["relationship_type"] = want.pop("type")
+        # GEXF is dynamic: a dated link starts on the first day its valid_from can mean
+        assert got.pop("start", None) == ("2025-04-01" if want["valid_from"] else None)
         assert (got.pop("label"), got.pop("weight"), got.pop("id")) == (
             want["relationship_type"], want["strength"], key)
         assert (u, v, got) == (edges[key][0], edges[key][1], want)

@@ -40,6 +40,7 @@ from missiondesk.services.network.graph import (  # noqa: F401
     SAMPLE_ABOVE,
     SAMPLE_SOURCES,
     GraphFilter,
+    build_export_graph,
     build_graph,
     family_of,
     is_symmetric,

@@ -295,3 +295,81 @@ def undated_relationships(handle) -> int:
             "coalesce(valid_from, '') = '' AND coalesce(valid_to, '') = ''").scalar() or 0)
 
 
+
+
+# --- the export graph (GraphML / GEXF, helper G) --------------------------------------------
+
+
+def _undated_links_ends(relationships) -> set[str]:
+    """Stakeholders linked by a relationship without a start date that can be placed in
+    time (not ended without an end date): they exist for as long as the record can tell."""
+    ends: set[str] = set()
+    for row in relationships:
+        status, valid_from, valid_to = row[6], row[7], row[8]
+        if period_start(valid_from) is None and not (
+                status == "ended" and period_end(valid_to) is None):
+            ends.update((row[1], row[2]))
+    return ends
+
+
+def build_export_graph(handle, *, stakeholders=None, previous: dict[str, int] | None = None,
+                       today: date | None = None):
+    """The network as GraphML and GEXF carry it: every live stakeholder and every
+    relationship that is not deleted — ended (status ended, or valid_to past) and undated
+    ones included — whatever a map's filter or day.
+
+    Nodes: `build_graph`'s attributes, plus `first_known` (date | None: the earliest day the
+    record shows the actor — an assessment, an engagement, a dated relationship; None when
+    an undated relationship links it, or nothing dates it), `priority` (the engagement
+    priority letter, "" when none) and the metrics the map and `missiondesk network` show
+    for today's network (`network_metrics` of `build_graph(handle)`, where relationships
+    whose status is ended do not count): degree, weighted_in,
+    weighted_out, betweenness, pagerank, cluster (community number, largest first),
+    contested, articulation (bool: its loss splits the network). `previous` is the
+    partition the clusters start from (e.g. the map's, so they match what it shows).
+    Edges (key = relationship id): `build_graph`'s attributes plus `relationship_type`
+    (the same as `type`). `stakeholders`: only these ids (and the links between them).
+    Graph attributes: classification (the highest of what it holds), as_of None.
+    """
+    from missiondesk.services.network.metrics import network_metrics
+    from missiondesk.services.stakeholders import list_stakeholders
+
+    graph = build_graph(handle, GraphFilter())
+    metrics = network_metrics(graph, previous=previous)
+    cut = {c.id for c in metrics.cut_points}
+    priorities = {row.id: row.priority.letter or "" for row in list_stakeholders(handle, today)}
+    with handle.session() as session:
+        conn = session.connection()
+        relationships = conn.exec_driver_sql(_RELATIONSHIPS_SQL).fetchall()
+        known = _first_known(conn, relationships)
+    undated = _undated_links_ends(relationships)
+    if stakeholders is not None:
+        keep = set(stakeholders)
+        graph.remove_nodes_from([n for n in list(graph.nodes) if n not in keep])
+    levels = {Classification.UNCLASSIFIED.value}
+    for sid, data in graph.nodes(data=True):
+        m = metrics.nodes[sid]
+        levels.add(data["classification"])
+        data.update(first_known=None if sid in undated else known.get(sid),
+                    priority=priorities.get(sid, ""), degree=m.degree,
+                    weighted_in=float(m.weighted_in), weighted_out=float(m.weighted_out),
+                    betweenness=float(m.betweenness), pagerank=float(m.pagerank),
+                    cluster=m.community, contested=float(m.contested),
+                    articulation=sid in cut)
+    nodes = graph.nodes
+    for (rid, source, target, rtype, strength, valence, status, valid_from, valid_to,
+         confidence, level, note, source_code) in relationships:
+        if source not in nodes or target not in nodes:
+            continue
+        levels.add(level)
+        if graph.has_edge(source, target, key=rid):
+            graph.edges[source, target, rid]["relationship_type"] = rtype
+            continue
+        graph.add_edge(source, target, key=rid, type=rtype, family=family_of(rtype),
+                       strength=strength, valence=valence, status=status,
+                       valid_from=valid_from, valid_to=valid_to, confidence=confidence,
+                       symmetric=is_symmetric(rtype), classification=level,
+                       evidence_note=note, evidence_source=source_code,
+                       relationship_type=rtype)
+    graph.graph["classification"] = Classification.highest(levels).value
+    return graph
