@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk import __version__
-from missiondesk.labels import classification_label, role_label
+from missiondesk.labels import role_label
 from missiondesk.store.passphrase import MIN_PASSPHRASE_LENGTH, normalise
 from missiondesk.store.vocab import Classification, TeamRole
+from missiondesk.ui.framework.form import RecordForm, classification_combo, code_combo
 from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
@@ -63,8 +63,6 @@ def _time_zones() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-
-
 @dataclass
 class NewMissionRequest:
     path: Path
@@ -78,28 +76,57 @@ class NewMissionRequest:
     passphrase: str | None  # None: created unencrypted, by explicit choice
 
 
-class NewMissionDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, folder: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("New Mission"))
-        self._folder = folder
-        form = QFormLayout()
-        self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("e.g. United Nations Assistance Mission in Carana"))
-        self.acronym = QLineEdit()
-        self.host_country = QLineEdit()
+def _role_combo(default: str) -> QComboBox:
+    return code_combo(((role_label(role), role.value) for role in TeamRole), default=default)
+
+
+class _MissionFields(RecordForm):
+    """The mission's own fields, shared by New Mission and Mission Details."""
+
+    def add_mission_fields(self, values: dict) -> None:
+        self.name = QLineEdit(values.get("name") or "")
+        self.acronym = QLineEdit(values.get("acronym") or "")
+        self.host_country = QLineEdit(values.get("host_country") or "")
         self.time_zone = QComboBox()
         self.time_zone.setEditable(True)
         self.time_zone.addItems(_time_zones())
-        self.time_zone.setCurrentText("UTC")
-        self.classification = QComboBox()
-        for level in Classification:
-            self.classification.addItem(classification_label(level), level.value)
-        self.classification.setCurrentIndex(1)
+        self.time_zone.setCurrentText(values.get("time_zone") or "UTC")
+        self.classification = classification_combo(values.get("default_classification"))
+        self.form.addRow(self.tr("Mission name"), self.name)
+        self.form.addRow(self.tr("Acronym"), self.acronym)
+        self.form.addRow(self.tr("Host country"), self.host_country)
+        self.form.addRow(self.tr("Time zone"), self.time_zone)
+        self.form.addRow(self.tr("Default classification"), self.classification)
+
+    def mission_values(self) -> dict:
+        return {
+            "name": self.name.text().strip(),
+            "acronym": self.acronym.text().strip() or None,
+            "host_country": self.host_country.text().strip() or None,
+            "time_zone": self.time_zone.currentText().strip(),
+            "default_classification": self.classification.currentData(),
+        }
+
+
+class NewMissionDialog(_MissionFields):
+    MIN_WIDTH = 560
+
+    def __init__(self, parent: QWidget | None = None, folder: str = "") -> None:
+        self.request: NewMissionRequest | None = None
+        super().__init__(parent, {"folder": folder,
+                                  "default_classification": Classification.CONFIDENTIAL.value},
+                         self._keep_request, creating=True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Create"))
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("New Mission"), self.tr("New Mission")
+
+    def build(self, values: dict) -> None:
+        self._folder = values["folder"]
+        self.add_mission_fields(values)
+        self.name.setPlaceholderText(self.tr("e.g. United Nations Assistance Mission in Carana"))
         self.your_name = QLineEdit()
-        self.your_role = QComboBox()
-        for role in TeamRole:
-            self.your_role.addItem(role_label(role), role.value)
+        self.your_role = _role_combo(TeamRole.SRSG.value)
         self.path = QLineEdit()
         browse = QPushButton(self.tr("Browse\u2026"))
         browse.clicked.connect(self._browse)
@@ -115,32 +142,14 @@ class NewMissionDialog(QDialog):
                                        "can read it)"))
         self.plain.toggled.connect(self._plain_toggled)
         self.passphrase.textChanged.connect(self._update_strength)
-
-        form.addRow(self.tr("Mission name"), self.name)
-        form.addRow(self.tr("Acronym"), self.acronym)
-        form.addRow(self.tr("Host country"), self.host_country)
-        form.addRow(self.tr("Time zone"), self.time_zone)
-        form.addRow(self.tr("Default classification"), self.classification)
-        form.addRow(self.tr("Your name"), self.your_name)
-        form.addRow(self.tr("Your role"), self.your_role)
-        form.addRow(self.tr("Mission file"), path_row)
-        form.addRow(self.tr("Passphrase"), self.passphrase)
-        form.addRow(self.tr("Repeat passphrase"), self.repeat)
-        form.addRow("", self.strength)
-        form.addRow("", self.plain)
-        self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.form.addRow(self.tr("Your name"), self.your_name)
+        self.form.addRow(self.tr("Your role"), self.your_role)
+        self.form.addRow(self.tr("Mission file"), path_row)
+        self.form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.form.addRow(self.tr("Repeat passphrase"), self.repeat)
+        self.form.addRow("", self.strength)
+        self.form.addRow("", self.plain)
         self._update_strength("")
-        self.setMinimumWidth(560)
-        self.request: NewMissionRequest | None = None
 
     def _browse(self) -> None:
         start = str(Path(self._folder or Path.home()) / ((self.acronym.text() or "mission")
@@ -168,46 +177,42 @@ class NewMissionDialog(QDialog):
         ]
         self.strength.setText(words[passphrase_strength(text)])
 
-    def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-
-    def _accept(self) -> None:
-        name = self.name.text().strip()
-        if not name:
-            return self._fail(self.tr("Give the mission a name."))
-        if not self.your_name.text().strip():
-            return self._fail(self.tr("Give your name: every change is logged under it."))
+    def values(self) -> dict:
+        values = self.mission_values()
         path_text = self.path.text().strip()
-        if not path_text:
-            return self._fail(self.tr("Choose where to save the mission file."))
-        path = Path(path_text)
-        if path.suffix != ".mdesk":
+        path = Path(path_text) if path_text else None
+        if path is not None and path.suffix != ".mdesk":
             path = path.with_name(path.name + ".mdesk")
-        if path.exists():
-            return self._fail(self.tr("That file already exists; choose another name."))
+        values.update(acronym=values["acronym"] or "", host_country=values["host_country"] or "",
+                      path=path, your_name=self.your_name.text().strip(),
+                      your_role=self.your_role.currentData(),
+                      passphrase=None if self.plain.isChecked() else self.passphrase.text())
+        return values
+
+    def check(self, values: dict) -> str | None:
+        if not values["name"]:
+            return self.tr("Give the mission a name.")
+        if not values["your_name"]:
+            return self.tr("Give your name: every change is logged under it.")
+        if values["path"] is None:
+            return self.tr("Choose where to save the mission file.")
+        if values["path"].exists():
+            return self.tr("That file already exists; choose another name.")
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
-            ZoneInfo(self.time_zone.currentText().strip())
+            ZoneInfo(values["time_zone"])
         except (ZoneInfoNotFoundError, ValueError):
-            return self._fail(self.tr("Choose a time zone from the list."))
-        passphrase: str | None = None
-        if not self.plain.isChecked():
-            passphrase = self.passphrase.text()
-            if passphrase_strength(passphrase) == 0:
-                return self._fail(self.tr("The passphrase is too short."))
-            if passphrase != self.repeat.text():
-                return self._fail(self.tr("The two passphrases differ."))
-        self.request = NewMissionRequest(
-            path=path, name=name, acronym=self.acronym.text().strip(),
-            host_country=self.host_country.text().strip(),
-            time_zone=self.time_zone.currentText().strip(),
-            default_classification=self.classification.currentData(),
-            your_name=self.your_name.text().strip(), your_role=self.your_role.currentData(),
-            passphrase=passphrase,
-        )
-        self.accept()
+            return self.tr("Choose a time zone from the list.")
+        if values["passphrase"] is not None:
+            if passphrase_strength(values["passphrase"]) == 0:
+                return self.tr("The passphrase is too short.")
+            if values["passphrase"] != self.repeat.text():
+                return self.tr("The two passphrases differ.")
+        return None
+
+    def _keep_request(self, values: dict) -> None:
+        self.request = NewMissionRequest(**values)
 
     @classmethod
     def ask(cls, parent: QWidget | None, folder: str = "") -> NewMissionRequest | None:
@@ -252,57 +257,59 @@ class Identity:
     role: str
 
 
-class IdentityDialog(QDialog):
+class IdentityDialog(RecordForm):
     """Who are you? Every change is logged under the chosen name."""
 
+    MIN_WIDTH = 460
+
     def __init__(self, parent: QWidget | None, members: list[TeamMemberView]) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Who Are You?"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Choose yourself among the mission's team. Every change "
-                                        "you make is logged under this name.")))
+        self.identity: Identity | None = None
+        super().__init__(parent, {"members": members}, self._keep_identity, creating=False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("OK"))
+        self.resize(460, 420)
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("Who Are You?"), self.tr("Who Are You?")
+
+    def build(self, values: dict) -> None:
+        intro = QLabel(self.tr("Choose yourself among the mission's team. Every change you "
+                               "make is logged under this name."))
+        intro.setWordWrap(True)
         self.members = QListWidget()
-        for member in members:
+        for member in values["members"]:
             item = QListWidgetItem("%s \u2014 %s" % (member.name, role_label(member.role)))
             item.setData(Qt.ItemDataRole.UserRole, member)
             self.members.addItem(item)
         self.members.itemDoubleClicked.connect(lambda _item: self._accept())
-        layout.addWidget(self.members)
-        layout.addWidget(QLabel(self.tr("Not in the list? Add yourself:")))
-        row = QHBoxLayout()
+        if values["members"]:
+            self.members.setCurrentRow(0)
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(self.tr("Your name"))
-        self.new_role = QComboBox()
-        for role in TeamRole:
-            self.new_role.addItem(role_label(role), role.value)
-        self.new_role.setCurrentIndex(len(TeamRole) - 1)
+        self.new_role = _role_combo(TeamRole.OTHER.value)
+        row = QHBoxLayout()
         row.addWidget(self.new_name, 1)
         row.addWidget(self.new_role)
-        layout.addLayout(row)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        if members:
-            self.members.setCurrentRow(0)
-        self.identity: Identity | None = None
-        self.resize(460, 420)
+        self.form.addRow(intro)
+        self.form.addRow(self.members)
+        self.form.addRow(QLabel(self.tr("Not in the list? Add yourself:")))
+        self.form.addRow(row)
 
-    def _accept(self) -> None:
+    def values(self) -> dict:
         if self.new_name.text().strip():
-            self.identity = Identity(None, self.new_name.text().strip(),
-                                     self.new_role.currentData())
-        elif self.members.currentItem() is not None:
-            member = self.members.currentItem().data(Qt.ItemDataRole.UserRole)
-            self.identity = Identity(member.id, member.name, member.role)
-        else:
-            self.error.setText(self.tr("Choose your name or add yourself."))
-            self.error.show()
-            return
-        self.accept()
+            return {"identity": Identity(None, self.new_name.text().strip(),
+                                         self.new_role.currentData())}
+        item = self.members.currentItem()
+        if item is None:
+            return {"identity": None}
+        member = item.data(Qt.ItemDataRole.UserRole)
+        return {"identity": Identity(member.id, member.name, member.role)}
+
+    def check(self, values: dict) -> str | None:
+        return self.tr("Choose your name or add yourself.") if values["identity"] is None \
+            else None
+
+    def _keep_identity(self, values: dict) -> None:
+        self.identity = values["identity"]
 
     @classmethod
     def choose(cls, parent: QWidget | None, members: list[TeamMemberView]) -> Identity | None:
@@ -310,26 +317,17 @@ class IdentityDialog(QDialog):
         return dialog.identity if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class MissionDetailsDialog(QDialog):
-    """Edit the mission's own record; returns only the fields that changed."""
+class MissionDetailsDialog(_MissionFields):
+    """Edit the mission's own record; `values()` holds only the fields that changed, and
+    `submit` (the Overview's) returns why the service refused them, or None."""
 
-    def __init__(self, parent: QWidget | None, values: dict) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Mission Details"))
-        self._values = values
-        form = QFormLayout()
-        self.name = QLineEdit(values.get("name") or "")
-        self.acronym = QLineEdit(values.get("acronym") or "")
-        self.host_country = QLineEdit(values.get("host_country") or "")
-        self.time_zone = QComboBox()
-        self.time_zone.setEditable(True)
-        self.time_zone.addItems(_time_zones())
-        self.time_zone.setCurrentText(values.get("time_zone") or "UTC")
-        self.classification = QComboBox()
-        for level in Classification:
-            self.classification.addItem(classification_label(level), level.value)
-        self.classification.setCurrentIndex(
-            max(0, self.classification.findData(values.get("default_classification"))))
+    MIN_WIDTH = 480
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("Mission Details"), self.tr("Mission Details")
+
+    def build(self, values: dict) -> None:
+        self.add_mission_fields(values)
         self.has_expiry = QCheckBox(self.tr("Known"))
         self.expiry = QDateEdit()
         self.expiry.setCalendarPopup(True)
@@ -342,38 +340,15 @@ class MissionDetailsDialog(QDialog):
         expiry_row = QHBoxLayout()
         expiry_row.addWidget(self.has_expiry)
         expiry_row.addWidget(self.expiry, 1)
-        form.addRow(self.tr("Mission name"), self.name)
-        form.addRow(self.tr("Acronym"), self.acronym)
-        form.addRow(self.tr("Host country"), self.host_country)
-        form.addRow(self.tr("Time zone"), self.time_zone)
-        form.addRow(self.tr("Default classification"), self.classification)
-        form.addRow(self.tr("Mandate expiry"), expiry_row)
-        self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(480)
+        self.form.addRow(self.tr("Mandate expiry"), expiry_row)
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    def values(self) -> dict:
+        new = self.mission_values()
+        new["mandate_expiry"] = (self.expiry.date().toPython() if self.has_expiry.isChecked()
+                                 else None)
+        return {k: v for k, v in new.items() if v != self.initial.get(k)}
 
-    def changed_values(self) -> dict:
-        new = {
-            "name": self.name.text().strip(),
-            "acronym": self.acronym.text().strip() or None,
-            "host_country": self.host_country.text().strip() or None,
-            "time_zone": self.time_zone.currentText().strip(),
-            "default_classification": self.classification.currentData(),
-            "mandate_expiry": self.expiry.date().toPython() if self.has_expiry.isChecked()
-            else None,
-        }
-        return {k: v for k, v in new.items() if v != self._values.get(k)}
+    changed_values = values
 
 
 BUNDLED = [

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from missiondesk.messages import error_text
 from missiondesk.store import errors
 from missiondesk.ui.dialogs import MIN_PASSPHRASE_LENGTH, PassphraseDialog, passphrase_strength
+from missiondesk.ui.framework.form import RecordForm
 from missiondesk.ui.framework.widgets import error_label
 
 if TYPE_CHECKING:
@@ -89,54 +89,67 @@ class EncryptionChange:
 
 # --- dialogs ---------------------------------------------------------------------------------
 
-class ChangePassphraseDialog(QDialog):
-    """The current passphrase, the new one twice, and how strong it is."""
+class _PassphraseForm(RecordForm):
+    """A form over the open mission's encryption: what it says, its passphrase fields, and
+    the change asked (`result_change`) once its checks pass."""
 
-    def __init__(self, parent: QWidget | None, file_name: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Change Passphrase"))
-        intro = QLabel(self.tr("Change the passphrase of {name}. Its backups are re-encrypted "
-                               "with the new passphrase too.").format(name=file_name))
+    def __init__(self, parent: QWidget | None, file_name: str, encrypted: bool = True) -> None:
+        self.result_change: EncryptionChange | None = None
+        super().__init__(parent, {"file_name": file_name, "encrypted": encrypted},
+                         self._keep_change, creating=False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.ok_text())
+
+    def ok_text(self) -> str:
+        raise NotImplementedError
+
+    def add_intro(self, text: str) -> None:
+        intro = QLabel(text)
         intro.setWordWrap(True)
-        self.current = _password_field()
+        self.form.addRow(intro)
+
+    def add_new_passphrase(self, label: str, repeat_label: str) -> None:
         self.new = _password_field()
         self.repeat = _password_field()
-        self.strength = QLabel()
+        self.strength = QLabel(_strength_text(""))
         self.strength.setWordWrap(True)
         self.new.textChanged.connect(lambda text: self.strength.setText(_strength_text(text)))
-        form = QFormLayout()
-        form.addRow(self.tr("Current passphrase"), self.current)
-        form.addRow(self.tr("New passphrase"), self.new)
-        form.addRow(self.tr("Repeat new passphrase"), self.repeat)
-        form.addRow("", self.strength)
-        self.error = error_label()
-        buttons = _buttons(self, self.tr("Change Passphrase"))
-        buttons.accepted.connect(self._accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.strength.setText(_strength_text(""))
-        self.setMinimumWidth(520)
-        self.result_change: EncryptionChange | None = None
+        self.form.addRow(label, self.new)
+        self.form.addRow(repeat_label, self.repeat)
+        self.form.addRow("", self.strength)
 
-    def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    def _keep_change(self, values: dict) -> None:
+        self.result_change = EncryptionChange(values["old"], values["new"])
 
-    def _accept(self) -> None:
-        if not self.current.text():
-            return self._fail(self.tr("Type the current passphrase."))
-        new = self.new.text()
-        if passphrase_strength(new) == 0:
-            return self._fail(self.tr("The new passphrase is too short."))
-        if new != self.repeat.text():
-            return self._fail(self.tr("The two new passphrases differ."))
-        if new == self.current.text():
-            return self._fail(self.tr("The new passphrase is the same as the current one."))
-        self.result_change = EncryptionChange(self.current.text(), new)
-        self.accept()
+
+class ChangePassphraseDialog(_PassphraseForm):
+    """The current passphrase, the new one twice, and how strong it is."""
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("Change Passphrase"), self.tr("Change Passphrase")
+
+    def ok_text(self) -> str:
+        return self.tr("Change Passphrase")
+
+    def build(self, values: dict) -> None:
+        self.add_intro(self.tr("Change the passphrase of {name}. Its backups are re-encrypted "
+                               "with the new passphrase too.").format(name=values["file_name"]))
+        self.current = _password_field()
+        self.form.addRow(self.tr("Current passphrase"), self.current)
+        self.add_new_passphrase(self.tr("New passphrase"), self.tr("Repeat new passphrase"))
+
+    def values(self) -> dict:
+        return {"old": self.current.text(), "new": self.new.text()}
+
+    def check(self, values: dict) -> str | None:
+        if not values["old"]:
+            return self.tr("Type the current passphrase.")
+        if passphrase_strength(values["new"]) == 0:
+            return self.tr("The new passphrase is too short.")
+        if values["new"] != self.repeat.text():
+            return self.tr("The two new passphrases differ.")
+        if values["new"] == values["old"]:
+            return self.tr("The new passphrase is the same as the current one.")
+        return None
 
     @classmethod
     def ask(cls, parent: QWidget | None, file_name: str) -> EncryptionChange | None:
@@ -145,71 +158,54 @@ class ChangePassphraseDialog(QDialog):
         return dialog.result_change if accepted else None
 
 
-class EncryptionDialog(QDialog):
+class EncryptionDialog(_PassphraseForm):
     """Encrypt a plain mission (a new passphrase twice) or decrypt one (the passphrase and an
     explicit confirmation that anyone who gets the file can then read it)."""
 
-    def __init__(self, parent: QWidget | None, file_name: str, encrypted: bool) -> None:
-        super().__init__(parent)
-        self.decrypting = encrypted
-        form = QFormLayout()
-        layout = QVBoxLayout(self)
-        if encrypted:
-            self.setWindowTitle(self.tr("Decrypt Mission"))
-            intro = QLabel(self.tr(
+    def titles(self) -> tuple[str, str]:
+        title = self.tr("Decrypt Mission") if self.decrypting else self.tr("Encrypt Mission")
+        return title, title
+
+    def ok_text(self) -> str:
+        return self.tr("Decrypt") if self.decrypting else self.tr("Encrypt")
+
+    @property
+    def decrypting(self) -> bool:
+        return self.initial["encrypted"]
+
+    def build(self, values: dict) -> None:
+        if self.decrypting:
+            self.add_intro(self.tr(
                 "Decrypting stores {name} and its backups without encryption: anyone who gets "
-                "the file, a backup or the laptop can read every record.").format(name=file_name))
+                "the file, a backup or the laptop can read every record.").format(
+                    name=values["file_name"]))
             self.current = _password_field()
-            form.addRow(self.tr("Current passphrase"), self.current)
+            self.form.addRow(self.tr("Current passphrase"), self.current)
             self.confirm = QCheckBox(self.tr("I understand: store this mission unencrypted"))
-            form.addRow("", self.confirm)
-            ok_text = self.tr("Decrypt")
+            self.form.addRow("", self.confirm)
         else:
-            self.setWindowTitle(self.tr("Encrypt Mission"))
-            intro = QLabel(self.tr(
+            self.add_intro(self.tr(
                 "Encrypt {name} with a passphrase. Without the passphrase nobody can open the "
                 "file — not even you: there is no way to recover it. Unencrypted backups of "
-                "this mission are deleted.").format(name=file_name))
-            self.new = _password_field()
-            self.repeat = _password_field()
-            self.strength = QLabel(_strength_text(""))
-            self.strength.setWordWrap(True)
-            self.new.textChanged.connect(lambda t: self.strength.setText(_strength_text(t)))
-            form.addRow(self.tr("Passphrase"), self.new)
-            form.addRow(self.tr("Repeat passphrase"), self.repeat)
-            form.addRow("", self.strength)
-            ok_text = self.tr("Encrypt")
-        intro.setWordWrap(True)
-        self.error = error_label()
-        buttons = _buttons(self, ok_text)
-        buttons.accepted.connect(self._accept)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(520)
-        self.result_change: EncryptionChange | None = None
+                "this mission are deleted.").format(name=values["file_name"]))
+            self.add_new_passphrase(self.tr("Passphrase"), self.tr("Repeat passphrase"))
 
-    def _fail(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-
-    def _accept(self) -> None:
+    def values(self) -> dict:
         if self.decrypting:
-            if not self.current.text():
-                return self._fail(self.tr("Type the current passphrase."))
+            return {"old": self.current.text(), "new": None}
+        return {"old": None, "new": self.new.text()}
+
+    def check(self, values: dict) -> str | None:
+        if self.decrypting:
+            if not values["old"]:
+                return self.tr("Type the current passphrase.")
             if not self.confirm.isChecked():
-                return self._fail(self.tr("Tick the box to confirm you want the mission "
-                                          "unencrypted."))
-            self.result_change = EncryptionChange(self.current.text(), None)
-        else:
-            new = self.new.text()
-            if passphrase_strength(new) == 0:
-                return self._fail(self.tr("The passphrase is too short."))
-            if new != self.repeat.text():
-                return self._fail(self.tr("The two passphrases differ."))
-            self.result_change = EncryptionChange(None, new)
-        self.accept()
+                return self.tr("Tick the box to confirm you want the mission unencrypted.")
+        elif passphrase_strength(values["new"]) == 0:
+            return self.tr("The passphrase is too short.")
+        elif values["new"] != self.repeat.text():
+            return self.tr("The two passphrases differ.")
+        return None
 
     @classmethod
     def ask(cls, parent: QWidget | None, file_name: str,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from missiondesk.services import backups
 from missiondesk.services import stakeholders as stakeholder_service
@@ -217,6 +217,41 @@ def test_daily_backup_timer_runs_off_the_gui_thread_and_says_only_failures(
         timer.check_now()
     qtbot.waitUntil(lambda: "Daily backup failed" in window.statusBar().currentMessage())
     timer.stop()
+
+
+def test_encrypt_dialog_checks_the_new_passphrase_when_its_button_is_pressed(qtbot):
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+    encrypt = sd.EncryptionDialog(None, "plain.mdesk", encrypted=False)
+    qtbot.addWidget(encrypt)
+    assert encrypt.windowTitle() == "Encrypt Mission"
+    assert "plain.mdesk" in encrypt.findChild(QLabel).text()
+    confirm = [b for b in encrypt.findChild(QDialogButtonBox).buttons() if b.text() == "Encrypt"]
+    assert len(confirm) == 1
+    encrypt.new.setText("short")
+    assert encrypt.strength.text().startswith("Too short")
+    confirm[0].click()
+    assert encrypt.error.text() == "The passphrase is too short."
+    encrypt.new.setText(NEW)
+    encrypt.repeat.setText(NEW[:-1])
+    confirm[0].click()
+    assert encrypt.error.text() == "The two passphrases differ."
+    assert encrypt.result() != QDialog.DialogCode.Accepted
+    encrypt.repeat.setText(NEW)
+    confirm[0].click()
+    assert encrypt.result() == QDialog.DialogCode.Accepted
+    assert encrypt.result_change == sd.EncryptionChange(None, NEW)
+
+    change = sd.ChangePassphraseDialog(None, "carana.mdesk")
+    qtbot.addWidget(change)
+    change.new.setText(NEW)
+    change.repeat.setText(NEW)
+    change._accept()
+    assert change.error.text() == "Type the current passphrase."
+    change.current.setText(NEW)
+    change._accept()
+    assert change.error.text() == "The new passphrase is the same as the current one."
+    assert change.result_change is None
 
 
 def test_look_of_the_dialogs(qtbot, tmp_path):

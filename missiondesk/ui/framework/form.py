@@ -44,6 +44,15 @@ def code_combo(items: Iterable[tuple[str, Any]], current: Any = None,
     return combo
 
 
+def classification_combo(current: str | None = None, default: str | None = None) -> QComboBox:
+    """The classification levels (UN information sensitivity), `current` selected."""
+    from missiondesk.labels import classification_label
+    from missiondesk.store.vocab import Classification
+
+    return code_combo(((classification_label(level), level.value) for level in Classification),
+                      current, default)
+
+
 def hint_label(text: str) -> QLabel:
     """A quiet sentence under a field or a table that says how something works."""
     label = QLabel(text)

@@ -213,14 +213,13 @@ class OverviewDesk(QWidget):
         from missiondesk.ui.dialogs import MissionDetailsDialog
 
         current = mission_service.get_mission(self._ctx.handle)
-        dialog = MissionDetailsDialog(self, current.values())
-        while dialog.exec():
-            changes = dialog.changed_values()
-            if not changes:
-                return
-            if self.apply_details(changes, current):
-                return
-            dialog.show_error(self._last_error)
+
+        def submit(changes: dict) -> str | None:
+            if not changes or self.apply_details(changes, current):
+                return None
+            return self._last_error
+
+        MissionDetailsDialog.ask(self, current.values(), submit, creating=False)
 
     def apply_details(self, changes: dict, current: MissionView) -> bool:
         """Push an undoable edit of the mission's fields; False (with the reason) if refused."""
