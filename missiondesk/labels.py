@@ -375,4 +375,121 @@ def audit_action_label(code: str) -> str:
         "redacted": _t("changed (redacted)"),
         "reveal": _t("showed the protected sources"),  # Sources desk, "Show protected"
         "reveal_exp": _t("exported the protected sources"),  # export --include-protected
+        "moved": _t("moved on the map"),  # a drag on the map (network.positions.record_moves)
     }.get(code, code)
+
+
+# --- the audit trail: what kind of record, and which (issue 9, defect 9) --------------------
+
+
+def record_kind_label(table: str) -> str:
+    """One record of a table, in words ("Stakeholder", "Driver link"): what the Audit Trail
+    says instead of a table name. Every table that can appear in the change log has one
+    (tests/services/test_audit_names.py goes over the schema)."""
+    return {
+        "mission": _t("Mission"),
+        "team_members": _t("Team member"),
+        "strategy_objectives": _t("Strategy objective"),
+        "agreements": _t("Agreement"),
+        "agreement_parties": _t("Party to an agreement"),
+        "agreement_provisions": _t("Agreement provision"),
+        "sources": _t("Source"),
+        "stakeholders": _t("Stakeholder"),
+        "stakeholder_assessments": _t("Stakeholder assessment"),
+        "stakeholder_perceptions": _t("Perception by a community group"),
+        "map_positions": _t("Map position"),
+        "relationships": _t("Relationship"),
+        "drivers": _t("Driver"),
+        "driver_stakeholders": _t("Driver link"),
+        "driver_assessments": _t("Driver assessment"),
+        "portfolios": _t("Portfolio"),
+        "assignments": _t("Responsibility (RACI)"),
+        "engagements": _t("Engagement"),
+        "engagement_participants": _t("Engagement participant"),
+        "engagement_counterparts": _t("Engagement counterpart"),
+        "engagement_drivers": _t("Engagement's driver"),
+        "engagement_benchmarks": _t("Engagement's benchmark"),
+        "engagement_key_messages": _t("Key message delivered"),
+        "engagement_objectives": _t("Engagement's objective"),
+        "commitments": _t("Commitment"),
+        "commitment_engagements": _t("Commitment's engagement"),
+        "mandates": _t("Mandate"),
+        "mandate_tasks": _t("Mandate task"),
+        "benchmarks": _t("Benchmark"),
+        "benchmark_tasks": _t("Benchmark's mandate task"),
+        "benchmark_assessments": _t("Benchmark assessment"),
+        "indicators": _t("Indicator"),
+        "measurements": _t("Measurement"),
+        "consultations": _t("Consultation"),
+        "cycle_events": _t("Council calendar event"),
+        "comms_objectives": _t("Communications objective"),
+        "audiences": _t("Audience"),
+        "audience_stakeholders": _t("Audience member"),
+        "key_messages": _t("Key message"),
+        "key_message_texts": _t("Key message text"),
+        "comms_milestones": _t("Communications milestone"),
+        "media_outlets": _t("Media outlet"),
+        "rumours": _t("Rumour"),
+        "drafts": _t("Draft"),
+    }.get(table, _t("Record"))
+
+
+def _code_word(table: str, code) -> str:
+    """A name rule's qualifying code in words (a relationship's type, a driver link's role)."""
+    if code is None:
+        return ""
+    if table == "relationships":
+        return relationship_type_label(code)
+    if table == "driver_stakeholders":
+        return driver_role_label(code)
+    if table == "drafts":
+        from missiondesk.messages import field_label
+
+        return field_label(code)
+    return str(code)
+
+
+def record_text(table: str, name) -> str:
+    """A record as the Audit Trail names it, from the service's `RecordName` (its own words,
+    what it links, its code): "Colonel Ruz", "FPRC → Government (opposes)", "Land disputes ↔
+    Colonel Ruz (drives)"; "(purged)" when the record is no longer in the file (name None).
+    Never a table name or an id."""
+    if name is None:
+        return _t("(purged)")
+    from missiondesk.messages import redacted_marker_text
+
+    dash = "\u2014"
+    text = redacted_marker_text(name.text) if name.text else None
+    ends = [redacted_marker_text(n) if n else dash for n in name.linked]
+    code = _code_word(table, name.code)
+    two = len(ends) == 2
+    if table == "relationships" and two:
+        return _t("{source} \u2192 {target} ({type})").format(
+            source=ends[0], target=ends[1], type=code)
+    if table == "driver_stakeholders" and two:
+        return _t("{driver} \u2194 {stakeholder} ({role})").format(
+            driver=ends[0], stakeholder=ends[1], role=code)
+    if table == "assignments" and two:
+        return _t("{member}: {letter} for {what}").format(member=ends[0], letter=code,
+                                                         what=ends[1])
+    if table == "agreement_parties" and two:
+        return _t("{party}, party to {agreement}").format(agreement=ends[0], party=ends[1])
+    if table == "stakeholder_perceptions" and ends:
+        return _t("{stakeholder}, as seen by {group}").format(stakeholder=ends[0],
+                                                              group=text or dash)
+    if table == "engagement_participants" and two:
+        return _t("{member} at {engagement}").format(engagement=ends[0], member=ends[1])
+    if table == "engagement_counterparts" and two:
+        return _t("{stakeholder} met at {engagement}").format(engagement=ends[0],
+                                                               stakeholder=ends[1])
+    if table == "audience_stakeholders" and two:
+        return _t("{stakeholder} in {audience}").format(audience=ends[0], stakeholder=ends[1])
+    if table == "key_message_texts" and text:
+        return "%s (%s)" % (text, code) if code else text
+    if table == "drafts":
+        return _t("Draft of {field}").format(field=code) if code else _t("Draft")
+    if ends and text:  # an assessment, a provision, a measurement: "Colonel Ruz, 2026-03-01"
+        return _t("{record}, {what}").format(record=" \u2194 ".join(ends), what=text)
+    if ends:  # a link: what it links
+        return " \u2194 ".join(ends)
+    return text or record_kind_label(table)

@@ -88,6 +88,14 @@ def _json_value(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+#: Tables whose writes never reach the change log. Map positions are layout, not user edits:
+#: a first map opening places every actor and would log one "created" entry per actor under
+#: the user's name (issue 9, defect 9). The rows still save, bump revisions and notify
+#: listeners, and undo restores them as before; a drag the user makes is logged once per
+#: dragged stakeholder, as "moved", by services.network.positions.record_moves.
+UNLOGGED_TABLES = frozenset({"map_positions"})
+
+
 @dataclass
 class UnitOfWork:
     """One transaction: the session services write through, and what it changed."""
@@ -149,9 +157,21 @@ class UnitOfWork:
             if isinstance(obj, Common):
                 self._log(session, now, obj, "purge", None, None, None)
 
+    def log_event(self, table: str, record_id: str, action: str) -> str:
+        """Append one change-log entry with no field and no value (who, when, what was done
+        to which record: a stakeholder moved on the map); returns the entry's id."""
+        entry = ChangeLog(id=str(uuid.uuid4()), at=utcnow(), user_id=self.handle.user_id,
+                          user_name=self.handle.user_name, origin=self.handle.device,
+                          table_name=table, record_id=record_id, action=action)
+        self.session.add(entry)
+        self.changed.setdefault("change_log", set()).add(entry.id)
+        return entry.id
+
     def _log(self, session, now, obj, action, name, old, new) -> None:
         table = obj.__tablename__
         self.changed.setdefault(table, set()).add(obj.id)
+        if table in UNLOGGED_TABLES:
+            return
         session.add(
             ChangeLog(
                 id=str(uuid.uuid4()),

@@ -62,6 +62,31 @@ def save_positions(uow, positions: dict[str, tuple[float, float, bool]]
     return previous
 
 
+#: The change-log action of a stakeholder the user dragged on the map (labels: "moved on
+#: the map"). Saved positions themselves are never logged (store.handle.UNLOGGED_TABLES).
+MOVED = "moved"
+
+
+def record_moves(uow, stakeholder_ids: Iterable[str]) -> list[str]:
+    """One change-log entry per stakeholder the user dragged, action "moved", recorded against
+    the stakeholder (so its history shows it); ids given twice count once, ids that are not
+    live stakeholders are skipped. Returns the ids recorded, in the order given. Call it in
+    the unit of work that saves the drag's positions."""
+    from sqlalchemy import select
+
+    from missiondesk.store.schema import Stakeholder
+
+    wanted = list(dict.fromkeys(stakeholder_ids))
+    live: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        live.update(uow.session.scalars(select(Stakeholder.id).where(
+            Stakeholder.id.in_(wanted[start:start + 500]))))
+    recorded = [sid for sid in wanted if sid in live]
+    for sid in recorded:
+        uow.log_event("stakeholders", sid, MOVED)
+    return recorded
+
+
 def delete_positions(uow, ids: Iterable[str]) -> None:
     """Forget the saved positions of these stakeholders (undo of a first placement)."""
     from missiondesk.store.handle import utcnow
