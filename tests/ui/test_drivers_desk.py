@@ -14,10 +14,12 @@ from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.drivers.desk import (
     AssessmentDialog,
     DriverDialog,
+    DriverMatrixModel,
     DriversDesk,
     DriverTableModel,
     LinkDialog,
 )
+from missiondesk.ui.framework.table_model import ID_ROLE
 from tests.conftest import PASSPHRASE
 
 TATSI = "Tatsi exclusion from the army and the state"
@@ -57,10 +59,10 @@ def test_table_shows_the_demo_drivers_and_sorts_in_the_model(desk):
     assert desk.model.rowCount() == 19
     assert TATSI in _names(desk)
     assert desk.count_label.text() == "19 driver(s)"
-    trend = DriverTableModel.COLUMNS.index("trend")
+    trend = desk.model.column_of("trend")
     desk.table.sortByColumn(trend, Qt.SortOrder.AscendingOrder)
     assert desk.model.index(0, trend).data().endswith("Worsening")
-    severity = DriverTableModel.COLUMNS.index("severity")
+    severity = desk.model.column_of("severity")
     desk.table.sortByColumn(severity, Qt.SortOrder.DescendingOrder)
     assert desk.model.index(0, severity).data() == "5"
 
@@ -69,20 +71,83 @@ def test_table_model_passes_the_model_tester(qtmodeltester, ctx):
     model = DriverTableModel()
     model.set_rows(driver_service.list_drivers(ctx.handle))
     qtmodeltester.check(model)
+    model.sort(model.column_of("last_assessed"), Qt.SortOrder.DescendingOrder)
+    model.set_filter(lambda r: r.kind == "conflict_driver")
+    qtmodeltester.check(model)
+    assert model.index(0, 0).data(ID_ROLE) == model.row_at(0).id
+
+
+def test_matrix_model_passes_the_model_tester(qtmodeltester, ctx):
+    model = DriverMatrixModel()
+    model.set_matrix(driver_service.driver_matrix(ctx.handle))
+    assert model.rowCount() == 19 and model.columnCount() == 45
+    qtmodeltester.check(model)
+    model.set_matrix(None)
+    qtmodeltester.check(model)
+
+
+def test_sorting_keeps_the_selected_driver(desk):
+    """A click on a header re-sorts the register; the driver selected stays selected (it
+    used to stay on the same row number, showing another driver beside the old detail)."""
+    _select(desk, TATSI)
+    headers = [desk.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(desk.model.columnCount())]
+    desk.table.sortByColumn(headers.index("Severity"), Qt.SortOrder.DescendingOrder)
+    current = desk.model.row_at(desk.table.currentIndex().row())
+    assert current.name == TATSI
+    assert [i.row() for i in desk.table.selectionModel().selectedRows()] == \
+        [desk.model.row_of(current.id)]
+    assert desk.detail.title.text() == TATSI
+
+
+def test_filters_narrow_the_register_its_count_and_its_export(desk, ctx):
+    """Kind, domain and trend filters: the register, the count and Export follow them; the
+    selected driver stays selected while it still shows; a reopened mission is unfiltered."""
+    _select(desk, TATSI)
+    desk.kind_filter.setCurrentIndex(desk.kind_filter.findData("conflict_driver"))
+    assert desk.model.rowCount() == 10
+    assert {desk.model.row_at(i).kind for i in range(10)} == {"conflict_driver"}
+    assert desk.count_label.text() == "10 of 19"
+    assert desk.detail.title.text() == TATSI  # still shown: still selected
+    desk.trend_filter.setCurrentIndex(desk.trend_filter.findData("worsening"))
+    assert sorted(_names(desk)) == [
+        "Drought and water stress in Leppko",
+        "IDP pressure and urban crime in Corma, Maldosa and Eres",
+        "Land disputes on IDP return", TATSI]
+    desk.domain_filter.setCurrentIndex(desk.domain_filter.findData("land"))
+    assert _names(desk) == ["Land disputes on IDP return"]
+    assert desk.detail.title.text() == "Land disputes on IDP return"  # TATSI went
+    headers, rows, _levels = desk.list_export_rows()
+    assert [row[0] for row in rows] == ["Land disputes on IDP return"]
+    desk.detach()
+    assert desk.kind_filter.currentData() is None and desk.domain_filter.currentData() is None
+    desk.attach(ctx)
+    assert desk.model.rowCount() == 19 and desk.count_label.text() == "19 driver(s)"
+
+
+def test_a_link_needs_a_stakeholder_from_the_list(desk, ctx, qtbot):
+    _select(desk, TATSI)
+    dialog = LinkDialog(desk, TATSI, [("s1", "Someone")], desk.submit_link)
+    qtbot.addWidget(dialog)
+    dialog.stakeholder.setEditText("Nobody we know")
+    dialog._accept()
+    assert dialog.error.text() == "Choose a stakeholder from the list."
+    assert ctx.undo_stack.count() == 0
 
 
 def test_selecting_a_driver_fills_the_detail(desk):
     _select(desk, TATSI)
-    assert desk.detail_title.text() == TATSI
-    assert desk.fact_values["kind"].text() == "Conflict driver"
-    assert "Worsening" in desk.fact_values["trend"].text()
-    assert desk.fact_values["regions"].text() == "Leppko, Amsa"
-    links = [(desk.links.topLevelItem(i).text(0), desk.links.topLevelItem(i).text(1))
-             for i in range(desk.links.topLevelItemCount())]
+    assert desk.detail.title.text() == TATSI
+    assert desk.detail.fact_values["kind"].text() == "Conflict driver"
+    assert "Worsening" in desk.detail.fact_values["trend"].text()
+    assert desk.detail.fact_values["regions"].text() == "Leppko, Amsa"
+    items = [desk.detail.links.topLevelItem(i)
+             for i in range(desk.detail.links.topLevelItemCount())]
+    links = [(item.text(0), item.text(1)) for item in items]
     assert ("Tatsi Elders' Assembly (Corma)", "Affected") in links
     assert links[0][1] == "Drives"
-    assert desk.assessments.text().count("severity") == 3
-    assert "Good offices on CDF promotions" in desk.detail_text.text()
+    assert desk.detail.assessments.text().count("severity") == 3
+    assert "Good offices on CDF promotions" in desk.detail.text.text()
 
 
 def test_new_driver_through_the_form_then_undo_and_redo(desk, ctx, monkeypatch):
@@ -95,7 +160,7 @@ def test_new_driver_through_the_form_then_undo_and_redo(desk, ctx, monkeypatch):
     monkeypatch.setattr(DriverDialog, "ask", classmethod(ask))
     desk.new_button.click()
     assert "Cattle raiding on the plateau" in _names(desk)
-    assert desk.detail_title.text() == "Cattle raiding on the plateau"  # selected
+    assert desk.detail.title.text() == "Cattle raiding on the plateau"  # selected
     assert ctx.undo_stack.count() == 1
     ctx.undo_stack.undo()
     assert "Cattle raiding on the plateau" not in _names(desk)
@@ -127,11 +192,11 @@ def test_edit_changes_only_what_differs_and_undo_restores_it(desk, ctx, monkeypa
 
     monkeypatch.setattr(DriverDialog, "ask", classmethod(ask))
     desk.edit_button.click()
-    assert desk.fact_values["time_horizon"].text() == "Before the elections"
-    assert desk.fact_values["regions"].text() == "Leppko, Amsa, Eres"
+    assert desk.detail.fact_values["time_horizon"].text() == "Before the elections"
+    assert desk.detail.fact_values["regions"].text() == "Leppko, Amsa, Eres"
     ctx.undo_stack.undo()
-    assert desk.fact_values["time_horizon"].text().startswith("Years")
-    assert desk.fact_values["regions"].text() == "Leppko, Amsa"
+    assert desk.detail.fact_values["time_horizon"].text().startswith("Years")
+    assert desk.detail.fact_values["regions"].text() == "Leppko, Amsa"
 
 
 def test_delete_then_undo(desk, ctx, monkeypatch):
@@ -156,16 +221,17 @@ def test_link_a_stakeholder_and_see_it_in_matrix(desk, ctx, monkeypatch):
 
     monkeypatch.setattr(LinkDialog, "ask", classmethod(ask))
     desk.link_button.click()
-    roles = {desk.links.topLevelItem(i).text(0): desk.links.topLevelItem(i).text(1)
-             for i in range(desk.links.topLevelItemCount())}
+    items = [desk.detail.links.topLevelItem(i)
+             for i in range(desk.detail.links.topLevelItemCount())]
+    roles = {item.text(0): item.text(1) for item in items}
     assert roles[chosen["name"]] == "Mitigates"
     ctx.undo_stack.undo()
-    assert desk.links.topLevelItemCount() == 5
+    assert desk.detail.links.topLevelItemCount() == 5
 
 
 def test_assessment_updates_the_trend_and_undo_puts_it_back(desk, ctx, monkeypatch):
     _select(desk, "Trusted local radio")
-    assert "Improving" in desk.fact_values["trend"].text()
+    assert "Improving" in desk.detail.fact_values["trend"].text()
 
     def ask(cls, parent, driver_name, current, submit):
         return submit({**current, "trend": "worsening", "severity": 4,
@@ -173,13 +239,13 @@ def test_assessment_updates_the_trend_and_undo_puts_it_back(desk, ctx, monkeypat
 
     monkeypatch.setattr(AssessmentDialog, "ask", classmethod(ask))
     desk.assess_button.click()
-    assert "Worsening" in desk.fact_values["trend"].text()
-    assert "Station burnt in Eres" in desk.assessments.text()
+    assert "Worsening" in desk.detail.fact_values["trend"].text()
+    assert "Station burnt in Eres" in desk.detail.assessments.text()
     ctx.undo_stack.undo()
-    assert "Improving" in desk.fact_values["trend"].text()
-    assert "Station burnt" not in desk.assessments.text()
+    assert "Improving" in desk.detail.fact_values["trend"].text()
+    assert "Station burnt" not in desk.detail.assessments.text()
     ctx.undo_stack.redo()
-    assert "Worsening" in desk.fact_values["trend"].text()
+    assert "Worsening" in desk.detail.fact_values["trend"].text()
 
 
 def test_matrix_shows_the_role_of_a_known_link(desk):

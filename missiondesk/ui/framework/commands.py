@@ -177,6 +177,11 @@ class RecordActions:
         QMessageBox.warning(self._owner, self._texts.get("undo_title") or
                             self._owner.tr("Undo"), error_text(exc))
 
+    def show_undo_error(self, exc: MissionError) -> None:
+        """The `on_error` of a desk's own commands (given to `push`): say why an undo or
+        redo was refused, over the desk."""
+        self._show_undo_error(exc)
+
     def push(self, command: _ServiceCommand) -> str | None:
         """Push any command; the refusal's sentence, or None."""
         from missiondesk.messages import error_text
@@ -196,13 +201,14 @@ class RecordActions:
     def _restore_step(self, uow, rid: str, rev: int):
         return self._restore(uow, rid, expected_revision=rev)
 
-    def create(self, values: dict) -> str | None:
+    def create(self, values: dict, *, text: str | None = None) -> str | None:
+        """`text`: the undo menu's text when it names the record (else texts["create"])."""
         ctx = self._ctx()
         if ctx is None:
             return None
         values = {k: v for k, v in values.items() if k != "id"}  # a new form's draft key
         command = CreateRecordCommand(
-            ctx, self._texts["create"],
+            ctx, text or self._texts["create"],
             create=lambda uow: self._create(uow, **values),
             delete=self._delete_step, restore=self._restore_step,
             on_error=self._show_undo_error)
@@ -210,7 +216,7 @@ class RecordActions:
         self.last_created_id = command.record_id if problem is None else None
         return problem
 
-    def edit(self, current, values: dict) -> str | None:
+    def edit(self, current, values: dict, *, text: str | None = None) -> str | None:
         """Change the fields that differ from `current`; nothing changed is not an edit."""
         ctx = self._ctx()
         if ctx is None:
@@ -221,17 +227,17 @@ class RecordActions:
             return None
         record_id = current.id
         command = EditRecordCommand(
-            ctx, self._texts["edit"],
+            ctx, text or self._texts["edit"],
             lambda uow, rev, vals: self._update(uow, record_id, expected_revision=rev, **vals),
             revision=current.revision, old=old, new=new, on_error=self._show_undo_error)
         return self.push(command)
 
-    def delete(self, current) -> str | None:
+    def delete(self, current, *, text: str | None = None) -> str | None:
         ctx = self._ctx()
         if ctx is None:
             return None
         command = DeleteRecordCommand(
-            ctx, self._texts["delete"], record_id=current.id, revision=current.revision,
+            ctx, text or self._texts["delete"], record_id=current.id, revision=current.revision,
             delete=self._delete_step, restore=self._restore_step,
             on_error=self._show_undo_error)
         return self.push(command)
