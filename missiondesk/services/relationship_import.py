@@ -44,6 +44,7 @@ from missiondesk.services.stakeholder_import import (
     column_letter,
     map_columns,
     mapped_value,
+    note_mapped_value,
     note_unknown_value,
     shadowed_columns,
 )
@@ -124,6 +125,7 @@ class RelationshipImportPlan:
     classification: str | None = None
     unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
     allowed: dict[str, list] = field(default_factory=dict)
+    mapped_values: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -398,8 +400,14 @@ def _row_values(plan: RelationshipImportPlan, index: StakeholderIndex, words: di
             if value is None:
                 value = _code(text)
                 value = words.get(fieldname, {}).get(value, value)
+            else:
+                note_mapped_value(plan, column, text)
         elif column == "classification":
-            value = mapped_value(value_map, column, text) or _classification(text)
+            value = mapped_value(value_map, column, text)
+            if value is None:
+                value = _classification(text)
+            else:
+                note_mapped_value(plan, column, text)
         else:
             value = text
         try:

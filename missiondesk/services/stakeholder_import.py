@@ -124,6 +124,8 @@ class ImportPlan:
     unknown_values: dict[str, dict[str, int]] = field(default_factory=dict)
     #: column -> the codes its vocabulary allows (for the columns in `unknown_values`)
     allowed: dict[str, list] = field(default_factory=dict)
+    #: column -> {value as written: rows} that `value_map` translated
+    mapped_values: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def unchanged(self) -> int:
@@ -143,6 +145,11 @@ def note_unknown_value(plan, column: str, text: str, params: dict) -> None:
     counts = plan.unknown_values.setdefault(column, {})
     counts[text] = counts.get(text, 0) + 1
     plan.allowed.setdefault(column, list(params.get("allowed") or []))
+
+
+def note_mapped_value(plan, column: str, text: str) -> None:
+    counts = plan.mapped_values.setdefault(column, {})
+    counts[text] = counts.get(text, 0) + 1
 
 
 def value_key(text: str) -> str:
@@ -412,12 +419,18 @@ def _row_values(plan: ImportPlan, context: _Context, raw: RawTable, columns: dic
             values[fieldname] = matches[0][0]
             continue
         elif column == "classification":
-            value = mapped_value(context.value_map, column, text) or _classification(text)
+            value = mapped_value(context.value_map, column, text)
+            if value is None:
+                value = _classification(text)
+            else:
+                note_mapped_value(plan, column, text)
         elif column in VOCABULARY_COLUMNS:
             value = mapped_value(context.value_map, column, text)
             if value is None:
                 value = _code(text)
                 value = context.labels.get(fieldname, {}).get(value, value)
+            else:
+                note_mapped_value(plan, column, text)
         elif column == "evidence":
             evidence = (text, where)
             continue

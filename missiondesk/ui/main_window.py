@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.copy_action = self._action(self.tr("Save a &Copy\u2026"), self.save_copy)
         self.import_stakeholders_action = self._action(self.tr("&Import Stakeholders\u2026"),
                                                        self.import_stakeholders)
+        self.import_relationships_action = self._action(
+            self.tr("Import Re&lationships\u2026"), self.import_relationships)
         self.lock_action = self._action(self.tr("&Lock Now"), self.lock,
                                         QKeySequence("Ctrl+L"))
         self.change_passphrase_action = self._action(self.tr("Change &Passphrase\u2026"),
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.copy_action)
         file_menu.addAction(self.import_stakeholders_action)
+        file_menu.addAction(self.import_relationships_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_to_action)
         file_menu.addAction(self.restore_action)
@@ -215,6 +218,7 @@ class MainWindow(QMainWindow):
         has = self.ctx is not None
         self.copy_action.setEnabled(has)
         self.import_stakeholders_action.setEnabled(has)
+        self.import_relationships_action.setEnabled(has)
         self.close_action.setEnabled(has)
         self.lock_action.setEnabled(has)
         encrypted = has and self.ctx.handle.encrypted
@@ -648,6 +652,17 @@ class MainWindow(QMainWindow):
         from missiondesk.ui.importing.dialog import import_stakeholders
 
         text = import_stakeholders(self, self.ctx.handle, self.settings.last_folder())
+        if text:
+            self.statusBar().showMessage(text, 8000)
+
+    def import_relationships(self) -> None:
+        """File \u25b8 Import Relationships\u2026: who leads, supports or opposes whom, from a
+        CSV or XLSX file naming the stakeholders by name or alias; previewed, all or none."""
+        if self.ctx is None:
+            return
+        from missiondesk.ui.importing.dialog import import_relationships
+
+        text = import_relationships(self, self.ctx.handle, self.settings.last_folder())
         if text:
             self.statusBar().showMessage(text, 8000)
 

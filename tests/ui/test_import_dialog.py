@@ -55,8 +55,8 @@ def _names(handle) -> dict[str, Stakeholder]:
 
 
 def _drive_mapping(qtbot, monkeypatch, choices: dict[int, str | None], seen: dict):
-    def ask(cls, parent, raw, mapping, unknown, file_name=""):
-        dialog = cls(parent, raw, mapping, unknown, file_name)
+    def ask(cls, parent, raw, mapping, unknown, file_name="", **kwargs):
+        dialog = cls(parent, raw, mapping, unknown, file_name, **kwargs)
         qtbot.addWidget(dialog)
         seen["unknown"] = list(dialog.combos)
         seen["intro"] = dialog.findChildren(type(dialog.error))[0].text()
@@ -70,8 +70,8 @@ def _drive_mapping(qtbot, monkeypatch, choices: dict[int, str | None], seen: dic
 
 
 def _drive_preview(qtbot, monkeypatch, press_import: bool, seen: dict):
-    def ask(cls, parent, plan, raw, file_name="", owners=None):
-        dialog = cls(parent, plan, raw, file_name, owners)
+    def ask(cls, parent, plan, raw, file_name="", owners=None, **kwargs):
+        dialog = cls(parent, plan, raw, file_name, owners, **kwargs)
         qtbot.addWidget(dialog)
         model = dialog.model
         seen["summary"] = dialog.summary.text()
@@ -85,7 +85,8 @@ def _drive_preview(qtbot, monkeypatch, press_import: bool, seen: dict):
             dialog.import_button.click()
         else:
             dialog.reject()
-        return dialog.result() == ImportPreviewDialog.DialogCode.Accepted
+        accepted = dialog.result() == ImportPreviewDialog.DialogCode.Accepted
+        return dialog.plan if accepted else None
 
     monkeypatch.setattr(ImportPreviewDialog, "ask", classmethod(ask))
 
@@ -174,7 +175,7 @@ def test_problems_are_listed_by_row_and_column_and_import_is_off(qtbot, mission,
     _drive_preview(qtbot, monkeypatch, True, seen)
     assert import_stakeholders(None, mission) is None
     assert seen["summary"].startswith("Nothing can be imported: the file has 3 problem(s).")
-    assert seen["tabs"] == ["Problems (3)", "Rows (2)"]
+    assert seen["tabs"] == ["Unknown values (1)", "Problems (3)", "Rows (2)"]  # "person"
     assert seen["problems"][0] == [
         "2", "B (kind)", "\u201cperson\u201d is not allowed; use one of: individual, "
         "organization, coalition, community, state, institution."]
