@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from operator import attrgetter, itemgetter
@@ -757,30 +757,32 @@ def list_stakeholders(handle: MissionHandle, today: date | None = None) -> list[
     return result
 
 
-def filter_rows(rows: Iterable[StakeholderRow], flt: StakeholderFilter) -> list[StakeholderRow]:
-    """The rows the filter keeps, in their order. Text matches name and aliases, case and
-    accents ignored; within one set any value matches, across sets all must."""
+def row_filter(flt: StakeholderFilter) -> Callable[[StakeholderRow], bool]:
+    """The filter as a test of one row (the text folded once, not per row). Text matches
+    name and aliases, case and accents ignored; within one set any value matches, across
+    sets all must."""
     text = fold(flt.text)
     categories, stances, priorities = flt.categories, flt.stances, flt.priorities
     owners, regions, tags = flt.owner_ids, flt.regions, flt.tags
-    kept = []
-    for row in rows:
-        if text and text not in row.search_key:
-            continue
-        if categories and row.category not in categories:
-            continue
-        if stances and row.stance_peace not in stances and row.stance_mission not in stances:
-            continue
-        if priorities and row.priority.letter not in priorities:
-            continue
-        if owners and row.owner_id not in owners:
-            continue
-        if regions and regions.isdisjoint(row.regions):
-            continue
-        if tags and tags.isdisjoint(row.tags):
-            continue
-        kept.append(row)
-    return kept
+
+    def keep(row: StakeholderRow) -> bool:
+        return not (
+            (text and text not in row.search_key)
+            or (categories and row.category not in categories)
+            or (stances and row.stance_peace not in stances
+                and row.stance_mission not in stances)
+            or (priorities and row.priority.letter not in priorities)
+            or (owners and row.owner_id not in owners)
+            or (regions and regions.isdisjoint(row.regions))
+            or (tags and tags.isdisjoint(row.tags)))
+
+    return keep
+
+
+def filter_rows(rows: Iterable[StakeholderRow], flt: StakeholderFilter) -> list[StakeholderRow]:
+    """The rows the filter keeps, in their order (see `row_filter`)."""
+    keep = row_filter(flt)
+    return [row for row in rows if keep(row)]
 
 
 _PEACE_ORDER = {v.value: i for i, v in enumerate(PeaceStance)}
@@ -1036,3 +1038,41 @@ def stakeholder_ids_by_key(handle: MissionHandle) -> dict[str, tuple[str, int]]:
             "SELECT name_key, id, revision FROM stakeholders WHERE deleted_at IS NULL"
         ).fetchall()
     return {key: (sid, revision) for key, sid, revision in rows}
+
+
+# --- one undoable step of the stakeholder form ----------------------------------------------
+
+
+def create_with_assessment(uow: UnitOfWork, *, stance: dict | None = None,
+                           group_perceptions: list[dict] | None = None,
+                           **fields_) -> StakeholderView:
+    """Create a stakeholder with the form's first assessment (stance and perception, dated
+    today, unless all unknown) and its perception by community group, in one unit of work."""
+    view = create_stakeholder(uow, **fields_)
+    if stance and any(v not in (None, "unknown") for v in stance.values()):
+        view = record_assessment(uow, view.id, expected_revision=view.revision,
+                                 assessed_on=date.today(), **stance)
+    if group_perceptions:
+        uow.session.flush()  # the new row's revision, as the next call checks it
+        view = record_group_perceptions(uow, view.id, expected_revision=view.revision,
+                                        perceptions=group_perceptions)
+    return view
+
+
+def update_with_perceptions(uow: UnitOfWork, stakeholder_id: str, *, expected_revision: int,
+                            group_perceptions: list[dict] | None = None,
+                            **changes) -> StakeholderView:
+    """Change fields of a stakeholder and, given `group_perceptions`, its perception by
+    community group (each changed group a dated assessment), in one unit of work."""
+    view = None
+    if changes:
+        view = update_stakeholder(uow, stakeholder_id, expected_revision=expected_revision,
+                                  **changes)
+        expected_revision = view.revision
+    if group_perceptions is not None:
+        view = record_group_perceptions(uow, stakeholder_id,
+                                        expected_revision=expected_revision,
+                                        perceptions=group_perceptions)
+    if view is None:
+        view = _view(_load(uow, stakeholder_id, expected_revision))
+    return view

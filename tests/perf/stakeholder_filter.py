@@ -82,7 +82,7 @@ def main() -> int:
 
     med, worst = statistics.median(keystrokes), max(keystrokes)
     floor = statistics.median(floors)
-    print("stakeholders: %d; desk load (list + first paint): %.0f ms" % (len(desk._all_rows),
+    print("stakeholders: %d; desk load (list + first paint): %.0f ms" % (desk.model.total_count(),
                                                                          load * 1000))
     print("keystrokes: %d; median %.1f ms, worst %.1f ms (bar 50 ms)" % (
         len(keystrokes), med * 1000, worst * 1000))

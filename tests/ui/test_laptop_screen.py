@@ -86,7 +86,7 @@ def test_the_stakeholders_desk_shows_its_detail_and_export_on_a_laptop(window):
         assert combo.width() >= text + 20, combo.currentText()
     # The priority's reasons are elided in a narrow column; the tooltip has them all.
     model = desk.model
-    column = model.COLUMNS.index("priority")
+    column = model.column_of("priority")
     assert desk.table.columnWidth(column) <= 160
     index = model.index(0, column)
     from PySide6.QtCore import Qt

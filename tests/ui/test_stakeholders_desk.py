@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
-from missiondesk.ui.stakeholders.desk import StakeholdersDesk, StakeholderTableModel
+from missiondesk.ui.framework.table_model import ID_ROLE
+from missiondesk.ui.stakeholders.desk import StakeholdersDesk
 from missiondesk.ui.stakeholders.forms import DuplicateWarning, StakeholderForm
 from tests.conftest import PASSPHRASE
 
@@ -45,10 +47,10 @@ def test_register_lists_the_demo_with_badges_and_priorities(desk):
     assert len(rows) >= 40
     passeurs = next(r for r in rows if r.name.startswith("Les Passeurs"))
     assert passeurs.do_not_engage
-    column = StakeholderTableModel.COLUMNS.index("flags")
+    column = desk.model.column_of("flags")
     index = desk.model.index(desk.model.row_of(passeurs.id), column)
     assert "DO NOT ENGAGE" in desk.model.data(index)
-    priority_column = StakeholderTableModel.COLUMNS.index("priority")
+    priority_column = desk.model.column_of("priority")
     text = desk.model.data(desk.model.index(desk.model.row_of(passeurs.id), priority_column))
     assert not text.startswith(("A", "B", "C", "D"))  # never ranked as a target
     ranked = [r for r in rows if r.priority.letter]
@@ -73,7 +75,7 @@ def test_category_filter_and_sorting_on_columns(desk):
     desk.category_filter.setCurrentIndex(index)
     assert _names(desk) and all(r.category == "armed_group" for r in desk.model.rows())
     desk.category_filter.setCurrentIndex(0)
-    column = StakeholderTableModel.COLUMNS.index("influence")
+    column = desk.model.column_of("influence")
     desk.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
     influences = [r.influence for r in desk.model.rows()]
     assert influences == sorted(influences, reverse=True)
@@ -100,18 +102,18 @@ def test_create_with_validation_message_then_undo_and_redo(desk, monkeypatch):
     values["name"] = "   "
     problem = desk.create(values)
     assert problem == "Name is required."
-    before = len(desk._all_rows)
+    before = desk.model.total_count()
     values["name"] = "Corma Boda-Boda Riders' Union"
     values["category"] = "youth_organization"
     assert desk.create(values, {"stance_peace": "supportive", "stance_mission": "neutral",
                                 "perception": "mixed"}) is None
-    assert len(desk._all_rows) == before + 1
+    assert desk.model.total_count() == before + 1
     assert desk._detail.name == "Corma Boda-Boda Riders' Union"
     assert desk._detail.stance_peace == "supportive"
     desk._ctx.undo_stack.undo()
-    assert len(desk._all_rows) == before
+    assert desk.model.total_count() == before
     desk._ctx.undo_stack.redo()
-    assert "Corma Boda-Boda Riders' Union" in [r.name for r in desk._all_rows]
+    assert "Corma Boda-Boda Riders' Union" in _names(desk)
 
 
 def test_duplicate_warning_before_creating(desk, monkeypatch):
@@ -122,13 +124,13 @@ def test_duplicate_warning_before_creating(desk, monkeypatch):
         return False
 
     monkeypatch.setattr(DuplicateWarning, "confirm", classmethod(confirm))
-    before = len(desk._all_rows)
+    before = desk.model.total_count()
     values = StakeholderForm(desk, []).values()
     values["name"] = "MPC"
     problem = desk.create(values)
     assert problem is not None
     assert asked and any("Mouvement Patriotique" in n for n in asked[0])
-    assert len(desk._all_rows) == before
+    assert desk.model.total_count() == before
 
 
 def test_edit_is_undoable(desk):
@@ -163,21 +165,21 @@ def test_delete_then_undo_restores(desk, monkeypatch):
     target = next(r for r in desk.model.rows() if r.name == "General Zed")
     desk.select_stakeholder(target.id)
     desk.delete_stakeholder()
-    assert target.id not in [r.id for r in desk._all_rows]
+    assert target.id not in [r.id for r in desk.model.rows()]
     desk._ctx.undo_stack.undo()
-    assert target.id in [r.id for r in desk._all_rows]
+    assert target.id in [r.id for r in desk.model.rows()]
 
 
 def test_grid_draws_the_filtered_stakeholders_and_a_click_selects(desk, qtbot):
     desk.views.setCurrentIndex(1)
-    assert desk._grid_canvas is not None
-    assert len(desk._grid_ids) == len(desk.model.rows())
-    target = desk._grid_ids[3]
+    assert desk.grid.canvas is not None
+    assert len(desk.grid.ids) == len(desk.model.rows())
+    target = desk.grid.ids[3]
 
     class Pick:  # the event matplotlib sends when a point is clicked
         ind = [3]
 
-    desk._grid_picked(Pick())
+    desk.grid.picked(Pick())
     assert desk.selected_id() == target
     assert desk._detail.id == target
 
@@ -187,7 +189,7 @@ def test_export_rows_follow_the_filter_and_carry_the_highest_classification(desk
     headers, rows, level = desk.export_rows()
     shown = desk.model.rows()
     assert headers[0] == "Name"
-    assert 0 < len(rows) == len(shown) < len(desk._all_rows)
+    assert 0 < len(rows) == len(shown) < desk.model.total_count()
     assert [r[0] for r in rows] == [s.name for s in shown]
     assert all("general" in s.search_key for s in shown)
     levels = {s.classification for s in shown}
@@ -212,3 +214,99 @@ def test_relationships_tab_lists_both_directions_and_navigates(desk, qtbot):
     with qtbot.waitSignal(desk.showOnMapRequested) as signal:
         desk.map_button.click()
     assert signal.args == [other_id]
+
+
+# --- the desk on the shared framework (session 3) ------------------------------------------
+
+
+def _reattach(desk) -> None:
+    ctx = desk._ctx
+    desk.detach()
+    desk.attach(ctx)
+
+
+def test_the_register_pages_rows_in_and_selecting_one_further_down_fetches_it(
+        desk, monkeypatch, qtmodeltester):
+    monkeypatch.setattr(type(desk.model), "PAGE", 10, raising=False)
+    _reattach(desk)
+    model = desk.model
+    assert model.rowCount() == 10 and model.canFetchMore()  # 10 of the demo's rows in the view
+    assert desk.count_label.text() == "%d of %d stakeholders" % (model.shown_count(),
+                                                                 model.total_count())
+    last = model.rows()[-1]
+    assert desk.select_stakeholder(last.id)
+    assert desk._detail.id == last.id and model.rowCount() > 10
+    index = desk.table.currentIndex()
+    assert model.data(index, ID_ROLE) == last.id
+    desk.table.sortByColumn(model.column_of("priority"), Qt.SortOrder.DescendingOrder)
+    desk.category_filter.setCurrentIndex(desk.category_filter.findData("armed_group"))
+    qtmodeltester.check(model)
+
+
+def _drive_form(steps) -> list:
+    """Run `steps(form, save)` on the modal form once it shows; what it returned."""
+    seen: list = []
+
+    def act() -> None:
+        form = QApplication.activeModalWidget()
+        if form is None:
+            QTimer.singleShot(20, act)
+            return
+        save = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        seen.extend(steps(form, save))
+        QTimer.singleShot(0, lambda: shiboken6.isValid(form) and form.isVisible()
+                          and form.reject())
+
+    QTimer.singleShot(0, act)
+    return seen
+
+
+def test_save_keeps_the_form_open_with_the_reason_until_the_service_accepts(desk,
+                                                                             monkeypatch):
+    monkeypatch.setattr(DuplicateWarning, "confirm", classmethod(lambda cls, *a: True))
+
+    def steps(form, save):
+        form.name.setText("   ")
+        save.click()
+        refused = (form.isVisible(), form.error.text())
+        form.name.setText("Corma Boda-Boda Riders' Union")
+        save.click()
+        return [refused, form.isVisible()]
+
+    seen = _drive_form(steps)
+    desk.new_stakeholder()
+    assert seen == [(True, "Name is required."), False]
+    assert desk._detail.name == "Corma Boda-Boda Riders' Union"
+    assert desk._ctx.undo_stack.undoText() == "New stakeholder Corma Boda-Boda Riders' Union"
+
+
+def test_a_priority_override_without_a_reason_stays_open_and_says_so(desk):
+    target = next(r for r in desk.model.rows() if r.name == "General Zed")
+    desk.select_stakeholder(target.id)
+    letter = "D" if desk._detail.priority.letter != "D" else "A"
+
+    def steps(form, save):
+        form.letter.setCurrentIndex(form.letter.findData(letter))
+        save.click()
+        refused = (form.isVisible(), bool(form.error.text()))
+        form.reason.setText("SRSG decision after the Corma talks")
+        save.click()
+        return [refused, form.isVisible()]
+
+    seen = _drive_form(steps)
+    desk.set_priority()
+    assert seen == [(True, True), False]
+    row = next(r for r in desk.model.rows() if r.id == target.id)
+    assert row.priority.letter == letter and row.priority.overridden
+    assert desk._ctx.undo_stack.undoText() == "Priority of General Zed"
+
+
+def test_the_desk_alone_fits_beside_the_navigation_of_a_laptop(desk, qtbot):
+    desk.resize(1366 - 190, 700)
+    qtbot.waitUntil(lambda: desk.width() == 1366 - 190)
+    assert desk.minimumSizeHint().width() <= 1366 - 190
+    for widget in (desk.detail, desk.export_button, desk.new_button, desk.redact_button,
+                   desk.count_label, desk.search, desk.map_button):
+        assert widget.isVisible() and widget.mapTo(desk, widget.rect().bottomRight()).x() \
+            <= desk.width(), type(widget).__name__
+    assert desk.detail.width() >= 260

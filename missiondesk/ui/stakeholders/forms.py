@@ -1,18 +1,19 @@
-"""Dialogs of the Stakeholders desk: the stakeholder form, a new assessment, the priority
-override and the duplicate warning. Each returns plain values; the desk calls the services.
+"""Dialogs of the Stakeholders desk on `RecordForm`: the stakeholder form (with its
+perception-by-group editor), a new dated assessment, the priority override, and the duplicate
+warning. Each hands plain values to the desk's submit, which calls the services and says why
+a save was refused; the form stays open with that sentence until the service accepts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -45,24 +46,50 @@ from missiondesk.store.vocab import (
     StakeholderCategory,
     StakeholderKind,
 )
-from missiondesk.ui.framework.widgets import error_label
+from missiondesk.ui.framework.commands import changed_fields
+from missiondesk.ui.framework.form import RecordForm, code_combo, hint_label
 
 TEXT_FIELDS = ("description", "positions", "interests", "needs", "grievances", "motivations")
+#: The long-text fields of the Flags and Stance tabs, kept as drafts with the others.
+NOTE_FIELDS = ("perception_evidence", "sanctions_note", "hrddp_note", "engagement_constraints")
 
 
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def _combo(items: list[tuple[str, str]], current: str | None = None) -> QComboBox:
-    combo = QComboBox()
-    for label, code in items:
-        combo.addItem(label, code)
-    if current is not None:
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-    return combo
+def _stances(values: dict) -> tuple:
+    """The stance and perception combos of a form, at `values` (unknown when absent)."""
+    return (code_combo(((peace_stance_label(s), s.value) for s in PeaceStance),
+                       values.get("stance_peace"), "unknown"),
+            code_combo(((mission_stance_label(s), s.value) for s in MissionStance),
+                       values.get("stance_mission"), "unknown"),
+            code_combo(((perception_label(p), p.value) for p in Perception),
+                       values.get("perception"), "unknown"))
 
 
+class _DeskForm(RecordForm):
+    """A record form the desk runs with `run()`: shown until its submit is accepted."""
+
+    saved = False
+
+    def _submitting(self, submit: Callable[[dict], str | None] | None):
+        def run(values: dict) -> str | None:
+            problem = submit(values) if submit is not None else None
+            self.saved = problem is None
+            return problem
+        return run
+
+    def run(self) -> bool:
+        """Show the form until the service accepts what it holds (True) or the user cancels.
+        Save submits; a form closed as accepted without Save is submitted here, and shown
+        again with the reason when refused."""
+        while self.exec() == QDialog.DialogCode.Accepted:
+            if not self.saved:
+                self._accept()
+            if self.saved:
+                return True
+        return False
 
 
 class GroupPerceptionEditor(QWidget):
@@ -89,9 +116,9 @@ class GroupPerceptionEditor(QWidget):
         self.remove_button = QPushButton(self.tr("Remove Group"))
         self.add_button.clicked.connect(lambda: self.add_row())
         self.remove_button.clicked.connect(self.remove_current)
-        hint = QLabel(self.tr("How each community group perceives this stakeholder. Each change "
-                              "is kept as a dated assessment of that group, with who made it."))
-        hint.setWordWrap(True)
+        hint = hint_label(self.tr("How each community group perceives this stakeholder. Each "
+                                  "change is kept as a dated assessment of that group, with "
+                                  "who made it."))
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -109,13 +136,13 @@ class GroupPerceptionEditor(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(values.get("group_name") or ""))
-        self.table.setCellWidget(row, 1, _combo(
-            [(perception_label(p), p.value) for p in Perception],
-            values.get("perception") or "unknown"))
+        self.table.setCellWidget(row, 1, code_combo(
+            ((perception_label(p), p.value) for p in Perception),
+            values.get("perception"), "unknown"))
         self.table.setItem(row, 2, QTableWidgetItem(values.get("evidence") or ""))
-        self.table.setCellWidget(row, 3, _combo(
+        self.table.setCellWidget(row, 3, code_combo(
             [(self.tr("(none)"), "")] + [(code, sid) for sid, code in self._sources],
-            values.get("source_id") or ""))
+            values.get("source_id"), ""))
         self.table.setCurrentCell(row, 0)
         return row
 
@@ -147,116 +174,118 @@ class GroupPerceptionEditor(QWidget):
         return [self._normal(v) for v in self.values()] != self._initial
 
 
-class StakeholderForm(QDialog):
-    """Create or edit a stakeholder. `values()` gives every field; `changes()` only edits."""
+class StakeholderForm(_DeskForm):
+    """Create or edit a stakeholder. `values()` gives every field; `changes()` only edits;
+    `stance_values()` the first assessment (create); `group_perceptions()` the groups when
+    changed. `submit(form)` receives the form itself, as it holds all four."""
 
     def __init__(self, parent: QWidget | None, team: list[tuple[str, str]],
                  detail=None, default_classification: str = "CONFIDENTIAL",
-                 handle=None, sources: list[tuple[str, str]] = ()) -> None:
-        super().__init__(parent)
+                 handle=None, sources: list[tuple[str, str]] = (),
+                 submit: Callable[[StakeholderForm], str | None] | None = None) -> None:
         self._detail = detail
-        creating = detail is None
-        self.setWindowTitle(self.tr("New Stakeholder") if creating else self.tr("Edit Stakeholder"))
-        get = (lambda name, default=None: getattr(detail, name, default)) if detail else \
-            (lambda name, default=None: default)
+        self._team = list(team)
+        self._sources = list(sources)
+        values = ({**detail.values(), "id": detail.id} if detail is not None
+                  else {"classification": default_classification})
+        super().__init__(parent, values,
+                         self._submitting(None if submit is None else lambda _v: submit(self)),
+                         creating=detail is None)
+        self.resize(660, 560)
+        self.drafts = self._drafts = self._keep_drafts(handle, parent)
 
-        self.name = QLineEdit(get("name", ""))
-        self.aliases = QLineEdit(", ".join(get("aliases", ()) or ()))
+    @classmethod
+    def ask(cls, parent: QWidget | None, team: list[tuple[str, str]],
+            submit: Callable[[StakeholderForm], str | None], **options) -> bool:
+        return cls(parent, team, submit=submit, **options).run()
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("New Stakeholder"), self.tr("Edit Stakeholder")
+
+    def build(self, values: dict) -> None:
+        def listed(name: str) -> str:
+            return ", ".join(values.get(name) or ())
+
+        self.name = QLineEdit(values.get("name") or "")
+        self.aliases = QLineEdit(listed("aliases"))
         self.aliases.setPlaceholderText(self.tr("Other names, separated by commas"))
-        self.kind = _combo([(kind_label(k), k.value) for k in StakeholderKind],
-                           get("kind", "organization"))
-        self.category = _combo(sorted((category_label(c), c.value) for c in StakeholderCategory),
-                               get("category", "other"))
-        self.regions = QLineEdit(", ".join(get("regions", ()) or ()))
-        self.owner = _combo([(self.tr("(nobody)"), "")] + [(name, mid) for mid, name in team],
-                            get("owner_id", "") or "")
-        self.tags = QLineEdit(", ".join(get("tags", ()) or ()))
-        self.classification = _combo([(classification_label(c), c.value) for c in Classification],
-                                     get("classification", default_classification))
+        self.kind = code_combo(((kind_label(k), k.value) for k in StakeholderKind),
+                               values.get("kind"), "organization")
+        self.category = code_combo(
+            sorted((category_label(c), c.value) for c in StakeholderCategory),
+            values.get("category"), "other")
+        self.regions = QLineEdit(listed("regions"))
+        self.owner = code_combo([(self.tr("(nobody)"), "")] + [(n, m) for m, n in self._team],
+                                values.get("owner_id") or "")
+        self.tags = QLineEdit(listed("tags"))
+        self.classification = code_combo(
+            ((classification_label(c), c.value) for c in Classification),
+            values.get("classification"))
         self.influence = QSpinBox()
         self.influence.setRange(1, 5)
-        self.influence.setValue(int(get("influence", 3)))
+        self.influence.setValue(int(values.get("influence") or 3))
         self.interest = QSpinBox()
         self.interest.setRange(1, 5)
-        self.interest.setValue(int(get("interest", 3)))
+        self.interest.setValue(int(values.get("interest") or 3))
         self.texts: dict[str, QPlainTextEdit] = {}
-        for name in TEXT_FIELDS + ("perception_evidence", "sanctions_note", "hrddp_note",
-                                   "engagement_constraints"):
-            edit = QPlainTextEdit(get(name, "") or "")
+        for name in TEXT_FIELDS + NOTE_FIELDS:
+            edit = QPlainTextEdit(values.get(name) or "")
             edit.setTabChangesFocus(True)
             self.texts[name] = edit
         self.sanctioned = QCheckBox(self.tr("Under sanctions"))
-        self.sanctioned.setChecked(bool(get("sanctioned", False)))
+        self.sanctioned.setChecked(bool(values.get("sanctioned")))
         self.hrddp_flag = QCheckBox(self.tr("HRDDP risk (human rights due diligence)"))
-        self.hrddp_flag.setChecked(bool(get("hrddp_flag", False)))
+        self.hrddp_flag.setChecked(bool(values.get("hrddp_flag")))
         self.do_not_engage = QCheckBox(self.tr("Do not engage"))
-        self.do_not_engage.setChecked(bool(get("do_not_engage", False)))
-
-        profile = QWidget()
-        form = QFormLayout(profile)
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Aliases"), self.aliases)
-        form.addRow(self.tr("Kind"), self.kind)
-        form.addRow(self.tr("Category"), self.category)
-        form.addRow(self.tr("Regions"), self.regions)
-        form.addRow(self.tr("Influence (1\u20135)"), self.influence)
-        form.addRow(self.tr("Interest (1\u20135)"), self.interest)
-        form.addRow(self.tr("Owner"), self.owner)
-        form.addRow(self.tr("Tags"), self.tags)
-        form.addRow(self.tr("Classification"), self.classification)
-        form.addRow(self.tr("Description"), self.texts["description"])
-
-        motivations = QWidget()
-        mform = QFormLayout(motivations)
-        mform.addRow(self.tr("Positions"), self.texts["positions"])
-        mform.addRow(self.tr("Interests"), self.texts["interests"])
-        mform.addRow(self.tr("Needs"), self.texts["needs"])
-        mform.addRow(self.tr("Grievances"), self.texts["grievances"])
-        mform.addRow(self.tr("Motivations"), self.texts["motivations"])
-
-        flags = QWidget()
-        fform = QFormLayout(flags)
-        fform.addRow(self.sanctioned)
-        fform.addRow(self.tr("Sanctions note"), self.texts["sanctions_note"])
-        fform.addRow(self.hrddp_flag)
-        fform.addRow(self.tr("HRDDP note"), self.texts["hrddp_note"])
-        fform.addRow(self.do_not_engage)
-        fform.addRow(self.tr("Engagement constraints"), self.texts["engagement_constraints"])
+        self.do_not_engage.setChecked(bool(values.get("do_not_engage")))
 
         tabs = QTabWidget()
-        tabs.addTab(profile, self.tr("Profile"))
-        tabs.addTab(motivations, self.tr("Motivations"))
-        if creating:
-            stance = QWidget()
-            sform = QFormLayout(stance)
-            self.stance_peace = _combo([(peace_stance_label(s), s.value) for s in PeaceStance],
-                                       "unknown")
-            self.stance_mission = _combo(
-                [(mission_stance_label(s), s.value) for s in MissionStance], "unknown")
-            self.perception = _combo([(perception_label(p), p.value) for p in Perception],
-                                     "unknown")
-            sform.addRow(self.tr("Stance on the peace process"), self.stance_peace)
-            sform.addRow(self.tr("Stance toward the mission"), self.stance_mission)
-            sform.addRow(self.tr("Community perception"), self.perception)
-            sform.addRow(self.tr("Evidence"), self.texts["perception_evidence"])
-            tabs.addTab(stance, self.tr("Stance"))
+        tabs.addTab(self._page([
+            (self.tr("Name"), self.name), (self.tr("Aliases"), self.aliases),
+            (self.tr("Kind"), self.kind), (self.tr("Category"), self.category),
+            (self.tr("Regions"), self.regions),
+            (self.tr("Influence (1\u20135)"), self.influence),
+            (self.tr("Interest (1\u20135)"), self.interest), (self.tr("Owner"), self.owner),
+            (self.tr("Tags"), self.tags), (self.tr("Classification"), self.classification),
+            (self.tr("Description"), self.texts["description"])]), self.tr("Profile"))
+        motivations = [(self.tr("Positions"), self.texts["positions"]),
+                       (self.tr("Interests"), self.texts["interests"]),
+                       (self.tr("Needs"), self.texts["needs"]),
+                       (self.tr("Grievances"), self.texts["grievances"]),
+                       (self.tr("Motivations"), self.texts["motivations"])]
+        if self.creating:
+            tabs.addTab(self._page(motivations), self.tr("Motivations"))
+            self.stance_peace, self.stance_mission, self.perception = _stances({})
+            tabs.addTab(self._page([
+                (self.tr("Stance on the peace process"), self.stance_peace),
+                (self.tr("Stance toward the mission"), self.stance_mission),
+                (self.tr("Community perception"), self.perception),
+                (self.tr("Evidence"), self.texts["perception_evidence"])]), self.tr("Stance"))
         else:
-            mform.addRow(self.tr("Perception evidence"), self.texts["perception_evidence"])
-        self.groups = GroupPerceptionEditor(get("perceptions", ()) or (), sources)
+            motivations.append((self.tr("Perception evidence"),
+                                self.texts["perception_evidence"]))
+            tabs.addTab(self._page(motivations), self.tr("Motivations"))
+        self.groups = GroupPerceptionEditor(getattr(self._detail, "perceptions", ()) or (),
+                                            self._sources)
         tabs.addTab(self.groups, self.tr("Perception by Group"))
-        tabs.addTab(flags, self.tr("Flags"))
+        tabs.addTab(self._page([
+            ("", self.sanctioned), (self.tr("Sanctions note"), self.texts["sanctions_note"]),
+            ("", self.hrddp_flag), (self.tr("HRDDP note"), self.texts["hrddp_note"]),
+            ("", self.do_not_engage),
+            (self.tr("Engagement constraints"), self.texts["engagement_constraints"])]),
+            self.tr("Flags"))
+        self.add_below(tabs)
 
-        self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(tabs)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(660, 560)
-        self.drafts = self._keep_drafts(handle, parent)
+    @staticmethod
+    def _page(rows: list[tuple[str, QWidget]]) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        for label, widget in rows:
+            if label:
+                form.addRow(label, widget)
+            else:
+                form.addRow(widget)
+        return page
 
     def _keep_drafts(self, handle, parent):
         """Long text (and the name) kept as drafts while typed; None without a mission."""
@@ -274,13 +303,8 @@ class StakeholderForm(QDialog):
                   "hrddp_note": self.tr("HRDDP note"),
                   "engagement_constraints": self.tr("Engagement constraints")}
         widgets = {"name": self.name, **self.texts}
-        record_id = getattr(self._detail, "id", None)
-        return FormDrafts(self, handle, "stakeholders", record_id,
+        return FormDrafts(self, handle, "stakeholders", self.initial.get("id"),
                           {name: (labels[name], widgets[name]) for name in widgets})
-
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
 
     def values(self) -> dict:
         """Every field of the form, as the services take them."""
@@ -315,57 +339,45 @@ class StakeholderForm(QDialog):
 
     def changes(self) -> dict:
         """Only the fields the user changed (edit)."""
-        current = self.values()
-        changed = {}
-        for name, value in current.items():
-            old = getattr(self._detail, name, None)
-            if isinstance(old, tuple):
-                old = list(old)
-            if (old or None) != (value or None) and not (old is False and value is False):
-                changed[name] = value
-        return changed
+        return changed_fields(self.initial, self.values())[1]
 
 
-class AssessmentDialog(QDialog):
+class AssessmentDialog(_DeskForm):
     """A dated assessment of stance and perception, with who assessed and why."""
 
-    def __init__(self, parent: QWidget | None, detail) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("New Assessment \u2014 %s") % detail.name)
-        form = QFormLayout()
+    MIN_WIDTH = 460
+
+    def __init__(self, parent: QWidget | None, detail,
+                 submit: Callable[[dict], str | None] | None = None) -> None:
+        self._name = detail.name
+        super().__init__(parent, {"id": detail.id, "stance_peace": detail.stance_peace,
+                                  "stance_mission": detail.stance_mission,
+                                  "perception": detail.perception},
+                         self._submitting(submit), creating=True)
+        self.resize(480, 360)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, detail,
+            submit: Callable[[dict], str | None]) -> bool:
+        return cls(parent, detail, submit).run()
+
+    def titles(self) -> tuple[str, str]:
+        title = self.tr("New Assessment \u2014 %s") % self._name
+        return title, title
+
+    def build(self, values: dict) -> None:
         self.assessed_on = QDateEdit(QDate.currentDate())
         self.assessed_on.setCalendarPopup(True)
         self.assessed_on.setDisplayFormat("yyyy-MM-dd")
-        self.stance_peace = _combo([(peace_stance_label(s), s.value) for s in PeaceStance],
-                                   detail.stance_peace)
-        self.stance_mission = _combo([(mission_stance_label(s), s.value) for s in MissionStance],
-                                     detail.stance_mission)
-        self.perception = _combo([(perception_label(p), p.value) for p in Perception],
-                                 detail.perception)
+        self.stance_peace, self.stance_mission, self.perception = _stances(values)
         self.reason = QPlainTextEdit()
-        from missiondesk.ui.framework.drafts import keep_drafts
-
-        self._drafts = keep_drafts(self, "stakeholder_assessments", detail.id, {
-            "reason": (self.tr("Why (evidence, source code)"), self.reason)})
-        form.addRow(self.tr("Date"), self.assessed_on)
-        form.addRow(self.tr("Stance on the peace process"), self.stance_peace)
-        form.addRow(self.tr("Stance toward the mission"), self.stance_mission)
-        form.addRow(self.tr("Community perception"), self.perception)
-        form.addRow(self.tr("Why (evidence, source code)"), self.reason)
-        self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.resize(480, 360)
-
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        why = self.tr("Why (evidence, source code)")
+        self.keep_drafts("stakeholder_assessments", {"reason": (why, self.reason)})
+        self.form.addRow(self.tr("Date"), self.assessed_on)
+        self.form.addRow(self.tr("Stance on the peace process"), self.stance_peace)
+        self.form.addRow(self.tr("Stance toward the mission"), self.stance_mission)
+        self.form.addRow(self.tr("Community perception"), self.perception)
+        self.form.addRow(why, self.reason)
 
     def values(self) -> dict:
         assessed: date = self.assessed_on.date().toPython()
@@ -375,37 +387,36 @@ class AssessmentDialog(QDialog):
                 "reason": self.reason.toPlainText().strip() or None}
 
 
-class PriorityOverrideDialog(QDialog):
+class PriorityOverrideDialog(_DeskForm):
     """Set the engagement priority by hand, with a reason, or go back to the computed one."""
 
-    def __init__(self, parent: QWidget | None, detail, computed_text: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Engagement Priority \u2014 %s") % detail.name)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Computed: %s") % computed_text))
-        form = QFormLayout()
-        self.letter = QComboBox()
-        self.letter.addItem(self.tr("Use the computed priority"), None)
-        for letter in "ABCD":
-            self.letter.addItem(letter, letter)
-        current = getattr(detail, "priority_override", None)
-        self.letter.setCurrentIndex(max(0, self.letter.findData(current)) if current else 0)
-        self.reason = QLineEdit(getattr(detail, "priority_override_reason", "") or "")
-        form.addRow(self.tr("Priority"), self.letter)
-        form.addRow(self.tr("Reason"), self.reason)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+    MIN_WIDTH = 440
+
+    def __init__(self, parent: QWidget | None, detail, computed_text: str,
+                 submit: Callable[[dict], str | None] | None = None) -> None:
+        self._name = detail.name
+        self._computed = computed_text
+        super().__init__(parent, {"letter": getattr(detail, "priority_override", None),
+                                  "reason": getattr(detail, "priority_override_reason", None)},
+                         self._submitting(submit), creating=False)
         self.resize(460, 180)
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+    @classmethod
+    def ask(cls, parent: QWidget | None, detail, computed_text: str,
+            submit: Callable[[dict], str | None]) -> bool:
+        return cls(parent, detail, computed_text, submit).run()
+
+    def titles(self) -> tuple[str, str]:
+        title = self.tr("Engagement Priority \u2014 %s") % self._name
+        return title, title
+
+    def build(self, values: dict) -> None:
+        self.letter = code_combo([(self.tr("Use the computed priority"), None)]
+                                 + [(letter, letter) for letter in "ABCD"], values["letter"])
+        self.reason = QLineEdit(values.get("reason") or "")
+        self.form.addRow(QLabel(self.tr("Computed: %s") % self._computed))
+        self.form.addRow(self.tr("Priority"), self.letter)
+        self.form.addRow(self.tr("Reason"), self.reason)
 
     def values(self) -> dict:
         return {"letter": self.letter.currentData(),
