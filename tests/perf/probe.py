@@ -1,0 +1,163 @@
+"""Run the real program, `missiondesk FILE`, and print when a user would see things.
+
+    python tests/perf/probe.py SCENARIO FILE [DESK ...]
+
+The program starts exactly as the installed command does (`missiondesk.cli.main([FILE])`:
+argparse, logging, the passphrase from the environment, the GUI); the probe only wraps
+`QApplication.exec` to watch paint events and to drive the window once it is up. It prints
+`mark <name> <unix time>` lines; the benchmark that spawned it takes the clock from just before
+the spawn, so interpreter start and imports count.
+
+Scenarios:
+- `startup`: `painted` (the main window's first paint), `figures` (the Overview's tiles painted
+  with their numbers, not merely given their text), then quits.
+- `tour`: after the figures, visits every desk of the navigation in order (the map waits for
+  its layout and its paint), marking `desk:<key>` when each is painted, then quits. With DESK
+  arguments, only those desks.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+MARKS: dict[str, float] = {}
+
+
+def mark(name: str) -> None:
+    if name not in MARKS:
+        MARKS[name] = time.time()
+        print("mark %s %.6f" % (name, MARKS[name]), flush=True)
+
+
+class Watcher(QObject):
+    """Notes the paint events the scenario waits for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = None
+        self.waiting_for = None   # (widget, name) whose next paint is a mark
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            if "painted" not in MARKS and obj is self.window:
+                mark("painted")
+            if self.waiting_for is not None:
+                widget, name = self.waiting_for
+                if obj is widget or (isinstance(obj, QWidget) and widget.isAncestorOf(obj)):
+                    self.waiting_for = None
+                    QTimer.singleShot(0, lambda: mark(name))
+        return False
+
+
+def peak_kb() -> int:
+    """This process's peak resident size (VmHWM), in kB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _main_window():
+    from missiondesk.ui.main_window import MainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            return widget
+    return None
+
+
+def _tiles_ready(window) -> list:
+    desk = window._desks.get("overview") if window is not None else None
+    tiles = getattr(desk, "tiles", None)
+    if window is None or window.ctx is None or not tiles:
+        return []
+    values = [tile.value for tile in tiles.values()]
+    return values if all(v.text() != "\u2014" for v in values) else []
+
+
+def run(scenario: str, path: Path, desks: list[str]) -> int:
+    from missiondesk.cli import main
+
+    watcher = Watcher()
+    original_exec = QApplication.exec
+    state = {"step": "figures", "queue": [], "current": None, "since": 0.0}
+
+    def drive() -> None:
+        window = watcher.window or _main_window()
+        if window is None:
+            return
+        if watcher.window is None:
+            watcher.window = window
+        if state["step"] == "figures":
+            values = _tiles_ready(window)
+            if values and watcher.waiting_for is None:
+                # The figures count as shown when the last tile repaints with its number.
+                watcher.waiting_for = (values[-1], "figures")
+                values[-1].update()
+                state["step"] = "figures-paint"
+            return
+        if state["step"] == "figures-paint":
+            if "figures" not in MARKS:
+                return
+            if scenario == "startup":
+                finish(window)
+                return
+            from missiondesk.ui.desks import desk_specs
+
+            keys = [s.key for s in desk_specs() if s.key != "overview"]
+            state["queue"] = [k for k in keys if not desks or k in desks]
+            state["step"] = "tour"
+            return
+        if state["step"] == "tour":
+            current = state["current"]
+            if current is not None:
+                if "desk:" + current not in MARKS:
+                    return
+                state["current"] = None
+            if not state["queue"]:
+                finish(window)
+                return
+            key = state["queue"].pop(0)
+            state["current"] = key
+            desk = window.desk(key)
+            laid_out = getattr(desk, "layoutFinished", None)
+            state["ready"] = laid_out is None
+            if laid_out is not None:
+                laid_out.connect(lambda: state.__setitem__("ready", True))
+            window.select_desk(key)
+            state["step"] = "wait-ready"
+            return
+        if state["step"] == "wait-ready":
+            desk = window.desk(state["current"])
+            busy = getattr(desk, "busy", None)
+            if state["ready"] or (callable(busy) and not busy()):
+                state["step"] = "tour"
+                watcher.waiting_for = (desk, "desk:" + state["current"])
+                QWidget.update(desk)
+
+    def finish(window) -> None:
+        timer.stop()
+        print("peak_kb %d" % peak_kb(), flush=True)
+        window.close()
+        QApplication.instance().quit()
+
+    timer = QTimer()
+    timer.timeout.connect(drive)
+
+    def exec_with_probe(*args):
+        app = QApplication.instance()
+        app.installEventFilter(watcher)
+        timer.start(2)
+        return original_exec()
+
+    QApplication.exec = exec_with_probe
+    return main([str(path)])
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1], Path(sys.argv[2]), sys.argv[3:]))
