@@ -1,10 +1,15 @@
 """The audit trail: the change log per record and mission-wide, its export, and restoring
 a deleted record from it.
 
-Entries come newest first. A record is named by its own label column (a stakeholder's
-name, a source's code name...). The history of a protected source's description is
-masked (`masked=True`, values None): who changed it and when stays visible.
-No Qt here, and no user-visible text.
+Entries come newest first. Every table that can appear in the log has a name rule
+(`NAME_RULES`): a record is named by its own words (a stakeholder's name, a source's code
+name, an assessment's date), by the names of what it links (a relationship: its two
+stakeholders and its type; a driver link: the driver, the stakeholder and the role) or both,
+read from the row even when it is deleted (its last known name); the UI words it
+(`labels.record_text`), never a table name or an id. Map positions never reach the log
+(`store.handle.UNLOGGED_TABLES`) and entries an older file holds for them are left out.
+The history of a protected source's description is masked (`masked=True`, values None): who
+changed it and when stays visible. No Qt here, and no user-visible text.
 """
 
 from __future__ import annotations
@@ -19,14 +24,112 @@ from sqlalchemy import func, select
 
 from missiondesk.services.table_io import export_table
 from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
-from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
+from missiondesk.store.handle import UNLOGGED_TABLES, MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import MODELS, ChangeLog, Mission, Source
 from missiondesk.store.vocab import Classification
 
-#: The column that names a record of each table (first found wins).
-_LABEL_COLUMNS = ("code_name", "name", "title", "group_name", "reference", "resolution",
-                  "paragraph", "statement", "text", "content", "counterpart_name", "code")
 _CHUNK = 500
+_LONGEST = 120   # characters of a name (a commitment's text, a rumour) before it is cut
+_END_LONGEST = 60  # ... and of the name of a record at one end of a link
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """How a table's records are named. `own`: its columns that name it, joined (dates as
+    ISO dates); `links`: what it links, one slot per end, each slot the (column, table)
+    alternatives tried in order (an assignment is a portfolio's or a stakeholder's); `code`:
+    the column of a vocabulary code that qualifies it (a relationship's type)."""
+
+    own: tuple[str, ...] = ()
+    links: tuple[tuple[tuple[str, str], ...], ...] = ()
+    code: str | None = None
+
+
+def _to(column: str, table: str) -> tuple[tuple[str, str], ...]:
+    return ((column, table),)
+
+
+_ENGAGEMENT = _to("engagement_id", "engagements")
+_STAKEHOLDER = _to("stakeholder_id", "stakeholders")
+
+#: The name rule of every table that can appear in the change log (`change_log` itself
+#: cannot). tests/services/test_audit_names.py checks that each table of the schema has one.
+NAME_RULES: dict[str, NameRule] = {
+    "mission": NameRule(own=("name",)),
+    "team_members": NameRule(own=("name",)),
+    "strategy_objectives": NameRule(own=("title",)),
+    "agreements": NameRule(own=("name",)),
+    "agreement_parties": NameRule(links=(_to("agreement_id", "agreements"), _STAKEHOLDER)),
+    "agreement_provisions": NameRule(own=("reference",),
+                                     links=(_to("agreement_id", "agreements"),)),
+    "sources": NameRule(own=("code_name",)),
+    "stakeholders": NameRule(own=("name",)),
+    "stakeholder_assessments": NameRule(own=("assessed_on",), links=(_STAKEHOLDER,)),
+    "stakeholder_perceptions": NameRule(own=("group_name",), links=(_STAKEHOLDER,)),
+    "map_positions": NameRule(links=(_STAKEHOLDER,)),
+    "relationships": NameRule(links=(_to("source_id", "stakeholders"),
+                                     _to("target_id", "stakeholders")), code="type"),
+    "drivers": NameRule(own=("name",)),
+    "driver_stakeholders": NameRule(links=(_to("driver_id", "drivers"), _STAKEHOLDER),
+                                    code="role"),
+    "driver_assessments": NameRule(own=("assessed_on",), links=(_to("driver_id", "drivers"),)),
+    "portfolios": NameRule(own=("name",)),
+    "assignments": NameRule(links=(_to("team_member_id", "team_members"),
+                                   (("portfolio_id", "portfolios"),
+                                    ("stakeholder_id", "stakeholders"))), code="raci"),
+    "engagements": NameRule(own=("title",)),
+    "engagement_participants": NameRule(links=(_ENGAGEMENT,
+                                               _to("team_member_id", "team_members"))),
+    "engagement_counterparts": NameRule(links=(_ENGAGEMENT, _STAKEHOLDER)),
+    "engagement_drivers": NameRule(links=(_ENGAGEMENT, _to("driver_id", "drivers"))),
+    "engagement_benchmarks": NameRule(links=(_ENGAGEMENT, _to("benchmark_id", "benchmarks"))),
+    "engagement_key_messages": NameRule(links=(_ENGAGEMENT,
+                                               _to("key_message_id", "key_messages"))),
+    "engagement_objectives": NameRule(links=(_ENGAGEMENT,
+                                             _to("objective_id", "strategy_objectives"))),
+    "commitments": NameRule(own=("text",)),
+    "commitment_engagements": NameRule(links=(_to("commitment_id", "commitments"),
+                                              _ENGAGEMENT)),
+    "mandates": NameRule(own=("resolution",)),
+    "mandate_tasks": NameRule(own=("paragraph", "text")),
+    "benchmarks": NameRule(own=("statement",)),
+    "benchmark_tasks": NameRule(links=(_to("benchmark_id", "benchmarks"),
+                                       _to("task_id", "mandate_tasks"))),
+    "benchmark_assessments": NameRule(own=("assessed_on",),
+                                      links=(_to("benchmark_id", "benchmarks"),)),
+    "indicators": NameRule(own=("name",)),
+    "measurements": NameRule(own=("measured_on",), links=(_to("indicator_id", "indicators"),)),
+    "consultations": NameRule(own=("counterpart_name", "held_on")),
+    "cycle_events": NameRule(own=("title",)),
+    "comms_objectives": NameRule(own=("title",)),
+    "audiences": NameRule(own=("name",)),
+    "audience_stakeholders": NameRule(links=(_to("audience_id", "audiences"), _STAKEHOLDER)),
+    # A key message has no words of its own: it is named by its first text (_key_messages).
+    "key_messages": NameRule(),
+    "key_message_texts": NameRule(own=("text",), code="language"),
+    "comms_milestones": NameRule(own=("title",)),
+    "media_outlets": NameRule(own=("name",)),
+    "rumours": NameRule(own=("content",)),
+    # Drafts are written outside units of work and never logged; named by the field if ever.
+    "drafts": NameRule(code="field"),
+}
+
+
+#: Tables whose changes write the log (and "change_log" for entries written directly): what
+#: the Audit trail desk watches.
+LOGGED_TABLES: tuple[str, ...] = (*(t for t in NAME_RULES if t not in UNLOGGED_TABLES),
+                                  "change_log")
+
+
+@dataclass(frozen=True)
+class RecordName:
+    """A record as the trail names it, in data the UI words (`labels.record_text`): its own
+    words (`text`), the names of what it links in its rule's order (`linked`; None for an
+    end that was purged or left empty) and its qualifying code (`code`)."""
+
+    text: str | None = None
+    linked: tuple[str | None, ...] = ()
+    code: str | None = None
 #: Columns written by `export_change_log` when the caller gives no translated headers.
 EXPORT_COLUMNS = ("at", "who", "table", "record", "record_id", "action", "field", "old_value",
                   "new_value")
@@ -60,6 +163,7 @@ class AuditEntry:
     new_value: object
     masked: bool = False         # a protected source's description: values withheld
     record_deleted: bool = False  # the record is tombstoned now (a delete can be restored)
+    record_name: RecordName | None = None  # None: no longer in the file (purged)
 
 
 @dataclass(frozen=True)
@@ -87,40 +191,116 @@ def _decode(value: str | None) -> object:
         return value
 
 
-def _label_column(table: str):
-    model = MODELS.get(table)
-    if model is None:
+def _words(value, longest: int = _LONGEST) -> str | None:
+    """A column's value as a name: dates as ISO dates, long text cut, blanks as None."""
+    if value is None or isinstance(value, bool):
         return None
-    columns = model.__table__.columns
-    for name in _LABEL_COLUMNS:
-        if name in columns:
-            return columns[name]
-    return None
+    if isinstance(value, datetime | date):
+        return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    return text if len(text) <= longest else text[:longest - 1] + "\u2026"
+
+
+def _chunks(ids) -> list[list[str]]:
+    ids = sorted(ids)
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def _key_messages(session, ids) -> dict[str, str | None]:
+    """A key message's name: its first text (English first, then by language)."""
+    t = MODELS["key_message_texts"].__table__
+    names: dict[str, str | None] = {}
+    for chunk in _chunks(ids):
+        for message_id, text in session.execute(
+                select(t.c.key_message_id, t.c.text)
+                .where(t.c.key_message_id.in_(chunk))
+                .order_by(t.c.key_message_id, t.c.deleted_at.is_not(None),
+                          (t.c.language != "en"), t.c.language)):
+            if names.get(message_id) is None:
+                names[message_id] = _words(text)
+    return names
+
+
+def _own_names(session, table: str, ids) -> dict[str, str | None]:
+    """id -> its own words, for records at the end of a link (deleted ones too)."""
+    if table == "key_messages":
+        return {k: _words(v, _END_LONGEST) for k, v in _key_messages(session, ids).items()}
+    rule = NAME_RULES.get(table)
+    model = MODELS.get(table)
+    if rule is None or model is None or not rule.own:
+        return {}
+    t = model.__table__
+    names = {}
+    for chunk in _chunks(ids):
+        for row in session.execute(select(t.c.id, *(t.c[c] for c in rule.own))
+                                   .where(t.c.id.in_(chunk))):
+            names[row[0]] = _words(" \u2014 ".join(filter(None, map(_words, row[1:]))),
+                                   _END_LONGEST)
+    return names
+
+
+def _links(rule: NameRule) -> list[tuple[str, str]]:
+    return [end for slot in rule.links for end in slot]
 
 
 def _record_facts(session, wanted: dict[str, set[str]]) -> dict[tuple[str, str], tuple]:
-    """(table, id) -> (label, deleted, classification, protected) for the records named."""
-    facts: dict[tuple[str, str], tuple] = {}
+    """(table, id) -> (RecordName, deleted, classification, protected) for the records
+    named, deleted ones included (their last known name); a purged record has no entry."""
+    found: dict[tuple[str, str], tuple] = {}   # (table, id) -> (rule, facts, own, ends, code)
     for table, ids in wanted.items():
         model = MODELS.get(table)
         if model is None or "deleted_at" not in model.__table__.columns:
             continue
         t = model.__table__
-        label = _label_column(table)
-        columns = [t.c.id, label if label is not None else t.c.id, t.c.deleted_at,
-                   t.c.classification]
+        rule = NAME_RULES.get(table, NameRule())
+        links = _links(rule)
+        columns = [t.c.id, t.c.deleted_at, t.c.classification,
+                   *(t.c[c] for c in rule.own), *(t.c[c] for c, _target in links)]
+        if rule.code:
+            columns.append(t.c[rule.code])
         if table == "sources":
             columns.append(t.c.protected)
-        ids = sorted(ids)
-        for start in range(0, len(ids), _CHUNK):
-            for row in session.execute(select(*columns).where(
-                    t.c.id.in_(ids[start:start + _CHUNK]))):
-                text = row[1] if label is not None else None
-                if isinstance(text, str) and len(text) > 120:
-                    text = text[:119] + "\u2026"
-                facts[(table, row[0])] = (text, row[2] is not None, row[3],
-                                          bool(row[4]) if table == "sources" else False)
+        n_own = len(rule.own)
+        for chunk in _chunks(ids):
+            for row in session.execute(select(*columns).where(t.c.id.in_(chunk))):
+                rest = row[3 + n_own + len(links):]
+                found[(table, row[0])] = (
+                    rule, (row[1] is not None, row[2],
+                           bool(rest[-1]) if table == "sources" else False),
+                    row[3:3 + n_own], row[3 + n_own:3 + n_own + len(links)],
+                    rest[0] if rule.code else None)
+    # the names of what link rows link: one query per linked table
+    ends: dict[str, set[str]] = {}
+    for rule, _facts, _own, values, _code in found.values():
+        for (_column, target), value in zip(_links(rule), values, strict=True):
+            if value is not None:
+                ends.setdefault(target, set()).add(value)
+    names = {target: _own_names(session, target, ids) for target, ids in ends.items()}
+    messages = _key_messages(session, wanted["key_messages"]) if "key_messages" in wanted \
+        else {}
+    facts: dict[tuple[str, str], tuple] = {}
+    for (table, record_id), (rule, known, own, values, code) in found.items():
+        by_end = dict(zip(_links(rule), values, strict=True))
+        linked = []
+        for slot in rule.links:
+            value = next(((target, by_end[(c, target)]) for c, target in slot
+                          if by_end[(c, target)] is not None), None)
+            linked.append(names[value[0]].get(value[1]) if value else None)
+        text = (messages.get(record_id) if table == "key_messages"
+                else " \u2014 ".join(filter(None, map(_words, own))) or None)
+        facts[(table, record_id)] = (RecordName(text=text, linked=tuple(linked), code=code),
+                                     *known)
     return facts
+
+
+def _plain(name: RecordName | None) -> str | None:
+    """A record's name without words (for callers that want one string): its own words,
+    else the names of what it links."""
+    if name is None:
+        return None
+    return name.text or " / ".join(n for n in name.linked if n) or None
 
 
 def _entries(session, log: Sequence[ChangeLog]) -> list[AuditEntry]:
@@ -130,16 +310,16 @@ def _entries(session, log: Sequence[ChangeLog]) -> list[AuditEntry]:
     facts = _record_facts(session, wanted)
     entries = []
     for c in log:
-        label, deleted, _level, protected = facts.get((c.table_name, c.record_id),
-                                                      (None, False, None, False))
+        name, deleted, _level, protected = facts.get((c.table_name, c.record_id),
+                                                     (None, False, None, False))
         masked = (c.table_name == "sources" and c.field == "description" and protected
                   and (c.old_value is not None or c.new_value is not None))
         entries.append(AuditEntry(
             id=c.id, at=c.at, user_name=c.user_name, table=c.table_name,
-            record_id=c.record_id, record_label=label, action=c.action, field=c.field,
+            record_id=c.record_id, record_label=_plain(name), action=c.action, field=c.field,
             old_value=None if masked else _decode(c.old_value),
             new_value=None if masked else _decode(c.new_value), masked=masked,
-            record_deleted=deleted))
+            record_deleted=deleted, record_name=name))
     return entries
 
 
@@ -164,6 +344,8 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
 
 
 def _filtered(query, flt: AuditFilter | None):
+    # Entries an older file holds for tables no longer logged (map positions) stay out.
+    query = query.where(ChangeLog.table_name.not_in(sorted(UNLOGGED_TABLES)))
     if flt is None:
         return query
     if flt.who:
@@ -203,15 +385,17 @@ def change_log(handle: MissionHandle, flt: AuditFilter | None = None, *, limit: 
 def log_users(handle: MissionHandle) -> list[str]:
     """The names that appear in the log, for the "who" filter."""
     with handle.session() as session:
-        names = session.scalars(select(ChangeLog.user_name).distinct()
-                                .where(ChangeLog.user_name.is_not(None))).all()
+        names = session.scalars(_filtered(select(ChangeLog.user_name).distinct()
+                                          .where(ChangeLog.user_name.is_not(None)),
+                                          None)).all()
     return sorted(names, key=str.casefold)
 
 
 def log_tables(handle: MissionHandle) -> list[str]:
     """The tables that appear in the log, for the "desk" filter."""
     with handle.session() as session:
-        return sorted(session.scalars(select(ChangeLog.table_name).distinct()).all())
+        return sorted(session.scalars(_filtered(select(ChangeLog.table_name).distinct(),
+                                                None)).all())
 
 
 def export_change_log(handle: MissionHandle, path: str | Path, fmt: str,

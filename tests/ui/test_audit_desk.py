@@ -3,14 +3,19 @@ paging, one record's history, Restore of a deletion (undoable), Export, masking.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog
+from sqlalchemy import select
 
+from missiondesk.services import relationships as relationship_service
 from missiondesk.services import sources as source_service
 from missiondesk.services import stakeholders as stakeholder_service
 from missiondesk.services.table_io import read_table
 from missiondesk.store.handle import open_mission
+from missiondesk.store.schema import MODELS, TABLES_IN_ORDER
 from missiondesk.ui.audit import desk as audit_desk
 from missiondesk.ui.audit.desk import AuditDesk
 from missiondesk.ui.context import MissionBus, MissionContext
@@ -48,7 +53,7 @@ def _edit_some(ctx, n: int = 3):
 
 
 def _column(desk, name: str) -> list[str]:
-    column = desk.model.COLUMNS.index(name)
+    column = desk.model.column_of(name)
     return [desk.model.data(desk.model.index(r, column)) for r in range(desk.model.rowCount())]
 
 
@@ -171,3 +176,110 @@ def test_redact_a_stakeholder_field_as_the_stakeholders_desk_will(desk, ctx, mon
     # Cancelled at the confirmation: nothing happens.
     monkeypatch.setattr(RedactDialog, "confirm", classmethod(lambda cls, parent, label: False))
     assert redact_field(desk, ctx, "stakeholders", row.id, fields) is None
+
+
+# --- issue 9, defect 9: kinds and names in words, never a table name or an id --------------
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ID_PREFIX = re.compile(r"\b[0-9a-f]{8}\b")
+
+
+def _raw_in(text: str) -> list[str]:
+    """Table names, ids or id prefixes a text shows."""
+    return (_UUID.findall(text) + _ID_PREFIX.findall(text)
+            + [t for t in MODELS if "_" in t and re.search(r"\b%s\b" % t, text)]
+            + [t for t in MODELS if text.strip() == t])
+
+
+def _touch_every_table(ctx) -> set[str]:
+    """One logged change in every table the demo fills (its classification raised): the
+    trail then holds an entry of every kind a user can meet on the demo."""
+    touched = set()
+    for table in TABLES_IN_ORDER:
+        model = MODELS[table]
+        if table in ("change_log", "mission", "map_positions"):
+            continue
+        with ctx.handle.unit_of_work() as uow:
+            row = uow.session.scalars(select(model).limit(1)).first()
+            if row is None:
+                continue
+            row.classification = ("CONFIDENTIAL" if row.classification
+                                  == "STRICTLY CONFIDENTIAL" else "STRICTLY CONFIDENTIAL")
+            touched.add(table)
+    return touched
+
+
+def _every_cell(desk) -> list[list[str]]:
+    model = desk.model
+    while model.canFetchMore():
+        model.fetchMore()
+    return [[model.data(model.index(r, c)) or "" for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_every_entry_reads_in_words_and_layout_is_not_logged(desk, ctx, tmp_path,
+                                                             monkeypatch):
+    from missiondesk.services import network
+
+    ids = [r.id for r in stakeholder_service.list_stakeholders(ctx.handle)]
+    with ctx.handle.unit_of_work() as uow:  # the first opening of the map lays out everyone
+        network.save_positions(uow, {sid: (float(i), 0.0, False) for i, sid in enumerate(ids)})
+    touched = _touch_every_table(ctx)
+    assert len(touched) >= 40   # nearly every table of the schema
+
+    cells = _every_cell(desk)
+    for row in cells:
+        assert not _raw_in(" | ".join(row)), row
+    assert len(cells) == len(touched)  # one entry per change; no layout position logged
+    shown = {tuple(row[2:4]) for row in cells}
+    rel = relationship_service.list_relationships(ctx.handle)[0]
+    assert any(kind == "Relationship" and "\u2192" in name for kind, name in shown)
+    assert any(kind == "Driver link" and "\u2194" in name for kind, name in shown)
+    assert any(kind == "Stakeholder" for kind, _name in shown)
+    assert rel.source_id and rel.target_id
+
+    # the detail and the export say the same words
+    for r in range(desk.model.rowCount()):
+        desk.table.selectRow(r)
+        assert not _raw_in(desk.detail.toPlainText()), desk.detail.toPlainText()
+    target = tmp_path / "log.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "CSV, UTF-8 (*.csv)"))
+    assert desk.export_log() == target
+    exported = read_table(target)
+    assert len(exported.rows) == len(touched)
+    for row in exported.rows:
+        assert not _raw_in(" | ".join(str(v) for v in row)), row
+
+
+def test_a_drag_reads_moved_on_the_map_against_the_stakeholder(desk, ctx):
+    from missiondesk.services import network
+    from missiondesk.services.network.positions import record_moves
+
+    row = stakeholder_service.list_stakeholders(ctx.handle)[0]
+    with ctx.handle.unit_of_work() as uow:
+        network.save_positions(uow, {row.id: (12.0, 34.0, True)})
+        record_moves(uow, [row.id])
+    assert _every_cell(desk) == [[_column(desk, "at")[0], "Desk tester", "Stakeholder",
+                                  row.name, "moved on the map", "", ""]]
+    desk.table.selectRow(0)
+    desk.history_button.click()
+    assert _column(desk, "action") == ["moved on the map"]
+    assert row.name in desk.record_label.text() and "stakeholders" not in \
+        desk.record_label.text()
+
+
+def test_audit_log_model_passes_the_model_tester(ctx, qtmodeltester):
+    from missiondesk.services import audit
+    from missiondesk.ui.framework.table_model import Page
+
+    _touch_every_table(ctx)
+    model = audit_desk.AuditLogModel()
+
+    def fetch(offset):
+        page = audit.change_log(ctx.handle, limit=7, offset=offset)  # several pages
+        return Page(page.entries, page.has_more)
+
+    model.set_source(fetch)
+    assert model.canFetchMore()
+    qtmodeltester.check(model)

@@ -197,7 +197,7 @@ def test_show_protected_asks_first_and_the_audit_trail_says_so(desk, ctx, qtbot,
     qtbot.addWidget(trail)
     trail.attach(ctx)
     try:
-        action = trail.model.COLUMNS.index("action")
+        action = trail.model.column_of("action")
         assert trail.model.data(trail.model.index(0, action)) == "showed the protected sources"
     finally:
         trail.detach()

@@ -1,8 +1,11 @@
 """The Audit trail desk: the mission-wide change log, newest first, with filters (who, date
 range, desk), paged as the list scrolls (fetchMore) or with "Load more", exportable, and
 Restore for a deletion, Purge… for a deleted record (for good: not undoable).
+Every entry names its record's kind and the record in words ("Relationship", "A → B
+(supports)"), never a table name or an id (labels.record_kind_label, labels.record_text).
 `show_record(table, record_id)` narrows it to one record's history (what a desk's "History"
-button calls). Only services calls; no SQL.
+button calls). Built on the framework's ListDetailDesk and a paged RecordTableModel; only
+services calls, no SQL.
 """
 
 from __future__ import annotations
@@ -12,34 +15,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QTextBrowser,
-    QVBoxLayout,
     QWidget,
 )
 
-from missiondesk.labels import audit_action_label, table_label
-from missiondesk.messages import error_text, field_label, redacted_marker_text
+from missiondesk.labels import audit_action_label, record_kind_label, record_text, table_label
+from missiondesk.messages import error_text, field_label
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.context import MissionContext
 from missiondesk.ui.framework.commands import DeleteRecordCommand, push_command
+from missiondesk.ui.framework.desk import ListDetailDesk, filter_combo
+from missiondesk.ui.framework.table_model import Column, Page, RecordTableModel
 
 PAGE = 200
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ACTION_COLOURS = {"delete": "#a4161a", "restore": "#1b7f4b", "redact": "#7a1d0c",
                   "redacted": "#7a1d0c", "purge": "#a4161a"}
 
@@ -74,80 +68,38 @@ def change_text(e) -> str:
     return ""
 
 
-class AuditLogModel(QAbstractTableModel):
-    """Log entries, newest first; more are fetched from the service as the view scrolls."""
+def record_words(e) -> str:
+    """The entry's record in words, "(deleted)" added while it is deleted."""
+    text = record_text(e.table, e.record_name)
+    return text + (" " + _tr("(deleted)") if e.record_deleted else "")
 
-    COLUMNS = ("at", "who", "table", "record", "action", "field", "change")
-    WIDTHS = (118, 100, 120, 200, 140, 125, 190)
 
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._entries: list = []
-        self._fetch = None   # fetch(offset) -> AuditPage
-        self._has_more = False
+class AuditLogModel(RecordTableModel):
+    """Log entries, newest first, a page at a time from the service (paged `set_source`:
+    the service filters and orders, so the columns do not sort)."""
 
-    def headers(self) -> tuple[str, ...]:
-        return (self.tr("When (UTC)"), self.tr("Who"), self.tr("Desk"), self.tr("Record"),
-                self.tr("Action"), self.tr("Field"), self.tr("Change"))
-
-    def reset(self, fetch) -> None:
-        """Start again from the newest entry with a new `fetch(offset) -> AuditPage`."""
-        self.beginResetModel()
-        self._fetch = fetch
-        self._entries = []
-        self._has_more = False
-        if fetch is not None:
-            page = fetch(0)
-            self._entries = list(page.entries)
-            self._has_more = page.has_more
-        self.endResetModel()
+    COLUMNS = (
+        Column("at", lambda: _tr("When (UTC)"), 118),
+        Column("who", lambda: _tr("Who"), 100),
+        Column("kind", lambda: _tr("Kind"), 130),
+        Column("record", lambda: _tr("Record"), 220),
+        Column("action", lambda: _tr("Action"), 130),
+        Column("field", lambda: _tr("Field"), 115),
+        Column("change", lambda: _tr("Change"), 190),
+    )
 
     def entries(self) -> list:
-        return list(self._entries)
-
-    def entry_at(self, row: int):
-        return self._entries[row] if 0 <= row < len(self._entries) else None
-
-    def has_more(self) -> bool:
-        return self._has_more
-
-    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._has_more and self._fetch is not None
-
-    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        page = self._fetch(len(self._entries))
-        if page.entries:
-            start = len(self._entries)
-            self.beginInsertRows(QModelIndex(), start, start + len(page.entries) - 1)
-            self._entries.extend(page.entries)
-            self.endInsertRows()
-        self._has_more = page.has_more and bool(page.entries)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.headers()[section]
-        return None
+        return self.rows()
 
     def display(self, e, column: str) -> str:
         if column == "at":
             return e.at.strftime("%Y-%m-%d %H:%M")
         if column == "who":
             return e.user_name or "\u2014"
-        if column == "table":
-            return table_label(e.table)
+        if column == "kind":
+            return record_kind_label(e.table)
         if column == "record":
-            label = redacted_marker_text(e.record_label) or e.record_id[:8]
-            return label + (" " + self.tr("(deleted)") if e.record_deleted else "")
+            return record_words(e)
         if column == "action":
             return audit_action_label(e.action)
         if column == "field":
@@ -156,32 +108,26 @@ class AuditLogModel(QAbstractTableModel):
             return change_text(e)
         return ""
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        e = self._entries[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == ENTRY_ROLE:
-            return e
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(e, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in ("record", "change"):
-            return self.display(e, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == "action":
-            colour = ACTION_COLOURS.get(e.action)
-            return QBrush(QColor(colour)) if colour else None
-        return None
+    def tooltip(self, e, column: str) -> str | None:
+        return self.display(e, column) if column in ("record", "change") else None
+
+    def foreground(self, e, column: str) -> Any:
+        colour = ACTION_COLOURS.get(e.action) if column == "action" else None
+        return QBrush(QColor(colour)) if colour else None
 
 
-class AuditDesk(QWidget):
+class AuditDesk(ListDetailDesk):
+    SIZES = (1000, 340)
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx: MissionContext | None = None
-        self._record: tuple[str, str] | None = None
+        super().__init__(AuditLogModel(), parent)
+        self.model.setParent(self)
+        self.table.setSortingEnabled(False)  # newest first, ordered by the service
+        self._record: tuple[str, str, str] | None = None   # (table, id, its name in words)
         self._total = 0
 
-        self.who = QComboBox()
-        self.table_filter = QComboBox()
+        self.who = filter_combo(self.tr("Everyone"), ())
+        self.table_filter = filter_combo(self.tr("All desks"), ())
         self.since_check = QCheckBox(self.tr("From"))
         self.since = QDateEdit()
         self.until_check = QCheckBox(self.tr("To"))
@@ -200,140 +146,86 @@ class AuditDesk(QWidget):
                        self.since.dateChanged, self.until.dateChanged,
                        self.deletions_only.toggled):
             signal.connect(self._filters_changed)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("Who")))
-        filters.addWidget(self.who, 1)
-        filters.addSpacing(8)
-        filters.addWidget(QLabel(self.tr("Desk")))
-        filters.addWidget(self.table_filter, 1)
-        for combo in (self.who, self.table_filter):
-            combo.setMinimumWidth(170)
-            combo.setMaximumWidth(280)
-        filters.addSpacing(8)
-        filters.addWidget(self.since_check)
-        filters.addWidget(self.since)
-        filters.addWidget(self.until_check)
-        filters.addWidget(self.until)
-        filters.addSpacing(8)
-        filters.addWidget(self.deletions_only)
-        filters.addStretch(1)
+        for label, widget in ((self.tr("Who"), self.who), (self.tr("Desk"), self.table_filter)):
+            self.filters.addWidget(QLabel(label))
+            self.filters.addWidget(widget, 1)
+            widget.setMaximumWidth(280)
+            self.filters.addSpacing(8)
+        for widget in (self.since_check, self.since, self.until_check, self.until):
+            self.filters.addWidget(widget)
+        self.filters.addSpacing(8)
+        self.filters.addWidget(self.deletions_only)
+        self.filters.addStretch(1)
 
         self.record_bar = QWidget()
         record_layout = QHBoxLayout(self.record_bar)
         record_layout.setContentsMargins(0, 0, 0, 0)
         self.record_label = QLabel()
-        self.clear_record_button = QPushButton(self.tr("Show the Whole Log"))
-        self.clear_record_button.clicked.connect(self.show_all)
+        self.clear_record_button = self.button(self.tr("Show the Whole Log"), self.show_all)
         record_layout.addWidget(self.record_label, 1)
         record_layout.addWidget(self.clear_record_button)
         self.record_bar.hide()
+        self.layout().insertWidget(1, self.record_bar)  # between the filters and the splitter
 
-        self.model = AuditLogModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(AuditLogModel.WIDTHS):
-            header.resizeSection(column, width)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-
-        self.detail = QTextBrowser()
-        self.detail.setOpenLinks(False)
-        self.detail.setMinimumWidth(300)
-
-        self.count_label = QLabel()
-        self.more_button = QPushButton(self.tr("Load More"))
-        self.more_button.clicked.connect(self.load_more)
-        self.history_button = QPushButton(self.tr("Record History"))
+        self.history_button = self.button(self.tr("Record History"), self._history_of_selected)
         self.history_button.setToolTip(self.tr("Show every change of the selected record"))
-        self.history_button.clicked.connect(self._history_of_selected)
-        self.restore_button = QPushButton(self.tr("Restore"))
+        self.restore_button = self.button(self.tr("Restore"), self.restore_selected)
         self.restore_button.setToolTip(self.tr("Bring back the record this deletion removed"))
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.purge_button = QPushButton(self.tr("Purge\u2026"))
+        self.purge_button = self.button(self.tr("Purge\u2026"), self.purge_selected)
         self.purge_button.setToolTip(self.tr(
             "Delete the deleted record for good: its links, drafts, search entries and the "
             "values in its history, here and in the automatic backups. Cannot be undone."))
-        self.purge_button.clicked.connect(self.purge_selected)
-        self.export_button = QPushButton(self.tr("Export\u2026"))
-        self.export_button.clicked.connect(self.export_log)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.history_button)
-        buttons.addWidget(self.restore_button)
-        buttons.addWidget(self.purge_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count_label)
-        buttons.addWidget(self.more_button)
-        buttons.addWidget(self.export_button)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 340])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(filters)
-        layout.addWidget(self.record_bar)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(buttons)
-        self._fill_filters([], [])
-        self._show_entry(None)
-        self._update_buttons()
+        self.more_button = self.button(self.tr("Load More"), self.load_more)
+        self.export_button = self.button(self.tr("Export\u2026"), self.export_log)
+        self.add_buttons(self.history_button, self.restore_button, self.purge_button,
+                         stretch=True)
+        self.add_buttons(self.count_label, self.more_button, self.export_button)
+        self.show_detail(None)
+        self.update_buttons()
 
     # --- mission lifecycle -----------------------------------------------------------------
 
-    def attach(self, ctx: MissionContext) -> None:
-        self._ctx = ctx
-        ctx.bus.missionChanged.connect(self._on_changed)
-        self.refresh()
+    @property
+    def WATCHED(self) -> tuple[str, ...]:  # noqa: N802 - the framework's name
+        from missiondesk.services.audit import LOGGED_TABLES
 
-    def detach(self) -> None:
-        if self._ctx is not None:
-            self._ctx.bus.missionChanged.disconnect(self._on_changed)
-        self._ctx = None
-        self._record = None
-        self.record_bar.hide()
-        self.model.reset(None)
-        self._fill_filters([], [])
-        self.count_label.clear()
-        self._show_entry(None)
-        self._update_buttons()
-
-    def _on_changed(self, _changed) -> None:
-        self.refresh()  # every change writes the log
+        return LOGGED_TABLES  # every change that writes the log
 
     def refresh(self) -> None:
-        """Reload the filter choices and the first page (the selection is kept if visible)."""
+        """Reload the filter choices and the first page (the selection is kept if loaded)."""
         if self._ctx is None:
             return
         from missiondesk.services import audit
 
-        self._fill_filters(audit.log_users(self._ctx.handle),
-                           audit.log_tables(self._ctx.handle))
-        self._reload()
+        handle = self._ctx.handle
+        self._fill_filters(audit.log_users(handle), audit.log_tables(handle))
+        keep = self.current_id()
+        flt = self.current_filter()
+        self._total = audit.change_log(handle, flt, limit=0, count=True).total
+
+        def fetch(offset: int) -> Page:
+            page = audit.change_log(handle, flt, limit=PAGE, offset=offset)
+            return Page(page.entries, page.has_more)
+
+        self.model.set_source(fetch)
+        self._reselect(keep)
+
+    def on_detached(self) -> None:
+        self._record = None
+        self.record_bar.hide()
+        self._total = 0
+        self._fill_filters([], [])
 
     def _fill_filters(self, users: list[str], tables: list[str]) -> None:
-        for combo, everything, items in (
-                (self.who, self.tr("Everyone"), [(u, u) for u in users]),
-                (self.table_filter, self.tr("All desks"),
+        for combo, items in (
+                (self.who, [(u, u) for u in users]),
+                (self.table_filter,
                  sorted(((table_label(t), t) for t in tables if t != "drafts"),
                         key=lambda i: i[0].casefold()))):
             keep = combo.currentData()
             combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, None)
+            while combo.count() > 1:   # item 0 is "Everyone" / "All desks"
+                combo.removeItem(1)
             for label, code in items:
                 combo.addItem(label, code)
             combo.setCurrentIndex(max(0, combo.findData(keep)) if keep else 0)
@@ -349,81 +241,52 @@ class AuditDesk(QWidget):
             until=self.until.date().toPython() if self.until_check.isChecked() else None,
             tables=(table,) if table else None,
             actions=("delete",) if self.deletions_only.isChecked() else None,
-            record=self._record)
+            record=self._record[:2] if self._record else None)
 
     def _filtered(self) -> bool:
         f = self.current_filter()
         return any((f.who, f.since, f.until, f.tables, f.actions, f.record))
 
     def _filters_changed(self, *_args) -> None:
-        if self._ctx is not None:
-            self._reload()
+        self.refresh()
 
-    def _reload(self) -> None:
-        from missiondesk.services import audit
-
-        keep = self.current_entry()
-        handle = self._ctx.handle
-        flt = self.current_filter()
-        self._total = audit.change_log(handle, flt, limit=0, count=True).total
-        self.model.reset(lambda offset: audit.change_log(handle, flt, limit=PAGE,
-                                                         offset=offset))
-        row = 0
-        if keep is not None:
-            for i, e in enumerate(self.model.entries()):
-                if e.id == keep.id:
-                    row = i
-                    break
-        if self.model.rowCount():
-            self.table.selectRow(row)
-        else:
-            self._show_entry(None)
-        self._update_count()
-        self._update_buttons()
-
-    def _update_count(self) -> None:
-        self.count_label.setText(self.tr("{shown} of {total} entries").format(
-            shown=self.model.rowCount(), total=self._total))
-        self.more_button.setEnabled(self.model.has_more())
+    def count_text(self) -> str:
+        return self.tr("{shown} of {total} entries").format(shown=self.model.rowCount(),
+                                                            total=self._total)
 
     def load_more(self) -> None:
         self.model.fetchMore()
-        self._update_count()
+        self.count_label.setText(self.count_text())
+        self.update_buttons()
 
     # --- one record's history ----------------------------------------------------------------
 
     def show_record(self, table: str, record_id: str, label: str | None = None) -> None:
-        """Narrow the log to one record's history (other filters kept)."""
-        self._record = (table, record_id)
-        self.record_label.setText("<b>%s</b>" % _esc(self.tr("History of {record} ({desk})")
-                                                      .format(record=label or record_id[:8],
-                                                              desk=table_label(table))))
+        """Narrow the log to one record's history (other filters kept); `label` names it
+        (else its kind)."""
+        self._record = (table, record_id, label or record_kind_label(table))
+        self.record_label.setText("<b>%s</b>" % _esc(self.tr("History of {record} ({kind})")
+                                                      .format(record=self._record[2],
+                                                              kind=record_kind_label(table))))
         self.record_bar.show()
-        if self._ctx is not None:
-            self._reload()
+        self.refresh()
 
     def show_all(self) -> None:
         self._record = None
         self.record_bar.hide()
-        if self._ctx is not None:
-            self._reload()
+        self.refresh()
 
     def _history_of_selected(self) -> None:
         e = self.current_entry()
         if e is not None:
-            self.show_record(e.table, e.record_id, e.record_label)
+            self.show_record(e.table, e.record_id, record_text(e.table, e.record_name))
 
     # --- selection and detail ------------------------------------------------------------------
 
     def current_entry(self):
-        index = self.table.currentIndex()
-        return self.model.entry_at(index.row()) if index.isValid() else None
+        return self.current_row()
 
-    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_entry(self.model.entry_at(current.row()) if current.isValid() else None)
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         has_mission = self._ctx is not None
         e = self.current_entry() if has_mission else None
         self.export_button.setEnabled(has_mission)
@@ -433,7 +296,7 @@ class AuditDesk(QWidget):
         self.purge_button.setEnabled(e is not None and e.record_deleted)
         self.more_button.setEnabled(has_mission and self.model.has_more())
 
-    def _show_entry(self, e) -> None:
+    def show_detail(self, e) -> None:
         if e is None and self._ctx is not None and self._total == 0:
             self.detail.setHtml("<p style='color:#666'>%s</p>" % _esc(
                 self.tr("No change matches these filters.") if self._filtered() else
@@ -450,9 +313,8 @@ class AuditDesk(QWidget):
         t = self.tr
         rows = [(t("When (UTC)"), e.at.strftime("%Y-%m-%d %H:%M:%S")),
                 (t("Who"), e.user_name or "\u2014"),
-                (t("Desk"), table_label(e.table)),
-                (t("Record"), (redacted_marker_text(e.record_label) or e.record_id)
-                 + (" " + t("(deleted)") if e.record_deleted else "")),
+                (t("Kind"), record_kind_label(e.table)),
+                (t("Record"), record_words(e)),
                 (t("Action"), audit_action_label(e.action))]
         if e.field:
             rows.append((t("Field"), field_label(e.field, e.table)))
@@ -485,7 +347,8 @@ class AuditDesk(QWidget):
         from missiondesk.services import audit
 
         command = DeleteRecordCommand(
-            self._ctx, self.tr("Restore {record}").format(record=e.record_label or ""),
+            self._ctx, self.tr("Restore {record}").format(record=record_text(e.table,
+                                                                            e.record_name)),
             record_id=e.record_id, revision=None,
             delete=lambda uow, rid, rev: audit.restore_deleted(uow, e.table, rid,
                                                                expected_revision=rev),
@@ -525,7 +388,7 @@ class AuditDesk(QWidget):
         from missiondesk.services.redaction import purge_everywhere
         from missiondesk.ui.audit.redact_dialog import reach_text
 
-        label = redacted_marker_text(e.record_label) or e.record_id
+        label = record_text(e.table, e.record_name)
         if not self.confirm_purge(self, label):
             return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -548,11 +411,12 @@ class AuditDesk(QWidget):
         QMessageBox.information(self, self.tr("Purge"), text)
 
     def export_headers(self) -> list[str]:
-        return [self.tr("When (UTC)"), self.tr("Who"), self.tr("Desk"), self.tr("Record"),
-                self.tr("Record id"), self.tr("Action"), self.tr("Field"), self.tr("Before"),
-                self.tr("After")]
+        return [self.tr("When (UTC)"), self.tr("Who"), self.tr("Kind"), self.tr("Record"),
+                self.tr("Action"), self.tr("Field"), self.tr("Before"), self.tr("After")]
 
     def export_row(self, e) -> list:
+        """An entry in the export's words: the record's kind and name, never a table name or
+        an id; the values in full (masked and redacted ones as in the table)."""
         def value(v):
             if e.masked:
                 return self.tr("(protected source: not shown)")
@@ -560,14 +424,14 @@ class AuditDesk(QWidget):
                 return self.tr("(content redacted)")
             return _value_text(v, 32000) if v is not None else ""
 
-        return [e.at, e.user_name or "", table_label(e.table), e.record_label or "",
-                e.record_id, audit_action_label(e.action),
-                field_label(e.field, e.table) if e.field else "",
-                value(e.old_value) if e.action in ("update", "redacted") else "",
-                value(e.new_value) if e.action in ("update", "redacted") else ""]
+        changed = e.action in ("update", "redacted")
+        return [e.at, e.user_name or "", record_kind_label(e.table), record_words(e),
+                audit_action_label(e.action), field_label(e.field, e.table) if e.field else "",
+                value(e.old_value) if changed else "", value(e.new_value) if changed else ""]
 
     def export_to(self, path: Path, fmt: str) -> Path:
-        """Write the filtered log (every page, not only those loaded) to `path`."""
+        """Write the filtered log (every page, not only those loaded) to `path`, marked by
+        the service with the highest classification the entries concern."""
         from missiondesk.services import audit
 
         return audit.export_change_log(self._ctx.handle, path, fmt, self.current_filter(),
@@ -577,21 +441,7 @@ class AuditDesk(QWidget):
     def export_log(self) -> Path | None:
         if self._ctx is None:
             return None
-        from missiondesk.ui.framework.table_export import _format_for, export_filters
+        from missiondesk.ui.framework.table_export import export_rows
 
-        csv_filter, xlsx_filter = export_filters()
         suggested = "%s-%s.xlsx" % (self.tr("change-log"), date.today().isoformat())
-        chosen, selected = QFileDialog.getSaveFileName(
-            self, self.tr("Export"), suggested, ";;".join((csv_filter, xlsx_filter)),
-            xlsx_filter)
-        if not chosen:
-            return None
-        path, fmt = _format_for(Path(chosen), selected)
-        try:
-            return self.export_to(path, fmt)
-        except OSError:
-            QMessageBox.critical(self, self.tr("Export"), self.tr(
-                "MissionDesk could not write {path}: check that the folder exists, that you "
-                "may write there and that the file is not open in another program."
-            ).format(path=path))
-            return None
+        return export_rows(self, suggested, (), (), "UNCLASSIFIED", write=self.export_to)

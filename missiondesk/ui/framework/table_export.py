@@ -30,11 +30,12 @@ def _format_for(path: Path, chosen_filter: str) -> tuple[Path, str]:
 
 def export_rows(parent: QWidget | None, suggested_name: str, headers: Sequence[str],
                 rows: Iterable[Sequence[Any]], classification: str | Iterable[str],
-                folder: str = "") -> Path | None:
+                folder: str = "", write=None) -> Path | None:
     """Ask where to save, then write the rows as CSV or XLSX (by the extension, else the
     chosen filter). `classification` is the level to mark, or the levels of the rows (the
     highest is marked). Returns the path written, or None (cancelled, or the error shown
-    as one sentence)."""
+    as one sentence). `write(path, fmt) -> Path`, when given, writes the file instead (an
+    export whose rows and marking its service works out, e.g. the whole audit trail)."""
     from missiondesk.services.table_io import export_table
     from missiondesk.store.vocab import Classification
 
@@ -51,6 +52,8 @@ def export_rows(parent: QWidget | None, suggested_name: str, headers: Sequence[s
         return None
     path, fmt = _format_for(Path(chosen), selected)
     try:
+        if write is not None:
+            return write(path, fmt)
         export_table(path, headers, rows, level, fmt)
     except OSError:
         QMessageBox.critical(parent, _t("Export"), _t(
