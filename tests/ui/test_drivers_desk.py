@@ -310,3 +310,23 @@ def test_text_typed_in_the_driver_form_is_kept_as_a_draft(desk, ctx, qtbot):
     dialog._drafts.flush()
     kept = {d.key.field: d.text for d in drafts_for(ctx.handle, "drivers", detail.id)}
     assert kept == {"mission_levers": "Quiet talks with the Maldosa traders' committee"}
+
+
+def test_undoing_a_link_someone_changed_since_says_why(desk, ctx, monkeypatch):
+    """Undo never overwrites a later change: the link removed elsewhere is not removed
+    again, the desk says why, and the step leaves the stack."""
+    _select(desk, TATSI)
+    sid, _name = next(c for c in driver_service.stakeholder_choices(ctx.handle)
+                      if "Interfaith" in c[1])
+    assert desk.submit_link(desk._detail.id, {"stakeholder_id": sid, "role": "mitigates",
+                                              "note": None}) is None
+    link = next(k for k in desk._detail.links if k.stakeholder_id == sid)
+    with ctx.handle.unit_of_work() as uow:  # another desk removes it meanwhile
+        driver_service.unlink(uow, link.id, expected_revision=link.revision)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text: warnings.append(text)))
+    ctx.undo_stack.undo()
+    assert warnings == ["The record no longer exists."]
+    assert ctx.undo_stack.count() == 0
+    assert desk.detail.links.topLevelItemCount() == 5
