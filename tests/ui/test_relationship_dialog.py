@@ -59,7 +59,7 @@ def _save(dialog) -> None:
 
 
 def _cells(panel, column: str) -> list[str]:
-    col = RelationshipTableModel.COLUMNS.index(column)
+    col = panel.model.column_of(column)
     return [panel.model.index(r, col).data() for r in range(panel.model.rowCount())]
 
 
@@ -180,7 +180,7 @@ def test_both_directions_listed_and_double_click_goes_to_the_other(qtbot, ctx, i
     tip = panel.model.index(2, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Front Patriotique and Armée Nationale: allied with (both ways)")
 
-    column = RelationshipTableModel.COLUMNS.index("other")
+    column = panel.model.column_of("other")
     rect = panel.table.visualRect(panel.model.index(2, column))
     with qtbot.waitSignal(panel.stakeholderActivated, timeout=1000) as blocker:
         QTest.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
@@ -215,5 +215,48 @@ def test_table_model_passes_the_model_tester(qtmodeltester, ctx, ids):
         rel.create_relationship(uow, source_id=ids["Front Patriotique"],
                                 target_id=ids["Armée Nationale"], type="leads")
     model = RelationshipTableModel()
-    model.set_rows(ids["Armée Nationale"], rel.list_relationships(ctx.handle))
+    model.set_stakeholder(ids["Armée Nationale"], rel.list_relationships(ctx.handle))
     qtmodeltester.check(model)
+
+
+def _type(combo, text: str) -> None:
+    """Text typed in a picker (offscreen shows no completion popup, so the edit is emitted
+    as a keystroke's would be)."""
+    combo.lineEdit().setText(text)
+    combo.lineEdit().textEdited.emit(text)
+
+
+def test_the_picker_finds_stakeholders_by_alias_and_without_accents(qtbot, ctx, ids, panel,
+                                                                    monkeypatch):
+    """Issue 9, defect 13: "the relationship picker matches aliases"."""
+    from missiondesk.services.relationship_import import stakeholder_names
+
+    with ctx.handle.unit_of_work() as uow:
+        stakeholders.create_stakeholder(uow, name="Présidence de la République",
+                                        aliases=["Presidency", "Palais"])
+        stakeholders.create_stakeholder(uow, name="Forces Armées Caranaises",
+                                        aliases=["FACA"])
+    names = stakeholder_names(ctx.handle)
+    by_name = {name: sid for sid, name, _aliases in names}
+
+    def ask(cls, parent, stakeholders_, sources, values, submit):
+        dialog = cls(parent, stakeholders_, sources, values, submit)
+        qtbot.addWidget(dialog)
+        _type(dialog.target, "presidency")
+        assert dialog.target.matches() == [
+            "Présidence de la République \u2014 alias \u201cPresidency\u201d"]
+        _type(dialog.target, "presidence de")  # no accent typed
+        assert dialog.target.matches() == ["Présidence de la République"]
+        dialog.target.choose_match(0)
+        assert dialog.target.chosen()[0] == by_name["Présidence de la République"]
+        dialog.target.setEditText("faca")  # an alias typed whole, then Save
+        dialog.type.setCurrentIndex(dialog.type.findData("supports"))
+        dialog._accept()
+        assert dialog.error.isHidden(), dialog.error.text()
+        return dialog.result() == cls.DialogCode.Accepted
+
+    monkeypatch.setattr(RelationshipDialog, "ask", classmethod(ask))
+    panel.add_button.click()
+    (view,) = rel.list_relationships(ctx.handle)
+    assert (view.source_name, view.type, view.target_name) == (
+        "Armée Nationale", "supports", "Forces Armées Caranaises")

@@ -3,8 +3,10 @@ relationships of one stakeholder (both directions), with Add, Edit and Delete as
 commands. The Stakeholders desk and the map both embed the panel; the map may open the
 form directly with both ends filled in.
 
-No SQL here: the panel reads through `services.relationships` and writes through undo
-commands whose redo() calls the service.
+No SQL here: the panel reads through `services.relationships` and writes through
+`RecordActions` (undo commands whose redo() calls the service). The form is a `RecordForm`,
+the panel's table a `RecordTableModel`. The stakeholder pickers find a stakeholder by any
+part of its name or of an alias, case and accents ignored, and say which alias matched.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -44,8 +44,7 @@ from missiondesk.labels import (
     relationship_type_label,
     valence_label,
 )
-from missiondesk.messages import error_text
-from missiondesk.store.errors import MissionError
+from missiondesk.services.names import fold
 from missiondesk.store.vocab import (
     RELATIONSHIP_TYPES,
     Classification,
@@ -53,13 +52,9 @@ from missiondesk.store.vocab import (
     RelationshipFamily,
     RelationshipStatus,
 )
-from missiondesk.ui.framework.commands import (
-    CreateRecordCommand,
-    DeleteRecordCommand,
-    EditRecordCommand,
-    push_command,
-)
-from missiondesk.ui.framework.widgets import error_label
+from missiondesk.ui.framework.commands import RecordActions
+from missiondesk.ui.framework.form import RecordForm
+from missiondesk.ui.framework.table_model import Column, RecordTableModel
 
 if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
@@ -111,23 +106,59 @@ def _tr(text: str) -> str:
 # --- the form ---------------------------------------------------------------------------------
 
 
-class _StakeholderCombo(QComboBox):
-    """A stakeholder picker for missions of thousands: type any part of a name to find it."""
+#: Matches listed at most under a picker (type more to narrow them).
+MATCHES_SHOWN = 50
 
-    def __init__(self, choices: list[tuple[str, str]], current: str | None) -> None:
+
+def find_stakeholders(text: str, choices: list[tuple]) -> list[tuple[str, str, str | None]]:
+    """(id, name, the alias that matched or None) of the stakeholders whose name or an alias
+    holds `text`, case and accents ignored; names starting with it first, then names holding
+    it, then aliases."""
+    key = fold(text)
+    if not key:
+        return []
+    ranked: list[tuple[int, str, tuple[str, str, str | None]]] = []
+    for choice in choices:
+        sid, name = choice[0], choice[1]
+        aliases = choice[2] if len(choice) > 2 else ()
+        folded = fold(name)
+        if folded.startswith(key):
+            ranked.append((0, folded, (sid, name, None)))
+        elif key in folded:
+            ranked.append((1, folded, (sid, name, None)))
+        else:
+            alias = next((a for a in aliases or () if key in fold(a)), None)
+            if alias is not None:
+                ranked.append((2 if not fold(alias).startswith(key) else 1, folded,
+                               (sid, name, alias)))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return [r[2] for r in ranked]
+
+
+class _StakeholderCombo(QComboBox):
+    """A stakeholder picker for missions of thousands: type any part of a name or of an
+    alias (case and accents ignored) to find it; a match by alias says which alias."""
+
+    def __init__(self, choices: list[tuple], current: str | None) -> None:
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMaxVisibleItems(20)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(28)
-        for sid, name in choices:
-            self.addItem(name, sid)
-        completer = self.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.lineEdit().setPlaceholderText(_tr("Type to find a stakeholder"))
+        self._choices = list(choices)
+        for choice in self._choices:
+            self.addItem(choice[1], choice[0])
+        # The matches are computed here (fold), not by Qt's completer, which knows no accents
+        # and no aliases: the completer shows them as they are.
+        self._matches = QStandardItemModel(self)
+        self._completer = QCompleter(self._matches, self)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._completer.setMaxVisibleItems(12)
+        self.lineEdit().setCompleter(self._completer)
+        self._completer.activated[QModelIndex].connect(self._match_chosen)
+        self.lineEdit().textEdited.connect(self._text_edited)
+        self.lineEdit().setPlaceholderText(_tr("Type a name or an alias"))
         self.set_id(current)
 
     def set_id(self, stakeholder_id: str | None) -> None:
@@ -136,31 +167,71 @@ class _StakeholderCombo(QComboBox):
         if index < 0:
             self.setEditText("")
 
+    def matches(self) -> list[str]:
+        """The lines the picker offers for the text typed (what the user sees)."""
+        return [self._matches.item(r).text() for r in range(self._matches.rowCount())]
+
+    def _text_edited(self, text: str) -> None:
+        self._matches.clear()
+        for sid, name, alias in find_stakeholders(text, self._choices)[:MATCHES_SHOWN]:
+            line = name if alias is None else _tr("{name} \u2014 alias \u201c{alias}\u201d"
+                                                  ).format(name=name, alias=alias)
+            item = QStandardItem(line)
+            item.setData(sid, Qt.ItemDataRole.UserRole)
+            item.setToolTip(line)
+            self._matches.appendRow(item)
+        if self._matches.rowCount() and self.isVisible():
+            self._completer.complete()
+
+    def _match_chosen(self, index: QModelIndex) -> None:
+        sid = index.data(Qt.ItemDataRole.UserRole)
+        if sid is not None:
+            self.set_id(sid)
+
+    def choose_match(self, row: int) -> None:
+        """Take the row-th match offered, as clicking it does."""
+        self._match_chosen(self._matches.index(row, 0))
+
     def chosen(self) -> tuple[str | None, str]:
-        """(id, text): the id of the stakeholder whose name is typed, None if none is."""
+        """(id, text): the stakeholder whose name or alias is typed, None if none is (or
+        several are)."""
         text = self.currentText().strip()
         if not text:
             return None, ""
         if self.currentIndex() >= 0 and self.itemText(self.currentIndex()) == text:
             return self.currentData(), text
-        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        return (self.itemData(index) if index >= 0 else None), text
+        key = fold(text)
+        by_name = {c[0] for c in self._choices if fold(c[1]) == key}
+        if len(by_name) == 1:
+            return next(iter(by_name)), text
+        by_alias = {c[0] for c in self._choices
+                    if len(c) > 2 and any(fold(a) == key for a in c[2] or ())}
+        if not by_name and len(by_alias) == 1:
+            return next(iter(by_alias)), text
+        return None, text
 
 
-class RelationshipDialog(QDialog):
+class RelationshipDialog(RecordForm):
     """Create or edit one relationship. `values` holds the stored fields (and "id") of the
-    one edited, or a few fields to start a new one with (e.g. {"source_id": ...})."""
+    one edited, or a few fields to start a new one with (e.g. {"source_id": ...}).
+    `stakeholders` are (id, name) or (id, name, aliases): the pickers find a stakeholder by
+    any part of its name or of an alias, case and accents ignored."""
 
-    def __init__(self, parent: QWidget | None, stakeholders: list[tuple[str, str]],
+    MIN_WIDTH = 600
+
+    def __init__(self, parent: QWidget | None, stakeholders: list[tuple],
                  sources: list[tuple[str, str]], values: dict | None,
                  submit: Callable[[dict], str | None]) -> None:
-        super().__init__(parent)
+        self._stakeholders = stakeholders
+        self._sources = sources
         values = dict(values or {})
-        self._submit = submit
-        self.creating = not values.get("id")
-        self.setWindowTitle(self.tr("New Relationship") if self.creating
-                            else self.tr("Edit Relationship"))
+        super().__init__(parent, values, submit, creating=not values.get("id"))
 
+    def titles(self) -> tuple[str, str]:
+        return self.tr("New Relationship"), self.tr("Edit Relationship")
+
+    def build(self, values: dict) -> None:
+        stakeholders, sources = self._stakeholders, self._sources
         self.source = _StakeholderCombo(stakeholders, values.get("source_id"))
         self.target = _StakeholderCombo(stakeholders, values.get("target_id"))
         self.swap_button = QToolButton()
@@ -210,9 +281,7 @@ class RelationshipDialog(QDialog):
         self.notes = QPlainTextEdit(values.get("notes") or "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
-        from missiondesk.ui.framework.drafts import keep_drafts
-
-        self._drafts = keep_drafts(self, "relationships", values.get("id"), {
+        self.keep_drafts("relationships", {
             "evidence_note": (self.tr("Evidence"), self.evidence_note),
             "notes": (self.tr("Notes"), self.notes)})
         self.classification = self._vocab_combo(
@@ -241,7 +310,7 @@ class RelationshipDialog(QDialog):
         judged.addWidget(QLabel(self.tr("Confidence")))
         judged.addWidget(self.confidence, 1)
 
-        form = self._form = QFormLayout()
+        form = self._form = self.form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("From"), self.source)
         form.addRow(self.tr("Relationship"), self.type)
@@ -254,17 +323,6 @@ class RelationshipDialog(QDialog):
         form.addRow(self.tr("Evidence note"), self.evidence_note)
         form.addRow(self.tr("Notes"), self.notes)
         form.addRow(self.tr("Classification"), self.classification)
-
-        self.error = error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(600)
 
         self.type.currentIndexChanged.connect(self._type_changed)
         self.source.currentTextChanged.connect(self._update_reading)
@@ -366,11 +424,8 @@ class RelationshipDialog(QDialog):
             "classification": self.classification.currentData(),
         }
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
-
-    def _unknown_name(self) -> str | None:
+    def check(self, values: dict) -> str | None:
+        """A name typed that is no stakeholder's (nor an alias of one)."""
         for combo in (self.source, self.target):
             sid, text = combo.chosen()
             if sid is None and text:
@@ -378,55 +433,46 @@ class RelationshipDialog(QDialog):
                                "one from the list.").format(name=text)
         return None
 
-    def _accept(self) -> None:
-        problem = self._unknown_name() or self._submit(self.values())
-        if problem:
-            self.show_error(problem)
-        else:
-            self.accept()
-
     @classmethod
-    def ask(cls, parent: QWidget | None, stakeholders: list[tuple[str, str]],
+    def ask(cls, parent: QWidget | None, stakeholders: list[tuple],
             sources: list[tuple[str, str]], values: dict | None,
             submit: Callable[[dict], str | None]) -> bool:
         """Run the form until `submit` accepts its values (True) or the user cancels."""
         dialog = cls(parent, stakeholders, sources, values, submit)
-        return dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.exec() == RecordForm.DialogCode.Accepted
+
 
 
 # --- the panel --------------------------------------------------------------------------------
 
 
-class RelationshipTableModel(QAbstractTableModel):
+def _rt(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("RelationshipTableModel", text)
+
+
+class RelationshipTableModel(RecordTableModel):
     """The relationships of one stakeholder, read from its side. Never queries."""
 
-    COLUMNS = ("relationship", "other", "strength", "valence", "status", "validity",
-               "confidence")
+    COLUMNS = (
+        Column("relationship", lambda: _rt("Relationship"), 150),
+        Column("other", lambda: _rt("With"), 200),
+        Column("strength", lambda: _rt("Strength"), 70, "center"),
+        Column("valence", lambda: _rt("Valence"), 60, "center"),
+        Column("status", lambda: _rt("Status"), 80),
+        Column("validity", lambda: _rt("Valid"), 100),
+        Column("confidence", lambda: _rt("Confidence"), 90),
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list = []
         self._me: str | None = None
-        self.headers = {
-            "relationship": self.tr("Relationship"), "other": self.tr("With"),
-            "strength": self.tr("Strength"), "valence": self.tr("Valence"),
-            "status": self.tr("Status"), "validity": self.tr("Valid"),
-            "confidence": self.tr("Confidence"),
-        }
 
-    def set_rows(self, stakeholder_id: str | None, rows: list) -> None:
-        from missiondesk.services.names import fold
-
-        self.beginResetModel()
+    def set_stakeholder(self, stakeholder_id: str | None, rows: list) -> None:
+        """The relationships of one stakeholder, by the other party's name, then type."""
         self._me = stakeholder_id
-        self._rows = sorted(rows, key=lambda r: (fold(self.other(r)[1]), r.type, r.id))
-        self.endResetModel()
-
-    def rows(self) -> list:
-        return self._rows
-
-    def row_at(self, row: int):
-        return self._rows[row]
+        self.set_rows(sorted(rows, key=lambda r: (fold(self.other(r)[1]), r.type, r.id)))
 
     def other(self, view) -> tuple[str, str]:
         if view.source_id == self._me:
@@ -437,17 +483,6 @@ class RelationshipTableModel(QAbstractTableModel):
         if view.symmetric:
             return ARROW_BOTH
         return ARROW_OUT if view.source_id == self._me else ARROW_IN
-
-    def rowCount(self, parent=None) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=None) -> int:  # noqa: N802
-        return 0 if parent is not None and parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[self.COLUMNS[section]]
-        return None
 
     def display(self, view, column: str) -> str:
         if column == "relationship":
@@ -494,35 +529,29 @@ class RelationshipTableModel(QAbstractTableModel):
             lines.append(view.notes)
         return "\n".join(lines)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        view = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(view, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == "other":
-                return self.tr("Double-click to open {name}").format(name=self.other(view)[1])
-            return self.sentence(view)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == "other":
-                return QBrush(QColor(LINK_COLOUR))
-            if column in ("relationship", "valence"):
-                return QBrush(QColor(VALENCE_COLOURS.get(view.valence, "#616161")))
-            if view.status in ("ended", "dormant") and column == "status":
-                return QBrush(QColor("#757575"))
-        if role == Qt.ItemDataRole.FontRole:
-            if column == "other":
-                font = QFont()
-                font.setUnderline(True)
-                return font
-            if column == "status" and view.status == "alleged":
-                font = QFont()
-                font.setItalic(True)
-                return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("strength", "valence"):
-            return int(Qt.AlignmentFlag.AlignCenter)
+    def tooltip(self, view, column: str) -> str | None:
+        if column == "other":
+            return self.tr("Double-click to open {name}").format(name=self.other(view)[1])
+        return self.sentence(view)
+
+    def foreground(self, view, column: str):
+        if column == "other":
+            return QBrush(QColor(LINK_COLOUR))
+        if column in ("relationship", "valence"):
+            return QBrush(QColor(VALENCE_COLOURS.get(view.valence, "#616161")))
+        if view.status in ("ended", "dormant") and column == "status":
+            return QBrush(QColor("#757575"))
+        return None
+
+    def font(self, view, column: str):
+        if column == "other":
+            font = QFont()
+            font.setUnderline(True)
+            return font
+        if column == "status" and view.status == "alleged":
+            font = QFont()
+            font.setItalic(True)
+            return font
         return None
 
 
@@ -566,6 +595,7 @@ class RelationshipsPanel(QWidget):
         header.setHighlightSections(False)
         for i in range(len(RelationshipTableModel.COLUMNS)):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+        self.table.setSortingEnabled(False)
         header.setMinimumSectionSize(36)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -595,22 +625,22 @@ class RelationshipsPanel(QWidget):
         """Widths from the font and the rows shown (a handful; never ResizeToContents over
         a big model): each column what its longest value needs, the other party the rest."""
         metrics = self.table.fontMetrics()
-        columns = RelationshipTableModel.COLUMNS
+        keys = self.model.keys()
         compact = self.width() < self.COMPACT_WIDTH
         rows = self.model.rows()
         used = 0
-        for i, column in enumerate(columns):
+        for i, (column, title) in enumerate(zip(keys, self.model.headers(), strict=True)):
             hidden = compact and column in ("valence", "confidence")
             self.table.setColumnHidden(i, hidden)
             if hidden or column == "other":
                 continue
-            texts = [self.model.headers[column]] + [self.model.display(r, column) for r in rows]
+            texts = [title] + [self.model.display(r, column) for r in rows]
             cap = 160 if compact and column == "relationship" else 240  # tooltip: all of it
             width = min(cap, max(metrics.horizontalAdvance(t) for t in texts) + 18)
             self.table.setColumnWidth(i, width)
             used += width
         frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
-        self.table.setColumnWidth(columns.index("other"),
+        self.table.setColumnWidth(self.model.column_of("other"),
                                   max(self.OTHER_MIN_WIDTH, self.width() - used - frame))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -629,7 +659,7 @@ class RelationshipsPanel(QWidget):
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
         self._ctx = None
         self._stakeholder_id = None
-        self.model.set_rows(None, [])
+        self.model.set_stakeholder(None, [])
         self._refresh_state()
 
     def show_stakeholder(self, stakeholder_id: str | None) -> None:
@@ -650,7 +680,7 @@ class RelationshipsPanel(QWidget):
         rows = []
         if self._ctx is not None and self._stakeholder_id is not None:
             rows = service.list_relationships(self._ctx.handle, self._stakeholder_id)
-        self.model.set_rows(self._stakeholder_id, rows)
+        self.model.set_stakeholder(self._stakeholder_id, rows)
         if selected is not None:
             self.select_relationship(selected.id)
         self._fit_columns()
@@ -684,21 +714,20 @@ class RelationshipsPanel(QWidget):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        row = rows[0].row()
-        return self.model.row_at(row) if row < self.model.rowCount() else None
+        return self.model.row_at(rows[0].row())
 
     def select_relationship(self, relationship_id: str) -> bool:
-        for i, view in enumerate(self.model.rows()):
-            if view.id == relationship_id:
-                self.table.selectRow(i)
-                return True
-        return False
+        row = self.model.row_of(relationship_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        return True
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         view = self.model.row_at(index.row())
-        if RelationshipTableModel.COLUMNS[index.column()] == "other":
+        if self.model.keys()[index.column()] == "other":
             self.stakeholderActivated.emit(self.model.other(view)[0])
         else:
             self.table.selectRow(index.row())
@@ -706,15 +735,17 @@ class RelationshipsPanel(QWidget):
 
     # --- edits (each one undoable) ---
 
-    def _push(self, command) -> str | None:
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+    def _actions(self, label: str) -> RecordActions:
+        """The panel's writes, each on the undo stack, named with the relationship's type."""
+        from missiondesk.services import relationships as service
 
-    def _undo_error(self, exc: MissionError) -> None:
-        QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
+        return RecordActions(
+            self, lambda: self._ctx,
+            create=service.create_relationship, update=service.update_relationship,
+            delete=service.delete_relationship, restore=service.restore_relationship,
+            texts={"create": self.tr("New relationship: %s") % label,
+                   "edit": self.tr("Edit relationship: %s") % label,
+                   "delete": self.tr("Delete relationship: %s") % label})
 
     @staticmethod
     def _label(values) -> str:
@@ -723,61 +754,27 @@ class RelationshipsPanel(QWidget):
 
     def create(self, values: dict) -> str | None:
         """Create a relationship (undoable). None on success, else the sentence why not."""
-        from missiondesk.services import relationships as service
-
-        values = {k: v for k, v in values.items() if k in FIELDS}
-        command = CreateRecordCommand(
-            self._ctx, self.tr("New relationship: %s") % self._label(values),
-            create=lambda uow: service.create_relationship(uow, **values),
-            delete=lambda uow, rid, rev: service.delete_relationship(uow, rid,
-                                                                     expected_revision=rev),
-            restore=lambda uow, rid, rev: service.restore_relationship(uow, rid,
-                                                                       expected_revision=rev),
-            on_error=self._undo_error)
-        problem = self._push(command)
+        actions = self._actions(self._label(values))
+        problem = actions.create({k: v for k, v in values.items() if k in FIELDS})
         if problem is None:
-            self.select_relationship(command.record_id)
+            self.select_relationship(actions.last_created_id)
         return problem
 
     def update(self, view, values: dict) -> str | None:
         """Change the fields of `view` (a RelationshipView) that differ in `values`."""
-        from missiondesk.services import relationships as service
-
-        stored = view.values()
-        changes = {k: v for k, v in values.items() if k in FIELDS and stored.get(k) != v}
-        if not changes:
-            return None
-        old = {k: stored[k] for k in changes}
-
-        def apply(uow, revision, vals):
-            return service.update_relationship(uow, view.id, expected_revision=revision,
-                                               **vals)
-
-        command = EditRecordCommand(self._ctx, self.tr("Edit relationship: %s")
-                                    % self._label(view), apply, revision=view.revision,
-                                    old=old, new=changes, on_error=self._undo_error)
-        return self._push(command)
+        return self._actions(self._label(view)).edit(
+            view, {k: v for k, v in values.items() if k in FIELDS})
 
     def delete(self, view) -> str | None:
-        from missiondesk.services import relationships as service
-
-        command = DeleteRecordCommand(
-            self._ctx, self.tr("Delete relationship: %s") % self._label(view),
-            record_id=view.id, revision=view.revision,
-            delete=lambda uow, rid, rev: service.delete_relationship(uow, rid,
-                                                                     expected_revision=rev),
-            restore=lambda uow, rid, rev: service.restore_relationship(uow, rid,
-                                                                       expected_revision=rev),
-            on_error=self._undo_error)
-        return self._push(command)
+        return self._actions(self._label(view)).delete(view)
 
     # --- the buttons ---
 
     def _choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         from missiondesk.services import relationships as service
+        from missiondesk.services.relationship_import import stakeholder_names
 
-        return (service.stakeholder_choices(self._ctx.handle),
-                service.source_choices(self._ctx.handle))
+        return (stakeholder_names(self._ctx.handle), service.source_choices(self._ctx.handle))
 
     def _default_classification(self) -> str:
         from missiondesk.services.mission import get_mission
