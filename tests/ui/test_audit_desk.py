@@ -283,3 +283,18 @@ def test_audit_log_model_passes_the_model_tester(ctx, qtmodeltester):
     model.set_source(fetch)
     assert model.canFetchMore()
     qtmodeltester.check(model)
+
+
+def test_redact_dialog_offers_the_fields_in_words_and_returns_the_chosen_code(qtbot):
+    from missiondesk.ui.audit.redact_dialog import RedactDialog
+
+    dialog = RedactDialog(None, [("grievances", "Grievances"), ("needs", "Needs")])
+    qtbot.addWidget(dialog)
+    assert [dialog.field.itemText(i) for i in range(dialog.field.count())] == [
+        "Grievances", "Needs"]
+    assert dialog.chosen() == "grievances"
+    dialog.field.setCurrentIndex(1)
+    assert dialog.chosen() == "needs" and dialog.redact_button.isEnabled()
+    empty = RedactDialog(None, [])
+    qtbot.addWidget(empty)
+    assert empty.chosen() is None and not empty.redact_button.isEnabled()

@@ -109,7 +109,8 @@ class AuditLogModel(RecordTableModel):
         return ""
 
     def tooltip(self, e, column: str) -> str | None:
-        return self.display(e, column) if column in ("record", "change") else None
+        return self.display(e, column) if column in ("who", "kind", "record", "change") \
+            else None
 
     def foreground(self, e, column: str) -> Any:
         colour = ACTION_COLOURS.get(e.action) if column == "action" else None

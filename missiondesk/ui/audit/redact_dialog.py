@@ -15,9 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QFormLayout,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -26,41 +24,37 @@ from PySide6.QtWidgets import (
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.context import MissionContext
+from missiondesk.ui.framework.form import code_combo, hint_label
 
 
 class RedactDialog(QDialog):
-    """Pick the field to redact among the record's free-text fields."""
+    """Pick the field to redact among the record's free-text fields. Not a record form (it
+    writes nothing itself: the choice is confirmed, then redacted): the framework's
+    `code_combo` and `hint_label` in a plain dialog."""
 
     def __init__(self, parent: QWidget | None, fields: list[tuple[str, str]]) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Redact a Field"))
-        intro = QLabel(self.tr(
-            "Redacting removes the field's content from this record, from its unsaved drafts, "
-            "from its change history and from the automatic backups. A name becomes "
-            "\u201c[redacted]\u201d. It cannot be undone."))
-        intro.setWordWrap(True)
-        self.list = QListWidget()
-        for field, label in fields:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, field)
-            self.list.addItem(item)
-        if fields:
-            self.list.setCurrentRow(0)
-        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.field = code_combo((label, field) for field, label in fields)
+        form = QFormLayout()
+        form.addRow(self.tr("Field"), self.field)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.redact_button = buttons.addButton(self.tr("Redact\u2026"),
                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.redact_button.setEnabled(bool(fields))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(hint_label(self.tr(
+            "Redacting removes the field's content from this record, from its unsaved drafts, "
+            "from its change history and from the automatic backups. A name becomes "
+            "\u201c[redacted]\u201d. It cannot be undone.")))
+        layout.addLayout(form)
         layout.addWidget(buttons)
-        self.setMinimumSize(420, 360)
+        self.setMinimumWidth(420)
 
     def chosen(self) -> str | None:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return self.field.currentData()
 
     @classmethod
     def ask(cls, parent: QWidget | None, fields: list[tuple[str, str]]) -> str | None:
@@ -84,8 +78,6 @@ class RedactDialog(QDialog):
 
     @staticmethod
     def tr_static(text: str) -> str:
-        from PySide6.QtCore import QCoreApplication
-
         return QCoreApplication.translate("RedactDialog", text)
 
 
