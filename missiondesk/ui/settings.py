@@ -62,5 +62,21 @@ class Settings:
     def set_auto_lock_minutes(self, minutes: float) -> None:
         self._qs.setValue("security/auto_lock_minutes", float(minutes))
 
+    def map_views(self, mission_id: str) -> dict[str, dict]:
+        """The Influence map's saved views of one mission (name -> what the view shows)."""
+        import json
+
+        raw = self._qs.value("map_views/" + mission_id, "")
+        try:
+            views = json.loads(raw) if raw else {}
+        except (TypeError, ValueError):
+            return {}
+        return views if isinstance(views, dict) else {}
+
+    def set_map_views(self, mission_id: str, views: dict[str, dict]) -> None:
+        import json
+
+        self._qs.setValue("map_views/" + mission_id, json.dumps(views, ensure_ascii=False))
+
     def sync(self) -> None:
         self._qs.sync()

@@ -286,6 +286,25 @@ def stakeholder_aliases(handle) -> dict[str, list[str]]:
     return result
 
 
+def stakeholder_regions(handle) -> dict[str, list[str]]:
+    """Stakeholder id -> its regions (only those that have some): the map's region filter."""
+    import json
+
+    result = {}
+    with handle.session() as session:
+        rows = session.connection().exec_driver_sql(
+            "SELECT id, regions FROM stakeholders WHERE deleted_at IS NULL").fetchall()
+    for sid, raw in rows:
+        try:
+            values = json.loads(raw) if isinstance(raw, str) else (raw or [])
+        except ValueError:
+            continue
+        values = [str(v) for v in values or () if v]
+        if values:
+            result[sid] = values
+    return result
+
+
 def undated_relationships(handle) -> int:
     """How many live relationships have neither a start nor an end date (the "as of"
     slider shows them on every past day)."""

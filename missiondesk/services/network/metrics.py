@@ -378,3 +378,72 @@ def _communities(n: int, together: dict[tuple[int, int], float], ids: list[str],
                                   initial_membership=start, n_iterations=-1).membership
 
 
+
+
+# --- the map's table and filters (pure) -----------------------------------------------------
+
+#: Link confidence codes, weakest first: the map hides the links below a chosen one.
+CONFIDENCE_ORDER = ("doubtful", "possible", "probable", "confirmed")
+
+
+def restrict_graph(graph, *, min_confidence: str | None = None,
+                   regions: Iterable[str] = (), node_regions: dict | None = None):
+    """`graph` without the links recorded below `min_confidence` (a link with none counts as
+    probable, as in `link_weight`) and, when `regions` is given, with only the actors that
+    have one of those regions (`node_regions`: stakeholder id -> its regions) and the links
+    between them. Returns `graph` itself when nothing is to be left out."""
+    wanted = frozenset(regions)
+    floor = CONFIDENCE_ORDER.index(min_confidence) if min_confidence in CONFIDENCE_ORDER else 0
+    if not wanted and floor == 0:
+        return graph
+    if wanted:
+        node_regions = node_regions or {}
+        keep = [n for n in graph if wanted.intersection(node_regions.get(n, ()))]
+        sub = graph.subgraph(keep).copy()
+    else:
+        sub = graph.copy()
+    if floor:
+        rank = {code: i for i, code in enumerate(CONFIDENCE_ORDER)}
+        sub.remove_edges_from([(u, v, k) for u, v, k, data in sub.edges(keys=True, data=True)
+                               if rank.get(data.get("confidence") or "probable", 2) < floor])
+    return sub
+
+
+@dataclass(frozen=True)
+class ActorMetrics:
+    """One row of the map's metrics table."""
+
+    id: str
+    name: str
+    category: str
+    degree: int
+    betweenness: float
+    pagerank: float
+    cluster: int | None  # 1 = the largest cluster; None: in no cluster (alone)
+    last_engaged: date | None
+
+
+def cluster_numbers(metrics: NetworkMetrics) -> dict[str, int]:
+    """Stakeholder id -> cluster number (1 = the largest) for actors in a cluster of two or
+    more, numbered as the analysis lists them."""
+    numbers: dict[str, int] = {}
+    clusters = [c for c in metrics.communities if len(c) > 1]
+    for number, members in enumerate(clusters, start=1):
+        for sid in members:
+            numbers[sid] = number
+    return numbers
+
+
+def actor_metrics(graph, metrics: NetworkMetrics) -> list[ActorMetrics]:
+    """Per-actor rows (degree, betweenness, PageRank, cluster, last engaged) of the actors of
+    `graph` that `metrics` covers, in the graph's order."""
+    numbers = cluster_numbers(metrics)
+    rows = []
+    for sid, attrs in graph.nodes(data=True):
+        m = metrics.nodes.get(sid)
+        if m is None:
+            continue
+        rows.append(ActorMetrics(sid, attrs.get("name") or "", attrs.get("category") or "other",
+                                 m.degree, float(m.betweenness), float(m.pagerank),
+                                 numbers.get(sid), attrs.get("last_engaged")))
+    return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
@@ -16,11 +16,57 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.labels import mission_stance_label, peace_stance_label, relationship_type_label
+from missiondesk.labels import (
+    category_label,
+    mission_stance_label,
+    peace_stance_label,
+    relationship_type_label,
+)
 from missiondesk.messages import error_text
+from missiondesk.services.network.metrics import actor_metrics
 from missiondesk.store.errors import MissionError
+from missiondesk.ui.framework.desk import record_table
+from missiondesk.ui.framework.table_model import ID_ROLE, Column, RecordTableModel
 from missiondesk.ui.map.panels import _esc
 from missiondesk.ui.map.scene import _import_on_gui_thread, _Job
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ActorMetricsModel", text)
+
+
+class ActorMetricsModel(RecordTableModel):
+    """The map's per-actor metrics (`network.metrics.ActorMetrics` rows), sorted in the
+    model; numbers sort as numbers, an actor never engaged sorts last."""
+
+    COLUMNS = (Column("name", lambda: _t("Actor"), 120),
+               Column("degree", lambda: _t("Ties"), 36, "right"),
+               Column("betweenness", lambda: _t("Betweenness"), 76, "right"),
+               Column("pagerank", lambda: _t("PageRank"), 64, "right"),
+               Column("cluster", lambda: _t("Cluster"), 48, "right"),
+               Column("last_engaged", lambda: _t("Last engaged"), 84),
+               Column("category", lambda: _t("Category"), 110))
+
+    def display(self, row, key: str) -> str:
+        if key == "name":
+            return row.name
+        if key == "category":
+            return category_label(row.category)
+        if key == "degree":
+            return str(row.degree)
+        if key in ("betweenness", "pagerank"):
+            return "%.3f" % getattr(row, key)
+        if key == "cluster":
+            return str(row.cluster) if row.cluster is not None else "\u2014"
+        return row.last_engaged.isoformat() if row.last_engaged else _t("never")
+
+    def sort_key(self, row, key: str):
+        if key in ("degree", "betweenness", "pagerank", "cluster", "last_engaged"):
+            return getattr(row, key)
+        return self.display(row, key)
+
+    def tooltip(self, row, key: str) -> str | None:
+        return row.name if key == "name" else None
 
 
 class AnalysisMixin:
@@ -50,12 +96,37 @@ class AnalysisMixin:
         since_row.addWidget(self.since_button)
         since_row.addStretch(1)
         changes_layout.addLayout(since_row)
+        changes_layout.addWidget(self.changes, 1)
         return changes_page
+
+    def _build_table_page(self) -> QWidget:
+        """The "Actors" tab: the per-actor metrics table; a click selects the actor."""
+        self.metrics_model = ActorMetricsModel(self)
+        self.metrics_table = record_table(self.metrics_model)
+        self.metrics_table.sortByColumn(self.metrics_model.column_of("pagerank"),
+                                        Qt.SortOrder.DescendingOrder)
+        self.metrics_table.clicked.connect(self._metrics_row_clicked)
+        self.metrics_note = QLabel(self.tr(
+            "The actors shown (filters apply), with the analysis' measures. Click a header "
+            "to sort, a row to find the actor on the map."))
+        self.metrics_note.setWordWrap(True)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.metrics_note)
+        layout.addWidget(self.metrics_table, 1)
+        self.table_page = page
+        return page
+
+    def _metrics_row_clicked(self, index) -> None:
+        node_id = index.data(ID_ROLE)
+        if node_id:
+            self.select_node(node_id, centre=True)
 
     # --- analysis and changes ------------------------------------------------------------
 
     def _side_changed(self) -> None:
-        if self.side.currentIndex() == 1:
+        if self.needs_metrics():
             self.compute_metrics()
 
     def compute_metrics(self) -> None:
@@ -83,7 +154,7 @@ class AnalysisMixin:
         if job is self._metrics_job:
             self._metrics_job = None
         if job.graph is not self._graph:  # the filter changed meanwhile
-            if self.side.currentIndex() == 1:
+            if self.needs_metrics():
                 self.compute_metrics()
             return
         if job.error is not None:
@@ -94,7 +165,12 @@ class AnalysisMixin:
         self._metrics = job.result
         self._metrics_generation = self._generation
         self._partition = job.result.partition()  # the next computation starts from it
+        self._shown_metrics = job.result
         self.analysis.setHtml(self._analysis_html(job.result, job.graph))
+        self.metrics_model.set_rows(actor_metrics(job.graph, job.result))
+        self.recolour()
+        self._update_hulls()
+        self._update_legend()
         self.metricsReady.emit()
 
     def _analysis_html(self, metrics, graph) -> str:

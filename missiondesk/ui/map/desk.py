@@ -39,11 +39,13 @@ from PySide6.QtWidgets import (
 
 from missiondesk.labels import category_label, relationship_family_label
 from missiondesk.ui.map.analysis import AnalysisMixin
+from missiondesk.ui.map.appearance import AppearanceMixin
 from missiondesk.ui.map.export import ExportMixin
 from missiondesk.ui.map.items import GROUP_COLOURS, category_group
 from missiondesk.ui.map.panels import LegendOverlay, PanelsMixin, _MapPane
 from missiondesk.ui.map.scene import SceneMixin, _Job
 from missiondesk.ui.map.view import MapScene, MapView
+from missiondesk.ui.map.views import SavedViewsMixin
 
 if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
@@ -57,7 +59,28 @@ FAMILIES = ("structural", "cooperative", "process", "adversarial")
 # --- the desk -------------------------------------------------------------------------------
 
 
-class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
+class StayOpenMenu(QMenu):
+    """A filter menu that stays open while the user ticks: a click on a checkable item
+    toggles it without closing the menu (Escape or a click outside closes it)."""
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        action = self.actionAt(event.position().toPoint())
+        if action is not None and action.isCheckable() and action.isEnabled():
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        action = self.activeAction()
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+                and action is not None and action.isCheckable() and action.isEnabled()):
+            action.trigger()
+            return
+        super().keyPressEvent(event)
+
+
+class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedViewsMixin,
+              ExportMixin, QWidget):
     """The influence map with its filters, focus, analysis panel and exports."""
 
     layoutFinished = Signal()
@@ -94,6 +117,11 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         self._pending_focus: str | None = None
         self.layoutFinished.connect(self._focus_pending)
         self._mission_name = ""
+        self._mission_id = ""
+        self._shown_metrics = None  # the last clusters and metrics (colours, sizes, hulls)
+        self._hull_item = None
+        self._hulls_shown: dict[int, int] = {}
+        self._regions: dict[str, tuple[str, ...]] = {}  # stakeholder id -> its regions
 
         # the scene and its view
         self.scene = MapScene(self)
@@ -114,13 +142,22 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         self.search.returnPressed.connect(lambda: self.find(self.search.text()))
         self._completer_names: list[str] = []
         self.colour_by = QComboBox()
-        self.colour_by.addItem(self.tr("Colour by category"), "category")
-        self.colour_by.addItem(self.tr("Colour by stance on the peace process"), "stance")
-        self.colour_by.addItem(self.tr("Colour by stance toward the mission"), "stance_mission")
-        self.colour_by.currentIndexChanged.connect(lambda _i: self.recolour())
-        self.focus_check = QCheckBox(self.tr("Focus on selected, steps:"))
-        self.focus_check.setToolTip(self.tr("Show only the actors within this many "
-                                            "relationships of the selected actor."))
+        self.size_by = QComboBox()
+        for combo in (self.colour_by, self.size_by):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+        self._fill_appearance_choices()
+        self.colour_by.currentIndexChanged.connect(lambda _i: self._appearance_changed())
+        self.size_by.currentIndexChanged.connect(lambda _i: self._appearance_changed())
+        self.hulls_check = QCheckBox(self.tr("Clusters"))
+        self.hulls_check.setToolTip(self.tr("Shade each cluster of actors (groups more tied to "
+                                            "each other than to the rest)"))
+        self.hulls_check.toggled.connect(lambda _on: self._appearance_changed())
+        self.views_button = self._views_button()
+        self.focus_check = QCheckBox(self.tr("Focus, steps:"))
+        self.focus_check.setToolTip(self.tr("Focus on the selected actor: show only the actors "
+                                            "within this many relationships of it."))
         self.focus_hops = QSpinBox()
         self.focus_hops.setRange(1, 5)
         self.focus_hops.setValue(1)
@@ -169,11 +206,14 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.colour_by, 2)
+        top.addWidget(self.size_by, 1)
+        top.addWidget(self.hulls_check)
         top.addWidget(self.focus_check)
         top.addWidget(self.focus_hops)
         top.addWidget(self.fit_button)
         top.addWidget(self.layout_button)
         top.addWidget(self.legend_check)
+        top.addWidget(self.views_button)
         top.addStretch(1)
         top.addWidget(self.progress)
         top.addWidget(self.cancel_button)
@@ -182,12 +222,12 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         # second row: filters
         self.category_button = QToolButton()
         self.category_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.category_menu = QMenu(self.category_button)
+        self.category_menu = StayOpenMenu(self.category_button)
         self.category_button.setMenu(self.category_menu)
         self.category_actions: dict[str, QAction] = {}
         self.family_button = QToolButton()
         self.family_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        family_menu = QMenu(self.family_button)
+        family_menu = StayOpenMenu(self.family_button)
         self.family_actions: dict[str, QAction] = {}
         for family in FAMILIES:
             action = family_menu.addAction(relationship_family_label(family))
@@ -195,6 +235,23 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
             action.toggled.connect(lambda _on: self.apply_filter())
             self.family_actions[family] = action
         self.family_button.setMenu(family_menu)
+        self.region_button = QToolButton()
+        self.region_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.region_menu = StayOpenMenu(self.region_button)
+        self.region_button.setMenu(self.region_menu)
+        self.region_actions: dict[str, QAction] = {}
+        self.confidence = QComboBox()
+        self.confidence.setToolTip(self.tr("Hide the relationships recorded with a lower "
+                                           "confidence"))
+        for text, code in ((self.tr("Any confidence"), None),
+                           (self.tr("Confidence \u2265 possible"), "possible"),
+                           (self.tr("Confidence \u2265 probable"), "probable"),
+                           (self.tr("Confirmed links only"), "confirmed")):
+            self.confidence.addItem(text, code)
+        self.confidence.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.confidence.setMinimumContentsLength(10)
+        self.confidence.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.min_strength = QSpinBox()
         self.min_strength.setRange(1, 5)
         self.min_strength.setPrefix(self.tr("Strength \u2265 "))
@@ -203,7 +260,7 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         self.active_only.setToolTip(self.tr("Hide dormant, alleged and ended relationships"))
         self.active_only.toggled.connect(lambda _on: self.apply_filter())
         self.as_of_slider = QSlider(Qt.Orientation.Horizontal)
-        self.as_of_slider.setMinimumWidth(180)
+        self.as_of_slider.setMinimumWidth(120)
         self.as_of_slider.setToolTip(self.tr("Show the network as it stood on a past day"))
         self.as_of_label = QLabel()
         self.as_of_label.setMinimumWidth(80)
@@ -217,14 +274,15 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
 
         filters = QHBoxLayout()
         filters.addWidget(self.category_button)
+        filters.addWidget(self.region_button)
         filters.addWidget(self.family_button)
         filters.addWidget(self.min_strength)
+        filters.addWidget(self.confidence)
         filters.addWidget(self.active_only)
         filters.addWidget(QLabel(self.tr("As of:")))
         filters.addWidget(self.as_of_slider, 1)
         filters.addWidget(self.as_of_label)
         filters.addWidget(self.undated_label)
-        filters.addWidget(self.count_label)
 
         # the side panel: the selected actor, analysis, changes
         selected_page = self._build_selected_page()
@@ -234,6 +292,7 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         self.side = QTabWidget()
         self.side.addTab(selected_page, self.tr("Selected actor"))
         self.side.addTab(self.analysis, self.tr("Analysis"))
+        self.side.addTab(self._build_table_page(), self.tr("Actors"))
         self.side.addTab(changes_page, self.tr("Changes"))
         self.side.currentChanged.connect(lambda _i: self._side_changed())
         self.side.setMinimumWidth(330)
@@ -252,7 +311,10 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.count_label)
+        layout.addLayout(bottom)
         self._update_filter_buttons()
         self._set_as_of_range(self._as_of_start)
         self._show_card()
@@ -267,7 +329,8 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
             self.relationships_panel.attach(ctx)
         from missiondesk.services.mission import get_mission
 
-        self._mission_name = get_mission(ctx.handle).name
+        mission = get_mission(ctx.handle)
+        self._mission_name, self._mission_id = mission.name, mission.id
         self._scale = None
         self.reload(fit=True)
         self._update_actions()
@@ -280,7 +343,9 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
             self.relationships_panel.detach()
         self._ctx = None
         self._graph_all = self._graph = self._metrics = None
-        self._partition = None
+        self._partition = self._shown_metrics = None
+        self._hulls_shown = {}
+        self._mission_id = ""
         self._selected = None
         self._reach = []
         self._highlight = (set(), set())
@@ -288,6 +353,7 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
         self.scene.nodes, self.scene.edges = {}, {}
         self.reach_list.clear()
         self.analysis.clear()
+        self.metrics_model.clear()
         self.changes.clear()
         self._show_card()
         self._update_actions()
@@ -310,11 +376,13 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
 
     def _update_actions(self) -> None:
         has = self._ctx is not None
-        for widget in (self.search, self.colour_by, self.fit_button, self.layout_button,
+        for widget in (self.search, self.colour_by, self.size_by, self.hulls_check,
+                       self.fit_button, self.layout_button, self.views_button,
                        self.export_button, self.category_button, self.family_button,
                        self.min_strength, self.active_only, self.as_of_slider,
-                       self.since_button, self.focus_check):
+                       self.since_button, self.focus_check, self.confidence):
             widget.setEnabled(has)
+        self.region_button.setEnabled(has and bool(self.region_actions))
 
     def busy(self) -> bool:
         """True while a layout runs (tests and callers wait on `layoutFinished`)."""
@@ -351,6 +419,46 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
             action.blockSignals(False)
         self.apply_filter()
 
+    def _fill_region_menu(self) -> None:
+        """The regions recorded on the actors, as ticks (none ticked: every region)."""
+        from missiondesk.services.names import fold
+
+        present = sorted({r for regions in self._regions.values() for r in regions if r},
+                         key=fold)
+        if list(self.region_actions) == present:
+            return
+        checked = self.chosen_regions()
+        self.region_menu.clear()
+        self.region_actions = {}
+        clear = self.region_menu.addAction(self.tr("All regions"))
+        clear.triggered.connect(lambda: self.set_regions(set()))
+        self.region_menu.addSeparator()
+        for region in present:
+            action = self.region_menu.addAction(region)
+            action.setCheckable(True)
+            action.setChecked(region in checked)
+            action.toggled.connect(lambda _on: self.apply_filter())
+            self.region_actions[region] = action
+        self._update_filter_buttons()
+        self._update_actions()
+
+    def chosen_regions(self) -> frozenset[str]:
+        return frozenset(r for r, a in self.region_actions.items() if a.isChecked())
+
+    def set_regions(self, regions: set[str]) -> None:
+        for region, action in self.region_actions.items():
+            action.blockSignals(True)
+            action.setChecked(region in regions)
+            action.blockSignals(False)
+        self.apply_filter()
+
+    def min_confidence(self) -> str | None:
+        """The lowest confidence of the links shown (None: any)."""
+        return self.confidence.currentData()
+
+    def set_min_confidence(self, code: str | None) -> None:
+        self.confidence.setCurrentIndex(max(0, self.confidence.findData(code)))
+
     def set_families(self, families: set[str]) -> None:
         for family, action in self.family_actions.items():
             action.blockSignals(True)
@@ -364,6 +472,12 @@ class MapDesk(SceneMixin, PanelsMixin, AnalysisMixin, ExportMixin, QWidget):
             self.tr("Categories: all") if not cats else
             self.tr("Categories: %s") % category_label(cats[0]) if len(cats) == 1 else
             self.tr("Categories: %d") % len(cats))
+        regions = self.chosen_regions()
+        self.region_button.setText(
+            self.tr("Regions: none") if not self.region_actions else
+            self.tr("Regions: all") if not regions else
+            self.tr("Regions: %s") % sorted(regions)[0] if len(regions) == 1 else
+            self.tr("Regions: %d") % len(regions))
         fams = [f for f, a in self.family_actions.items() if a.isChecked()]
         self.family_button.setText(
             self.tr("Relationships: all") if not fams else

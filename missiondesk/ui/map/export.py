@@ -208,7 +208,8 @@ class ExportMixin:
             scale = self._scale or 1.0
             positions = {n: (item.pos().x() / scale, item.pos().y() / scale)
                          for n, item in self.scene.nodes.items() if n in graph}
-            colours = {n: node_colour(graph.nodes[n], self.colour_mode()) for n in graph}
+            colours = {n: self.scene.nodes[n].colour if n in self.scene.nodes
+                       else node_colour(graph.nodes[n], "category") for n in graph}
             network.write_gexf(graph, path, classification=level, positions=positions,
                                colours=colours)
 

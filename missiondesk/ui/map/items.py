@@ -86,6 +86,39 @@ def node_colour(attrs: dict, colour_by: str) -> str:
     return GROUP_COLOURS[category_group(attrs.get("category") or "other")]
 
 
+#: Clusters (communities) by number: a qualitative palette (Tableau 10); clusters past the
+#: tenth and actors in no cluster are grey.
+CLUSTER_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                   "#b07aa1", "#ff9da7", "#9c755f", "#17becf")
+NO_CLUSTER = "#d6d6d6"
+#: A metric from lowest to highest, in five steps (viridis: readable in grey and for the
+#: colour-blind).
+METRIC_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+
+
+def cluster_colour(number: int | None) -> str:
+    """The colour of cluster `number` (1 = the largest); None or past the palette: grey."""
+    if number is None or not 1 <= number <= len(CLUSTER_COLOURS):
+        return NO_CLUSTER
+    return CLUSTER_COLOURS[number - 1]
+
+
+def metric_step(value: float, top: float) -> int:
+    """Which of the five METRIC_COLOURS steps `value` falls in, on 0..top."""
+    if top <= 0:
+        return 0
+    share = max(0.0, value / top) ** 0.5  # spread the many low values of a skewed metric
+    return max(0, min(len(METRIC_COLOURS) - 1, int(share * len(METRIC_COLOURS))))
+
+
+def metric_radius(value: float, top: float) -> float:
+    """A disc radius for a metric value on 0..top, the same range as by influence."""
+    low, high = NODE_RADIUS[1], NODE_RADIUS[5]
+    if top <= 0:
+        return low
+    return low + (high - low) * max(0.0, min(1.0, value / top)) ** 0.5
+
+
 def short_label(name: str, aliases=()) -> str:
     """The name the map writes (see `figures.network_map.short_name`)."""
     return short_name(name, aliases)
@@ -154,6 +187,21 @@ class NodeItem(QGraphicsItem):
             fill = QColor(colour)
             _NODE_STYLES[colour] = (QBrush(fill), _cosmetic(fill.darker(150), 1.0))
         self._brush, self._pen = _NODE_STYLES[colour]
+        self.update()
+
+    def set_radius(self, radius: float) -> None:
+        """Resize the disc ("Size by" a metric); its edges and name follow."""
+        if abs(radius - self.radius) < 1e-6:
+            return
+        self.prepareGeometryChange()
+        self.radius = radius
+        self._disc = QRectF(-radius, -radius, 2 * radius, 2 * radius)
+        outer = radius + 3.5 * len(self.badges) + 4
+        self._bounds = QRectF(-outer, -outer, 2 * outer, 2 * outer)
+        self.label_item.prepareGeometryChange()
+        self.label_item._geometry()
+        for edge in self.edges:
+            edge.adjust()
         self.update()
 
     def set_highlighted(self, on: bool) -> None:
@@ -517,12 +565,88 @@ class EdgeItem(QGraphicsItem):
             painter.drawPolygon(self._arrow)
 
 
+# --- cluster hulls --------------------------------------------------------------------------
+
+HULL_ALPHA = 46
+HULL_LINE_ALPHA = 130
+HULL_PAD = 14.0  # scene units around each disc
+
+
+def convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The convex hull of the points, counter-clockwise (Andrew's monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def padded_hull(discs: list[tuple[float, float, float]], pad: float = HULL_PAD,
+                steps: int = 16) -> list[tuple[float, float]]:
+    """The convex hull around discs (x, y, radius), each grown by `pad`: rounded corners."""
+    points = []
+    for x, y, r in discs:
+        for i in range(steps):
+            angle = 2 * math.pi * i / steps
+            points.append((x + (r + pad) * math.cos(angle), y + (r + pad) * math.sin(angle)))
+    return convex_hull(points)
+
+
+class HullsItem(QGraphicsItem):
+    """Every cluster's hull, padded and translucent, drawn under the links and the actors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hulls: list[tuple[int, QPolygonF, QColor]] = []  # (cluster number, polygon, colour)
+        self._bounds = QRectF()
+        self.setZValue(-1)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def set_hulls(self, hulls: list[tuple[int, list[tuple[float, float]], str]]) -> None:
+        self.prepareGeometryChange()
+        self.hulls = [(number, QPolygonF([QPointF(x, y) for x, y in points]), QColor(colour))
+                      for number, points, colour in hulls]
+        bounds = QRectF()
+        for _number, polygon, _colour in self.hulls:
+            bounds = bounds.united(polygon.boundingRect())
+        self._bounds = bounds.adjusted(-2, -2, 2, 2)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return self._bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for _number, polygon, colour in self.hulls:
+            fill = QColor(colour)
+            fill.setAlpha(HULL_ALPHA)
+            outline = QColor(colour)
+            outline.setAlpha(HULL_LINE_ALPHA)
+            painter.setPen(_cosmetic(outline, 1.2))
+            painter.setBrush(fill)
+            painter.drawPolygon(polygon)
+
+
 # --- the legend -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class LegendEntry:
-    kind: str  # "node", "edge", "ring", "heading"
+    kind: str  # "node", "edge", "ring", "hull", "heading"
     text: str
     colour: str = "#000000"
     style: str = "solid"  # for edges: solid, dashed, dotted, arrow, highlight
@@ -557,6 +681,14 @@ def paint_legend(painter: QPainter, top_left: QPointF, entries: list[LegendEntry
             painter.setPen(QPen(QColor(entry.colour), 2.4))
             painter.setBrush(QColor("#ffffff"))
             painter.drawEllipse(QPointF(x + 12, mid), 5.5, 5.5)
+        elif entry.kind == "hull":
+            fill = QColor(entry.colour)
+            fill.setAlpha(HULL_ALPHA)
+            outline = QColor(entry.colour)
+            outline.setAlpha(HULL_LINE_ALPHA)
+            painter.setPen(QPen(outline, 1.2))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRectF(x + 2, mid - 6, 22, 12), 5, 5)
         elif entry.kind == "edge":
             style = EDGE_PEN_STYLES.get(entry.style, Qt.PenStyle.SolidLine)
             painter.setPen(QPen(QColor(entry.colour), 4 if entry.style == "highlight" else 2,

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.labels import (
-    category_group_label,
     category_label,
     classification_label,
     mission_stance_label,
@@ -34,13 +33,9 @@ from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.map.items import (
     BADGE_COLOURS,
-    GROUP_COLOURS,
     HIGHLIGHT,
-    MISSION_STANCE_COLOURS,
-    PEACE_STANCE_COLOURS,
     VALENCE_COLOURS,
     LegendEntry,
-    category_group,
     edge_dash,
     legend_size,
     paint_legend,
@@ -349,28 +344,10 @@ class PanelsMixin:
 
     def legend_entries(self) -> list[LegendEntry]:
         t = self.tr
-        mode = self.colour_mode()
         graph = self._graph if self._graph is not None else self._graph_all
-        shown = [graph.nodes[n] for n in self._visible_nodes if graph is not None and n in graph]
-        entries = []
-        if mode == "category":
-            entries.append(LegendEntry("heading", t("Actors by category (size: influence)")))
-            groups = {category_group(a.get("category") or "other") for a in shown}
-            for group in GROUP_COLOURS:
-                if group in groups:
-                    entries.append(LegendEntry("node", category_group_label(group),
-                                               GROUP_COLOURS[group]))
-        else:
-            field = "stance_peace" if mode == "stance" else "stance_mission"
-            colours = PEACE_STANCE_COLOURS if mode == "stance" else MISSION_STANCE_COLOURS
-            label = peace_stance_label if mode == "stance" else mission_stance_label
-            entries.append(LegendEntry("heading", t("Stance on the peace process (size: "
-                                                    "influence)") if mode == "stance" else
-                                       t("Stance toward the mission (size: influence)")))
-            present = {a.get(field) or "unknown" for a in shown}
-            for code, colour in colours.items():
-                if code in present:
-                    entries.append(LegendEntry("node", label(code), colour))
+        ids = [n for n in self._visible_nodes if graph is not None and n in graph]
+        shown = [graph.nodes[n] for n in ids]
+        entries = self.actor_legend(ids, graph) if graph is not None else []
         flags = [(any(a.get("do_not_engage") for a in shown), "do_not_engage",
                   t("Do not engage")),
                  (any(a.get("sanctioned") for a in shown), "sanctioned", t("Sanctioned")),
@@ -403,7 +380,7 @@ class PanelsMixin:
 
     def _update_legend(self) -> None:
         self.legend.set_entries(self.legend_entries(),
-                                max_height=int(self.map_pane.height() * 0.55))
+                                max_height=int(self.map_pane.height() * 0.62))
         self.map_pane.place_legend()
         self._legend_keepout()
 

@@ -89,8 +89,9 @@ class PositionsCommand(QUndoCommand):
                  new: dict[str, tuple[float, float, bool]],
                  old_xy: dict[str, tuple[float, float]],
                  place: Callable[[dict[str, tuple[float, float]]], None],
-                 on_error: Callable[[MissionError], None]) -> None:
+                 on_error: Callable[[MissionError], None], moved=()) -> None:
         super().__init__(text)
+        self._moved = list(moved)
         self._ctx = ctx
         self._new = dict(new)
         self._old_xy = dict(old_xy)
@@ -104,6 +105,10 @@ class PositionsCommand(QUndoCommand):
 
         with self._ctx.handle.unit_of_work() as uow:
             self._previous = dict(network.save_positions(uow, self._new))
+            if self._moved:  # a user's drag: one audit entry per actor, this time only
+                from missiondesk.services.network.positions import record_moves
+
+                record_moves(uow, self._moved)
         self._applied_by_push = True
 
     def redo(self) -> None:
@@ -169,6 +174,10 @@ class SceneMixin:
         if self._scale is None and len(positions) >= 2:
             self._scale = self._scale_for(positions)
         self._aliases = network.stakeholder_aliases(handle)
+        from missiondesk.services.network.graph import stakeholder_regions
+
+        self._regions = stakeholder_regions(handle)
+        self._fill_region_menu()
         self._labels = {n: short_label(a.get("name") or "", self._aliases.get(n, ()))
                         for n, a in graph.nodes(data=True)}
         self._undated = network.undated_relationships(handle)
@@ -199,7 +208,9 @@ class SceneMixin:
                                fit=fit or self._fresh)
 
     def _populate(self, graph, positions: dict[str, tuple[float, float]]) -> None:
-        colours = {n: node_colour(a, self.colour_mode()) for n, a in graph.nodes(data=True)}
+        shown = self.node_colours(graph)
+        colours = {n: shown.get(n) or node_colour(a, "category")
+                   for n, a in graph.nodes(data=True)}
         self.scene.label_unit = 1.0 / max(self.view.zoom(), 1e-6)
         self.scene.populate(graph, positions, self._scale or 1.0, self._labels, colours)
         self.scene.set_importance(self.importance_order(graph))
@@ -243,19 +254,6 @@ class SceneMixin:
                             nodes[edge.target.node_id].get("name") or "",
                             relationship_type_label(attrs.get("type") or ""),
                             relationship_status_label(attrs.get("status") or ""))
-
-    def colour_mode(self) -> str:
-        return self.colour_by.currentData() or "category"
-
-    def recolour(self) -> None:
-        graph = self._graph if self._graph is not None else self._graph_all
-        if graph is None:
-            return
-        mode = self.colour_mode()
-        for node_id, item in self.scene.nodes.items():
-            attrs = graph.nodes[node_id] if node_id in graph else item.attrs
-            item.set_colour(node_colour(attrs, mode))
-        self._update_legend()
 
     # --- layout --------------------------------------------------------------------------
 
@@ -409,6 +407,7 @@ class SceneMixin:
                 item.setPos(x * scale, y * scale)
         self.scene.update_scene_rect()
         self.scene.declutter()
+        self._update_hulls()
 
     def refresh_positions(self) -> None:
         """Saved positions changed (an undo, another desk): move the nodes that differ."""
@@ -441,14 +440,18 @@ class SceneMixin:
                  if n in self._graph_all]
         text = (self.tr("Move %s on the map") % names[0] if len(names) == 1
                 else self.tr("Move %d actors on the map") % len(names))
-        if self._push_positions(text, new, old_xy):
+        if self._push_positions(text, new, old_xy, moved=list(new)):
             self.scene.update_scene_rect()
             self.scene.declutter()
+            self._update_hulls()
         else:
             self._place(old_xy)
 
-    def _push_positions(self, text: str, new: dict, old_xy: dict) -> bool:
-        command = PositionsCommand(self._ctx, text, new, old_xy, self._place, self._undo_error)
+    def _push_positions(self, text: str, new: dict, old_xy: dict, moved=()) -> bool:
+        """Save positions as one undo step; `moved`: the actors the user dragged (each gets
+        one "moved on the map" entry in the audit trail; a layout gets none)."""
+        command = PositionsCommand(self._ctx, text, new, old_xy, self._place, self._undo_error,
+                                   moved=moved)
         try:
             command.first_apply()
         except MissionError as exc:
@@ -461,6 +464,7 @@ class SceneMixin:
     def _undo_error(self, exc: MissionError) -> None:
         QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
 
+    # --- filters and focus ---------------------------------------------------------------
 
     def apply_filter(self, fit: bool = False) -> None:
         """Build the filtered graph and show only its actors and relationships."""
@@ -469,12 +473,15 @@ class SceneMixin:
         if self._ctx is None or self._graph_all is None:
             return
         from missiondesk.services import network
+        from missiondesk.services.network.metrics import restrict_graph
 
         flt = self.current_filter()
         if flt == network.GraphFilter():
-            self._graph = self._graph_all
+            graph = self._graph_all
         else:
-            self._graph = network.build_graph(self._ctx.handle, flt)
+            graph = network.build_graph(self._ctx.handle, flt)
+        self._graph = restrict_graph(graph, min_confidence=self.min_confidence(),
+                                     regions=self.chosen_regions(), node_regions=self._regions)
         self._metrics = None
         self._reach = []
         self._highlight = (set(), set())
@@ -500,6 +507,7 @@ class SceneMixin:
         self._visible_nodes, self._visible_edges = nodes, edges
         self.scene.set_visible(nodes, edges)
         self.scene.declutter()
+        self._update_hulls()
         self.count_label.setText(self.tr("%d actors \u00b7 %d relationships shown")
                                  % (len(nodes), len(edges)))
         self._update_legend()
