@@ -193,9 +193,11 @@ class StakeholdersDesk(ListDetailDesk):
             tags=picked(self.tag_filter))
 
     def _predicate(self):
-        from missiondesk.services.stakeholders import row_filter
+        """The filter bar as the model's predicate; None when it filters nothing."""
+        from missiondesk.services.stakeholders import StakeholderFilter, row_filter
 
-        return row_filter(self.current_filter())
+        wanted = self.current_filter()
+        return None if wanted == StakeholderFilter() else row_filter(wanted)
 
     def apply_filter(self) -> None:
         """Filter (and keep the sort) in the model: what a keystroke costs after the

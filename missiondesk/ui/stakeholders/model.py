@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont
 
 from missiondesk.labels import (
@@ -115,6 +115,12 @@ class StakeholderTableModel(RecordTableModel):
             bold.setBold(True)
             return bold
         return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Qt's `sortByColumn` asks twice (through the header's indicator, then itself); the
+        rows are already in that order the second time."""
+        if self._sort != (column, order):
+            super().sort(column, order)
 
     def order_rows(self, rows: list, key: str, descending: bool) -> list:
         from missiondesk.services.stakeholders import sort_rows
