@@ -59,6 +59,14 @@ FAMILIES = ("structural", "cooperative", "process", "adversarial")
 # --- the desk -------------------------------------------------------------------------------
 
 
+def tick(actions: dict[str, QAction], codes) -> None:
+    """Tick exactly the actions of `codes` (code -> checkable action), without signals."""
+    for code, action in actions.items():
+        action.blockSignals(True)
+        action.setChecked(code in codes)
+        action.blockSignals(False)
+
+
 class StayOpenMenu(QMenu):
     """A filter menu that stays open while the user ticks: a click on a checkable item
     toggles it without closing the menu (Escape or a click outside closes it)."""
@@ -413,10 +421,7 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self._update_filter_buttons()
 
     def set_categories(self, categories: set[str]) -> None:
-        for category, action in self.category_actions.items():
-            action.blockSignals(True)
-            action.setChecked(category in categories)
-            action.blockSignals(False)
+        tick(self.category_actions, categories)
         self.apply_filter()
 
     def _fill_region_menu(self) -> None:
@@ -446,10 +451,7 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         return frozenset(r for r, a in self.region_actions.items() if a.isChecked())
 
     def set_regions(self, regions: set[str]) -> None:
-        for region, action in self.region_actions.items():
-            action.blockSignals(True)
-            action.setChecked(region in regions)
-            action.blockSignals(False)
+        tick(self.region_actions, regions)
         self.apply_filter()
 
     def min_confidence(self) -> str | None:
@@ -460,10 +462,7 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self.confidence.setCurrentIndex(max(0, self.confidence.findData(code)))
 
     def set_families(self, families: set[str]) -> None:
-        for family, action in self.family_actions.items():
-            action.blockSignals(True)
-            action.setChecked(family in families)
-            action.blockSignals(False)
+        tick(self.family_actions, families)
         self.apply_filter()
 
     def _update_filter_buttons(self) -> None:

@@ -107,6 +107,8 @@ class SavedViewsMixin:
 
     def apply_view(self, name: str) -> bool:
         """Show a saved view: its filters, colours, sizes, hulls, day, zoom and centre."""
+        from missiondesk.ui.map.desk import tick
+
         state = self._views().get(name)
         if not state or self._graph_all is None:
             return False
@@ -118,10 +120,7 @@ class SavedViewsMixin:
             for group, chosen in ((self.category_actions, state.get("categories") or ()),
                                   (self.family_actions, state.get("families") or ()),
                                   (self.region_actions, state.get("regions") or ())):
-                for code, action in group.items():
-                    action.blockSignals(True)
-                    action.setChecked(code in chosen)
-                    action.blockSignals(False)
+                tick(group, chosen)
             self.min_strength.setValue(int(state.get("min_strength") or 1))
             self.active_only.setChecked(bool(state.get("active_only")))
             self.set_min_confidence(state.get("min_confidence"))
