@@ -134,3 +134,19 @@ def test_filter_shows_fewer_rows_and_export_follows_it():
     assert levels == ["UNCLASSIFIED"] * 3
     model.set_filter(None)
     assert model.shown_count() == 30
+
+
+def test_a_model_shown_in_a_scrolling_view_passes_the_model_tester(qtbot, qtmodeltester):
+    """The view asks for more from inside endInsertRows; inserts never nest."""
+    rows = _rows(2000)
+    model = PeopleModel()
+    model.set_rows(rows)
+    view = record_table(model)
+    qtbot.addWidget(view)
+    view.resize(400, 2000)  # tall: the view keeps fetching to fill itself
+    view.show()
+    qtmodeltester.check(model)
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() > 100)
+    model.sort(1, Qt.SortOrder.DescendingOrder)
+    assert model.row_of("id1999") >= 0

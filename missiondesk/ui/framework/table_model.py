@@ -78,6 +78,7 @@ class RecordTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._fetch: Callable[[int], Page] | None = None
         self._source_has_more = False
+        self._inserting = False
 
     # --- what a desk's model defines -------------------------------------------------------
 
@@ -187,10 +188,14 @@ class RecordTableModel(QAbstractTableModel):
             return -1
         for i, r in enumerate(self._shown):
             if self.row_id(r) == record_id:
-                if i >= self._loaded:
-                    self.beginInsertRows(QModelIndex(), self._loaded, i)
-                    self._loaded = i + 1
-                    self.endInsertRows()
+                if i >= self._loaded and not self._inserting:
+                    self._inserting = True
+                    try:
+                        self.beginInsertRows(QModelIndex(), self._loaded, i)
+                        self._loaded = i + 1
+                        self.endInsertRows()
+                    finally:
+                        self._inserting = False
                 return i
         return -1
 
@@ -222,7 +227,8 @@ class RecordTableModel(QAbstractTableModel):
                                                    and self._source_has_more)
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
-        if not self.canFetchMore(parent):
+        # A view may ask again from inside endInsertRows (its layout); one insert at a time.
+        if self._inserting or not self.canFetchMore(parent):
             return
         if self._loaded >= len(self._shown) and self._fetch is not None:
             page = self._fetch(len(self._shown))
@@ -232,9 +238,13 @@ class RecordTableModel(QAbstractTableModel):
         end = len(self._shown) if self._fetch is not None else \
             min(len(self._shown), self._loaded + self.PAGE)
         if end > self._loaded:
-            self.beginInsertRows(QModelIndex(), self._loaded, end - 1)
-            self._loaded = end
-            self.endInsertRows()
+            self._inserting = True
+            try:
+                self.beginInsertRows(QModelIndex(), self._loaded, end - 1)
+                self._loaded = end
+                self.endInsertRows()
+            finally:
+                self._inserting = False
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -271,11 +281,12 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.COLUMNS):
-            return
+        if not 0 <= column < len(self.COLUMNS) or self._sort == (column, order):
+            return  # rows are kept in the current order: the same request twice is one sort
         self._sort = (column, order)
         if self._fetch is not None:
             return
+        self._inserting = True  # no fetchMore until every view has the new layout
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         kept = [(self.row_id(self._shown[i.row()]), i.column()) for i in before]
@@ -284,7 +295,10 @@ class RecordTableModel(QAbstractTableModel):
         self.changePersistentIndexList(
             before, [self.index(where[rid], col) if rid in where else QModelIndex()
                      for rid, col in kept])
-        self.layoutChanged.emit()
+        try:
+            self.layoutChanged.emit()
+        finally:
+            self._inserting = False
 
     # --- inside ----------------------------------------------------------------------------
 

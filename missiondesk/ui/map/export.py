@@ -199,9 +199,12 @@ class ExportMixin:
 
     def _write_graph(self, path: Path, fmt: str) -> None:
         from missiondesk.services import network
+        from missiondesk.store.vocab import Classification
 
-        graph = self.visible_graph()
-        level = self.classification()
+        graph = network.build_export_graph(self._ctx.handle, stakeholders=self._visible_nodes,
+                                           previous=self._partition)
+        level = Classification.highest({self.classification(),
+                                        graph.graph["classification"]}).value
         if fmt == "graphml":
             network.write_graphml(graph, path, classification=level)
         else:
