@@ -22,8 +22,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from missiondesk.services.records import check_revision, log_value
 from missiondesk.services.table_io import export_table
-from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
+from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import UNLOGGED_TABLES, MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import MODELS, ChangeLog, Mission, Source
 from missiondesk.store.vocab import Classification
@@ -182,13 +183,7 @@ class RestoredView:
     deleted: bool = False
 
 
-def _decode(value: str | None) -> object:
-    if value is None:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+_decode = log_value
 
 
 def _words(value, longest: int = _LONGEST) -> str | None:
@@ -475,9 +470,7 @@ def restore_deleted(uow: UnitOfWork, table: str, record_id: str, *,
     row = _row(session, table, record_id)
     if row.deleted_at is None:
         raise InvalidValue(field="deleted_at", table=table, reason="not_deleted")
-    if expected_revision is not None and row.revision != expected_revision:
-        raise RevisionConflict(table=table, record_id=record_id, expected=expected_revision,
-                               found=row.revision)
+    check_revision(row, expected_revision)
     if isinstance(row, Source):
         from missiondesk.services.sources import _check_code_free
 
@@ -491,9 +484,7 @@ def delete_again(uow: UnitOfWork, table: str, record_id: str, *,
                  expected_revision: int | None = None) -> RestoredView:
     """Tombstone a record again (the undo of `restore_deleted`)."""
     row = _row(uow.session, table, record_id)
-    if expected_revision is not None and row.revision != expected_revision:
-        raise RevisionConflict(table=table, record_id=record_id, expected=expected_revision,
-                               found=row.revision)
+    check_revision(row, expected_revision)
     if row.deleted_at is None:
         row.deleted_at = utcnow()
         uow.session.flush()

@@ -7,7 +7,6 @@ No Qt here, and no user-visible text: failures are `InvalidValue` codes.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from sqlalchemy import func, or_, select
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
-from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
+from missiondesk.services.records import check_revision, find_record, log_value
+from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
     ChangeLog,
@@ -266,19 +266,10 @@ def clean_fields(changes: dict, *, creating: bool) -> dict:
 
 
 def _live_driver(session, driver_id: str, *, include_deleted: bool = False) -> Driver:
-    query = select(Driver).where(Driver.id == driver_id)
-    if include_deleted:
-        query = query.execution_options(include_deleted=True)
-    row = session.scalars(query).first()
-    if row is None:
-        raise RecordMissing(table="drivers", record_id=driver_id)
-    return row
+    return find_record(session, Driver, driver_id, include_deleted=include_deleted)
 
 
-def _check_revision(row, expected: int | None) -> None:
-    if expected is not None and row.revision != expected:
-        raise RevisionConflict(table=row.__tablename__, record_id=row.id, expected=expected,
-                               found=row.revision)
+_check_revision = check_revision
 
 
 def _driver_view(row: Driver) -> DriverView:
@@ -287,13 +278,7 @@ def _driver_view(row: Driver) -> DriverView:
                       deleted=row.deleted_at is not None)
 
 
-def _decode(value: str | None) -> object:
-    if value is None:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
+_decode = log_value
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from missiondesk.services import validation
-from missiondesk.store.errors import RecordMissing, RevisionConflict
+from missiondesk.services.records import check_revision
+from missiondesk.store.errors import RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import COUNTED_TABLES, Mission
 from missiondesk.store.vocab import Classification
@@ -89,9 +90,7 @@ def update_mission(uow: UnitOfWork, *, expected_revision: int, **changes) -> Mis
     row = uow.session.scalars(select(Mission)).first()
     if row is None:
         raise RecordMissing(table="mission")
-    if row.revision != expected_revision:
-        raise RevisionConflict(table="mission", record_id=row.id,
-                               expected=expected_revision, found=row.revision)
+    check_revision(row, expected_revision)
     clean = {}
     for name, value in changes.items():
         if name == "name":

@@ -20,7 +20,8 @@ from datetime import date
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
-from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
+from missiondesk.services.records import load_record
+from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import Relationship, Source, Stakeholder, new_id
 from missiondesk.store.vocab import (
@@ -347,14 +348,7 @@ def _view(uow: UnitOfWork, row: Relationship, source_code: str | None = None,
 
 def _load(uow: UnitOfWork, relationship_id: str, expected_revision: int | None,
           include_deleted: bool = False) -> Relationship:
-    options = {"include_deleted": True} if include_deleted else {}
-    row = uow.session.get(Relationship, relationship_id, execution_options=options)
-    if row is None or (row.deleted_at is not None and not include_deleted):
-        raise RecordMissing(table=TABLE, record_id=relationship_id)
-    if expected_revision is not None and row.revision != expected_revision:
-        raise RevisionConflict(table=TABLE, record_id=relationship_id,
-                               expected=expected_revision, found=row.revision)
-    return row
+    return load_record(uow, Relationship, relationship_id, expected_revision, include_deleted)
 
 
 def create_relationship(uow: UnitOfWork, **fields_) -> RelationshipView:

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
-from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
+from missiondesk.services.records import check_revision, find_record
+from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
     ChangeLog,
@@ -257,19 +258,10 @@ def next_code_name(handle: MissionHandle) -> str:
 
 
 def _live(session, source_id: str, *, include_deleted: bool = False) -> Source:
-    query = select(Source).where(Source.id == source_id)
-    if include_deleted:
-        query = query.execution_options(include_deleted=True)
-    row = session.scalars(query).first()
-    if row is None:
-        raise RecordMissing(table="sources", record_id=source_id)
-    return row
+    return find_record(session, Source, source_id, include_deleted=include_deleted)
 
 
-def _check_revision(row: Source, expected: int | None) -> None:
-    if expected is not None and row.revision != expected:
-        raise RevisionConflict(table="sources", record_id=row.id, expected=expected,
-                               found=row.revision)
+_check_revision = check_revision
 
 
 def _view(row: Source) -> SourceView:

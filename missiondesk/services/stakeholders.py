@@ -27,7 +27,8 @@ from missiondesk.services import validation
 from missiondesk.services.drivers import DriverLink, drivers_for_stakeholder
 from missiondesk.services.names import Similar, fold, similar_names
 from missiondesk.services.priority import LETTERS, Priority, engagement_priority, not_a_target
-from missiondesk.store.errors import InvalidValue, RecordMissing, RevisionConflict
+from missiondesk.services.records import load_record, log_value
+from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
     ChangeLog,
@@ -409,14 +410,7 @@ def _check_owner(uow: UnitOfWork, owner_id: str | None) -> None:
 
 def _load(uow: UnitOfWork, stakeholder_id: str, expected_revision: int | None,
           include_deleted: bool = False) -> Stakeholder:
-    options = {"include_deleted": True} if include_deleted else {}
-    row = uow.session.get(Stakeholder, stakeholder_id, execution_options=options)
-    if row is None or (row.deleted_at is not None and not include_deleted):
-        raise RecordMissing(table=TABLE, record_id=stakeholder_id)
-    if expected_revision is not None and row.revision != expected_revision:
-        raise RevisionConflict(table=TABLE, record_id=stakeholder_id,
-                               expected=expected_revision, found=row.revision)
-    return row
+    return load_record(uow, Stakeholder, stakeholder_id, expected_revision, include_deleted)
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -841,13 +835,7 @@ _LEADS_SQL = (
 )
 
 
-def _decode(text: str | None):
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+_decode = log_value
 
 
 def get_stakeholder(handle: MissionHandle, stakeholder_id: str,

@@ -78,7 +78,7 @@ def test_a_group_perception_is_saved_as_a_dated_assessment_and_undone(desk, qtbo
     editor.table.item(row, 2).setText("Focus groups, March: fear of forced recruitment")
     source = editor.table.cellWidget(row, 3)
     source.setCurrentIndex(source.findText("SRC-004"))
-    assert desk.update(form.changes(), form.group_perceptions()) is None
+    assert desk.submit_edit(form.changes(), form.group_perceptions()) is None
 
     now = desk._detail
     added = next(p for p in now.perceptions if p.group_name.startswith("Displaced"))
@@ -95,7 +95,7 @@ def test_a_group_perception_is_saved_as_a_dated_assessment_and_undone(desk, qtbo
                if editor.table.item(r, 0).text().startswith("Displaced"))
     combo = editor.table.cellWidget(row, 1)
     combo.setCurrentIndex(combo.findData("mixed"))
-    assert desk.update({}, form.group_perceptions()) is None
+    assert desk.submit_edit({}, form.group_perceptions()) is None
     now = desk._detail
     assert next(p for p in now.perceptions
                 if p.group_name.startswith("Displaced")).perception == "mixed"
@@ -119,7 +119,7 @@ def test_the_same_group_twice_is_refused_with_a_sentence(desk, qtbot):
     for _ in range(2):
         row = form.groups.add_row()
         form.groups.table.item(row, 0).setText("Élders of Leppko")
-    problem = desk.update({}, form.group_perceptions())
+    problem = desk.submit_edit({}, form.group_perceptions())
     assert problem is not None and "twice" in problem
     handle = desk._ctx.handle
     with pytest.raises(InvalidValue), handle.unit_of_work() as uow:
@@ -140,7 +140,7 @@ def test_a_new_stakeholder_can_be_created_with_its_groups(desk, qtbot, monkeypat
     form.groups.table.item(row, 0).setText("Corma market traders")
     combo = form.groups.table.cellWidget(row, 1)
     combo.setCurrentIndex(combo.findData("accepted"))
-    assert desk.create(form.values(), form.stance_values(),
+    assert desk.submit_new(form.values(), form.stance_values(),
                        groups=form.group_perceptions()) is None
     assert desk._detail.name == "Corma Boda-Boda Riders' Union"
     assert [(p.group_name, p.perception) for p in desk._detail.perceptions] == [

@@ -100,12 +100,12 @@ def test_create_with_validation_message_then_undo_and_redo(desk, monkeypatch):
     monkeypatch.setattr(DuplicateWarning, "confirm", classmethod(lambda cls, *a: True))
     values = StakeholderForm(desk, []).values()
     values["name"] = "   "
-    problem = desk.create(values)
+    problem = desk.submit_new(values)
     assert problem == "Name is required."
     before = desk.model.total_count()
     values["name"] = "Corma Boda-Boda Riders' Union"
     values["category"] = "youth_organization"
-    assert desk.create(values, {"stance_peace": "supportive", "stance_mission": "neutral",
+    assert desk.submit_new(values, {"stance_peace": "supportive", "stance_mission": "neutral",
                                 "perception": "mixed"}) is None
     assert desk.model.total_count() == before + 1
     assert desk._detail.name == "Corma Boda-Boda Riders' Union"
@@ -127,7 +127,7 @@ def test_duplicate_warning_before_creating(desk, monkeypatch):
     before = desk.model.total_count()
     values = StakeholderForm(desk, []).values()
     values["name"] = "MPC"
-    problem = desk.create(values)
+    problem = desk.submit_new(values)
     assert problem is not None
     assert asked and any("Mouvement Patriotique" in n for n in asked[0])
     assert desk.model.total_count() == before
@@ -137,7 +137,7 @@ def test_edit_is_undoable(desk):
     target = next(r for r in desk.model.rows() if r.name == "General Zed")
     desk.select_stakeholder(target.id)
     old = desk._detail.influence
-    assert desk.update({"influence": 5 if old != 5 else 4}) is None
+    assert desk.submit_edit({"influence": 5 if old != 5 else 4}) is None
     assert desk._detail.influence != old
     desk._ctx.undo_stack.undo()
     desk.select_stakeholder(target.id)

@@ -289,7 +289,7 @@ class StakeholdersDesk(ListDetailDesk):
 
         return get_mission(self._ctx.handle).default_classification
 
-    def create(self, values: dict, stance: dict | None = None, *,
+    def submit_new(self, values: dict, stance: dict | None = None, *,
                confirm_duplicates: bool = True,
                groups: list[dict] | None = None) -> str | None:
         """Create a stakeholder with its first assessment and groups (one undoable step).
@@ -308,7 +308,7 @@ class StakeholdersDesk(ListDetailDesk):
             self.select_stakeholder(self.actions.last_created_id)
         return problem
 
-    def update(self, changes: dict, groups: list[dict] | None = None) -> str | None:
+    def submit_edit(self, changes: dict, groups: list[dict] | None = None) -> str | None:
         """Change fields of the selected stakeholder and, given `groups`, its perception by
         community group (recorded as dated assessments) — one undoable step."""
         d = self._detail
@@ -366,7 +366,7 @@ class StakeholdersDesk(ListDetailDesk):
             return
         StakeholderForm.ask(
             self, self._team(),
-            lambda form: self.create(form.values(), form.stance_values(),
+            lambda form: self.submit_new(form.values(), form.stance_values(),
                                      groups=form.group_perceptions()),
             handle=self._ctx.handle, default_classification=self._default_classification(),
             sources=self._sources())
@@ -377,7 +377,7 @@ class StakeholdersDesk(ListDetailDesk):
         if self._detail is None:
             return
         StakeholderForm.ask(
-            self, self._team(), lambda form: self.update(form.changes(),
+            self, self._team(), lambda form: self.submit_edit(form.changes(),
                                                          form.group_perceptions()),
             detail=self._detail, handle=self._ctx.handle, sources=self._sources())
 

@@ -1,0 +1,28 @@
+"""Every desk is built the same way: on the framework's list–detail desk where it is a register,
+and never hiding Qt's own widget methods (a desk's `update()` must still repaint it)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from missiondesk.ui.desks import desk_specs
+from missiondesk.ui.framework.desk import ListDetailDesk
+
+REGISTERS = {"stakeholders", "drivers", "sources", "audit"}
+
+
+@pytest.mark.parametrize("spec", desk_specs(), ids=lambda s: s.key)
+def test_a_desk_keeps_qts_own_methods(spec):
+    cls = getattr(importlib.import_module(spec.module), spec.class_name)
+    for name in ("update", "create", "repaint", "show", "hide", "close", "event"):
+        assert getattr(cls, name) is getattr(QWidget, name), (spec.key, name)
+
+
+@pytest.mark.parametrize("key", sorted(REGISTERS))
+def test_registers_are_list_detail_desks(key):
+    spec = next(s for s in desk_specs() if s.key == key)
+    cls = getattr(importlib.import_module(spec.module), spec.class_name)
+    assert issubclass(cls, ListDetailDesk)
