@@ -68,9 +68,12 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("deskNavigation")
-        self.nav.setFixedWidth(190)
         for spec in self._specs:
             self.nav.addItem(spec.title())
+        # As wide as the longest desk name (translations differ), no focus frame drawn inside
+        # the selected desk's highlight; the keyboard still moves through the list.
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 36))
+        self.nav.setStyleSheet("QListWidget#deskNavigation { outline: 0; }")
         self.stack = QStackedWidget()
         for _spec in self._specs:
             self.stack.addWidget(QWidget())  # placeholder until the desk is first shown

@@ -26,3 +26,23 @@ def test_registers_are_list_detail_desks(key):
     spec = next(s for s in desk_specs() if s.key == key)
     cls = getattr(importlib.import_module(spec.module), spec.class_name)
     assert issubclass(cls, ListDetailDesk)
+
+
+def test_an_empty_register_says_so_rather_than_asking_for_a_selection(qtbot, plain_mission):
+    from PySide6.QtGui import QUndoStack
+
+    from missiondesk.ui.context import MissionBus, MissionContext
+    from missiondesk.ui.drivers.desk import DriversDesk
+    from missiondesk.ui.sources.desk import SourcesDesk
+
+    bus = MissionBus()
+    plain_mission.add_listener(bus.relay)
+    ctx = MissionContext(plain_mission, QUndoStack(), bus)
+    sources, drivers = SourcesDesk(), DriversDesk()
+    for desk in (sources, drivers):
+        qtbot.addWidget(desk)
+        desk.attach(ctx)
+    assert "No sources yet" in sources.detail.toPlainText()
+    assert "No drivers yet" in drivers.detail.empty.text()
+    for desk in (sources, drivers):
+        desk.detach()

@@ -150,3 +150,23 @@ def test_a_model_shown_in_a_scrolling_view_passes_the_model_tester(qtbot, qtmode
     qtbot.waitUntil(lambda: model.rowCount() > 100)
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert model.row_of("id1999") >= 0
+
+
+class NotesModel(PeopleModel):
+    COLUMNS = (Column("name", lambda: "Name", 150, elastic=True),
+               Column("score", lambda: "Score", 60, "right"))
+
+
+def test_the_elastic_column_takes_the_room_a_wide_screen_gives(qtbot):
+    model = NotesModel()
+    model.set_rows(_rows(20))
+    view = record_table(model)
+    qtbot.addWidget(view)
+    header = view.horizontalHeader()
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitUntil(lambda: header.sectionSize(0) > 600)
+    # nothing to scroll sideways: the two columns fill the viewport
+    assert header.sectionSize(0) + header.sectionSize(1) <= view.viewport().width() + 1
+    view.resize(180, 300)
+    qtbot.waitUntil(lambda: header.sectionSize(0) == 150)  # never below its width

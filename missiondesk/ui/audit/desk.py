@@ -80,12 +80,12 @@ class AuditLogModel(RecordTableModel):
 
     COLUMNS = (
         Column("at", lambda: _tr("When (UTC)"), 118),
-        Column("who", lambda: _tr("Who"), 100),
-        Column("kind", lambda: _tr("Kind"), 130),
-        Column("record", lambda: _tr("Record"), 220),
-        Column("action", lambda: _tr("Action"), 130),
+        Column("who", lambda: _tr("Who"), 96),
+        Column("kind", lambda: _tr("Kind"), 118),
+        Column("record", lambda: _tr("Record"), 170, elastic=True),
+        Column("action", lambda: _tr("Action"), 120),
         Column("field", lambda: _tr("Field"), 115),
-        Column("change", lambda: _tr("Change"), 190),
+        Column("change", lambda: _tr("Change"), 160),
     )
 
     def entries(self) -> list:

@@ -175,6 +175,12 @@ class DriversDesk(ListDetailDesk):
             except MissionError:
                 detail = None
         self._detail = detail
+        if detail is None:
+            self.detail.empty.setText(self.placeholder(
+                self.tr("Select a driver to see its stakeholders, its assessments and its "
+                        "history."),
+                self.tr("No drivers yet. New\u2026 adds a driver of conflict or of peace: "
+                        "its trend, its severity and the stakeholders it involves.")))
         self.detail.show_driver(detail)
 
     def update_buttons(self) -> None:

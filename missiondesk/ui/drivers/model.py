@@ -51,7 +51,7 @@ class DriverTableModel(RecordTableModel):
     """The drivers register; sorted by the service's pure sort (trends worst first)."""
 
     COLUMNS = (
-        Column("name", lambda: _t("Driver"), 290),
+        Column("name", lambda: _t("Driver"), 240, elastic=True),
         Column("trend", lambda: _t("Trend"), 112),
         Column("severity", lambda: _t("Severity"), 62, "center"),
         Column("kind", lambda: _t("Kind"), 118),

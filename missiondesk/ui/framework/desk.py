@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -59,7 +59,37 @@ def record_table(model: RecordTableModel, *, row_height: int = 24,
     if sortable:
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    elastic = model.elastic_column()
+    if elastic is not None:
+        table._elastic = _ElasticColumn(table, elastic, model.widths()[elastic])
     return table
+
+
+class _ElasticColumn(QObject):
+    """Gives one column the width the others leave whenever the table is resized."""
+
+    def __init__(self, table: QTableView, column: int, minimum: int) -> None:
+        super().__init__(table)
+        self._table = table
+        self._column = column
+        self._minimum = minimum
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        header = self._table.horizontalHeader()
+        others = sum(header.sectionSize(i) for i in range(header.count())
+                     if i != self._column and not header.isSectionHidden(i))
+        if header.stretchLastSection() and self._column != header.count() - 1:
+            # the stretched last section would take the room back: count it at its default
+            last = header.count() - 1
+            others += self._table.model().widths()[last] - header.sectionSize(last)
+        header.resizeSection(self._column,
+                             max(self._minimum, self._table.viewport().width() - others))
 
 
 def filter_combo(everything: str, items: Iterable[tuple[str, Any]]) -> QComboBox:
@@ -160,6 +190,17 @@ class ListDetailDesk(QWidget):
         button = QPushButton(text)
         button.clicked.connect(lambda _checked=False: slot())
         return button
+
+    def placeholder(self, select: str, empty: str) -> str:
+        """What the detail says when no record is selected: `empty` when the register has
+        none yet, `select` when there are some to choose from."""
+        if self._ctx is None:
+            return self.tr("No mission open.")
+        if self.model.total_count() == 0:
+            return empty
+        if self.model.shown_count() == 0:
+            return self.tr("No record matches the filters.")
+        return select
 
     def current_row(self) -> Any:
         return self._current

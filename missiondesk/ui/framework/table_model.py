@@ -36,12 +36,15 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 @dataclass(frozen=True)
 class Column:
     """One column: its key (what `display` switches on), its header (translated when asked),
-    its starting width and its alignment."""
+    its starting width and its alignment. An `elastic` column (one per register: the name or
+    the free text) takes the width the others leave, never less than `width`, so a wide screen
+    shows more of it and a laptop screen scrolls only when it must."""
 
     key: str
     title: Callable[[], str]
     width: int = 100
     align: str = "left"  # "left", "center" or "right"
+    elastic: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class RecordTableModel(QAbstractTableModel):
 
     def widths(self) -> list[int]:
         return [c.width for c in self.COLUMNS]
+
+    def elastic_column(self) -> int | None:
+        return next((i for i, c in enumerate(self.COLUMNS) if c.elastic), None)
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Every row of an in-memory register; keeps the sort and the filter."""

@@ -53,13 +53,13 @@ class SourceTableModel(RecordTableModel):
 
     COLUMNS = (
         Column("code_name", lambda: _t("Code"), 88),
-        Column("source_type", lambda: _t("Type"), 128),
-        Column("reliability", lambda: _t("Reliability"), 74, "center"),
-        Column("credibility", lambda: _t("Credibility"), 80, "center"),
-        Column("protected", lambda: _t("Protected"), 78),
-        Column("citations", lambda: _t("Cited"), 52, "center"),
-        Column("description", lambda: _t("Description (who or what)"), 262),
-        Column("classification", lambda: _t("Classification"), 150),
+        Column("source_type", lambda: _t("Type"), 112),
+        Column("reliability", lambda: _t("Reliability"), 72, "center"),
+        Column("credibility", lambda: _t("Credibility"), 76, "center"),
+        Column("protected", lambda: _t("Protected"), 74),
+        Column("citations", lambda: _t("Cited"), 48, "center"),
+        Column("description", lambda: _t("Description (who or what)"), 180, elastic=True),
+        Column("classification", lambda: _t("Classification"), 128),
     )
 
     def __init__(self, parent=None) -> None:
@@ -265,9 +265,10 @@ class SourcesDesk(ListDetailDesk):
 
     def show_detail(self, r: SourceRow | None) -> None:
         if r is None or self._ctx is None:
-            self.detail.setHtml("<p style='color:#666'>%s</p>" % _esc(
-                self.tr("Select a source to see its grades, what cites it and its history.")
-                if self._ctx is not None else self.tr("No mission open.")))
+            self.detail.setHtml("<p style='color:#666'>%s</p>" % _esc(self.placeholder(
+                self.tr("Select a source to see its grades, what cites it and its history."),
+                self.tr("No sources yet. New\u2026 adds one: a code name that notes and "
+                        "relationships can cite without naming who or what it is."))))
             return
         from missiondesk.services.audit import history
 

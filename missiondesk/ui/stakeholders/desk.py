@@ -225,9 +225,11 @@ class StakeholdersDesk(ListDetailDesk):
         stakeholder_id = row.id if row is not None and self._ctx is not None else None
         self.relationships.show_stakeholder(stakeholder_id)
         if stakeholder_id is None:
-            self.detail.setHtml("<p style='color:#666'>%s</p>" % html.escape(
+            self.detail.setHtml("<p style='color:#666'>%s</p>" % html.escape(self.placeholder(
                 self.tr("Select a stakeholder to see its profile, motivations, perception, "
-                        "relationships, engagements and history.")))
+                        "relationships, engagements and history."),
+                self.tr("No stakeholders yet. New\u2026 adds one; File \u25b8 Import "
+                        "Stakeholders\u2026 brings in a spreadsheet."))))
             return
         from missiondesk.services import stakeholders as service
 

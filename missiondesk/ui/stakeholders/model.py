@@ -51,16 +51,16 @@ class StakeholderTableModel(RecordTableModel):
 
     # Long texts are elided; the priority's reasons are in its tooltip and the detail.
     COLUMNS = (
-        Column("name", lambda: _t("Name"), 200),
-        Column("flags", lambda: _t("Flags"), 120),
-        Column("priority", lambda: _t("Priority"), 150),
-        Column("category", lambda: _t("Category"), 140),
-        Column("stance_peace", lambda: _t("Peace process"), 100),
-        Column("stance_mission", lambda: _t("Toward mission"), 110),
+        Column("name", lambda: _t("Name"), 190, elastic=True),
+        Column("flags", lambda: _t("Flags"), 96),
+        Column("priority", lambda: _t("Priority"), 112),
+        Column("category", lambda: _t("Category"), 128),
+        Column("stance_peace", lambda: _t("Peace process"), 98),
+        Column("stance_mission", lambda: _t("Toward mission"), 106),
         Column("influence", lambda: _t("Infl."), 40),
         Column("interest", lambda: _t("Int."), 40),
         Column("perception", lambda: _t("Perception"), 85),
-        Column("owner", lambda: _t("Owner"), 140),
+        Column("owner", lambda: _t("Owner"), 130),
         Column("last_engaged", lambda: _t("Last engaged"), 95),
         Column("classification", lambda: _t("Classification"), 120),
     )
