@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QMessageBox
 
@@ -80,14 +80,82 @@ class ExportMixin:
         painter.drawText(QRectF(14, 43, width - 28, 16),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.subtitle())
-        target = QRectF(0, header, width, height - header - footer)
-        source = QRectF(self.view.viewport().rect())
-        self.view.render(painter, target, source.toRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRectF(10, header, width - 20, height - header - footer)
         entries = self.legend_entries()
-        columns = self.legend.columns
-        box = legend_size(entries, columns=columns)
-        paint_legend(painter, QPointF(target.left() + 10, target.bottom() - box.height() - 8),
-                     entries, columns=columns)
+        columns = 1
+        box = legend_size(entries)
+        if box.height() > target.height() - 16:
+            columns = 2
+            box = legend_size(entries, columns=2)
+        area, source, corner = self._frame(target, box.size())
+        self.scene.render(painter, area, source, Qt.AspectRatioMode.KeepAspectRatio)
+        paint_legend(painter, corner, entries, columns=columns)
+
+    #: Names on paper at this share of their screen size (in the page's 96-dpi pixels).
+    EXPORT_LABEL_SIZE = 0.9
+
+    def _frame_on(self, area: QRectF) -> tuple[float, QRectF]:
+        """Names placed for `area` (page units) and the scene rect of the visible actors
+        with their names and a small margin, at the scale that fits it into `area`."""
+        rect = QRectF()
+        for node_id, item in self.scene.nodes.items():
+            if node_id in self._visible_nodes:
+                rect = rect.united(item.sceneBoundingRect())
+        if self._hull_item is not None and self._hull_item.isVisible():
+            rect = rect.united(self._hull_item.sceneBoundingRect())
+        if rect.isEmpty():
+            return 1.0, QRectF(-100, -100, 200, 200)
+        nodes = QRectF(rect)
+        scale = 1.0
+        for _round in range(3):  # names keep a page size: their scene size follows the scale
+            scale = min(area.width() / rect.width(), area.height() / rect.height())
+            self.scene.relabel(self.EXPORT_LABEL_SIZE / scale, None, [])
+            rect = QRectF(nodes)
+            for node_id, item in self.scene.nodes.items():
+                if node_id in self._visible_nodes and item.label_item.slot is not None:
+                    rect = rect.united(item.label_item.sceneBoundingRect())
+            margin = 8.0 / scale
+            rect = rect.adjusted(-margin, -margin, margin, margin)
+        scale = min(area.width() / rect.width(), area.height() / rect.height())
+        return scale, rect
+
+    def _frame(self, target: QRectF, legend: QSizeF) -> tuple[QRectF, QRectF, QPointF]:
+        """Where the network goes on the page (`target`, page units), what of the scene it
+        shows, and the legend's top-left corner: the network as large as the page allows,
+        the legend in a corner it leaves free, else beside or under it."""
+        gap = 10.0
+        scale, source = self._frame_on(target)
+
+        def shown_at(area: QRectF, scale: float, source: QRectF, box: QRectF) -> QRectF:
+            """A page rect in scene units, the scene drawn centred in `area`."""
+            centre = area.center()
+            return QRectF(source.center().x() + (box.left() - centre.x()) / scale,
+                          source.center().y() + (box.top() - centre.y()) / scale,
+                          box.width() / scale, box.height() / scale)
+
+        corners = [QPointF(target.left(), target.bottom() - legend.height()),
+                   QPointF(target.right() - legend.width(), target.bottom() - legend.height()),
+                   QPointF(target.left(), target.top()),
+                   QPointF(target.right() - legend.width(), target.top())]
+        for corner in corners:
+            box = QRectF(corner, legend).adjusted(-gap, -gap, gap, gap)
+            covered = shown_at(target, scale, source, box)
+            if not any(covered.intersects(item.sceneBoundingRect())
+                       or (item.label_item.slot is not None
+                           and covered.intersects(item.label_item.sceneBoundingRect()))
+                       for node_id, item in self.scene.nodes.items()
+                       if node_id in self._visible_nodes):
+                return target, source, corner
+        beside = target.adjusted(legend.width() + gap, 0, 0, 0)
+        under = target.adjusted(0, 0, 0, -(legend.height() + gap))
+        beside_fit = self._frame_on(beside)
+        under_fit = self._frame_on(under)
+        if beside_fit[0] >= under_fit[0]:
+            self._frame_on(beside)  # names placed for the chosen frame
+            return beside, beside_fit[1], QPointF(target.left(),
+                                                  target.bottom() - legend.height())
+        self._frame_on(under)
+        return under, under_fit[1], QPointF(target.left(), target.bottom() - legend.height())
 
     def _export_size(self) -> QSize:
         viewport = self.view.viewport().size()
@@ -96,20 +164,15 @@ class ExportMixin:
     def export_image(self, path: Path | str, fmt: str) -> Path:
         """Write the current view as PNG, SVG or PDF; raises OSError when it cannot.
 
-        Names are written as text (a PDF or SVG can be searched and zoomed, never a picture
-        of text); a PDF or SVG writes them at two thirds of their screen size, so more
-        names fit, placed again for it (labels never overlap)."""
+        The page frames what the visible actors and their names cover (not the view, not
+        the scene), as large as the page allows with the legend where it covers none of
+        it. Names are written as text (a PDF or SVG can be searched and zoomed, never a
+        picture of text), placed again for the page (labels never overlap)."""
         from missiondesk.staging import staged_file
 
         labels = [node.label_item for node in self.scene.nodes.values()]
         for label in labels:
             label.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        if fmt in ("svg", "pdf"):
-            zoom = self.view.zoom()
-            bounds = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-            self.scene.relabel(1.0 / zoom / 1.5, bounds, [
-                self.view.mapToScene(r.toRect()).boundingRect()
-                for r in self.view.keepout_areas])
         try:
             with staged_file(path) as partial:
                 self._export_image(partial, fmt)
@@ -117,8 +180,7 @@ class ExportMixin:
         finally:
             for label in labels:
                 label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            if fmt in ("svg", "pdf"):
-                self.view.relabel()
+            self.view.relabel()  # the names placed for the screen again
 
     def _export_image(self, path: Path, fmt: str) -> Path:
         size = self._export_size()
@@ -166,12 +228,8 @@ class ExportMixin:
             if not painter.begin(writer):
                 raise OSError(str(path))
             page = writer.pageLayout().paintRectPixels(writer.resolution())
-            factor = min(page.width() / w, page.height() / h)
-            # centred on the page
-            painter.translate((page.width() - w * factor) / 2, (page.height() - h * factor) / 2)
-            painter.scale(factor, factor)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self._paint_export(painter, w, h)
+            self._paint_export(painter, page.width(), page.height())
             painter.end()
         else:
             raise ValueError(fmt)

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QStyleOptionGraphicsItem
 
 from missiondesk.figures.network_map import short_name, wrap_name
 
@@ -284,6 +284,7 @@ class LabelItem(QGraphicsItem):
         self.px = px
         self.unit = 1.0
         self.slot: int | None = 0
+        self._leader: QGraphicsLineItem | None = None  # to a name placed further out
         self._font = _label_font(px)
         self._rect = QRectF()
         self._shown_text = text
@@ -295,14 +296,23 @@ class LabelItem(QGraphicsItem):
         # (exports switch the cache off: a PDF or SVG gets text, not pictures of text)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
+    #: How far out (in label heights) each ring of places lies beyond the disc.
+    RINGS = (0.0, 0.9, 1.9, 2.9, 3.9, 5.0, 6.2)
+    #: The places of the first two rings (close to the disc): no leader line.
+    NEAR_SLOTS = 16
+
     def slot_boxes(self, unit: float | None = None) -> list[tuple[float, float, float, float]]:
         """Where the label may go around its node, as (left, top, width, height) in item
         coordinates (the node's centre at 0, 0) for a pixel of `unit` scene units: below,
-        above, right, left, then the four diagonals; then the same a little further out."""
+        above, right, left, then the four diagonals; then the same a little further out,
+        and on rings further out still."""
         unit = self.unit if unit is None else unit
         width, height = self._size[0] * unit, self._size[1] * unit
         boxes = []
-        for extra in (0.0, height * 0.9):  # close to the disc, then a little further out
+        # close to the disc, then a little further out (the first 16), then rings further
+        # out (for the most important actors in a crowd)
+        for extra in self.RINGS:
+            extra *= height
             gap = self.node.radius + 3.5 * len(self.node.badges) + 1.5 * unit + extra
             side = gap * 0.72
             boxes += [(-width / 2, gap, width, height),
@@ -327,6 +337,30 @@ class LabelItem(QGraphicsItem):
     def _geometry(self) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF(*self.slot_boxes()[self.slot or 0])
+        self._place_leader()
+
+    def _place_leader(self) -> None:
+        """A thin line from the disc to a name placed a ring or more away from it."""
+        far = self.slot is not None and self.slot >= self.NEAR_SLOTS
+        if not far:
+            if self._leader is not None:
+                self._leader.hide()
+            return
+        if self._leader is None:
+            self._leader = QGraphicsLineItem(self)
+            self._leader.setPen(_cosmetic("#8a8a8a", 0.8))
+            self._leader.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self._leader.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        box = self._rect
+        x = min(max(0.0, box.left()), box.right())
+        y = min(max(0.0, box.top()), box.bottom())
+        length = math.hypot(x, y)
+        r = self.node.radius + 3.5 * len(self.node.badges) + 1
+        if length <= r:
+            self._leader.hide()
+            return
+        self._leader.setLine(QLineF(x * r / length, y * r / length, x, y))
+        self._leader.show()
 
     def set_unit(self, unit: float) -> None:
         """The scene length of a screen pixel (the zoom changed)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -51,28 +52,62 @@ def _esc(value) -> str:
 
 
 class LegendOverlay(QWidget):
-    """The legend in the map's bottom-left corner; mouse events pass through."""
+    """The legend in the map's bottom-left corner; a click on its title folds it to that
+    line (and back). Its box takes the clicks over it; the rest of the map is the view's."""
+
+    folded = Signal(bool)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.entries: list[LegendEntry] = []
         self.columns = 1
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.collapsed = False
+        self._max_height = 0
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Click the legend's title to fold or unfold it"))
 
     def set_entries(self, entries: list[LegendEntry], max_height: int = 0) -> None:
         """Show the entries, in two columns when one would be taller than `max_height`."""
         self.entries = entries
+        self._max_height = max_height
         self.columns = 1
-        rect = legend_size(entries)
+        shown = self.shown_entries()
+        rect = legend_size(shown)
         if max_height and rect.height() > max_height:
             self.columns = 2
-            rect = legend_size(entries, columns=2)
+            rect = legend_size(shown, columns=2)
         self.resize(int(rect.width()) + 2, int(rect.height()) + 2)
         self.update()
 
+    def shown_entries(self) -> list[LegendEntry]:
+        """The entries as drawn: the title marked as a fold, only the title when folded."""
+        if not self.entries:
+            return []
+        first = self.entries[0]
+        if first.kind != "heading":
+            first = LegendEntry("heading", self.tr("Legend"))
+            rest = self.entries
+        else:
+            rest = self.entries[1:]
+        title = replace(first, text=("\u25b8 " if self.collapsed else "\u25be ") + first.text)
+        return [title] if self.collapsed else [title, *rest]
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        if collapsed != self.collapsed:
+            self.collapsed = collapsed
+            self.set_entries(self.entries, self._max_height)
+            self.folded.emit(collapsed)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton and event.position().y() <= 22:
+            self.set_collapsed(not self.collapsed)
+            event.accept()
+            return
+        event.ignore()
+
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
-        paint_legend(painter, QPointF(0, 0), self.entries, columns=self.columns)
+        paint_legend(painter, QPointF(0, 0), self.shown_entries(), columns=self.columns)
         painter.end()
 
 
@@ -146,6 +181,7 @@ class PanelsMixin:
         reach_layout.addWidget(self.reach_title)
         reach_layout.addWidget(self.reach_list, 1)
         reach_layout.addWidget(self.clear_highlight_button)
+        reach_layout.addStretch(0)
         self.selected_split.addWidget(reach_box)
         self.relationships_panel = self._relationships_panel()
         if self.relationships_panel is not None:
@@ -176,9 +212,10 @@ class PanelsMixin:
                 self.tr("Click an actor on the map to see its card and how the mission can "
                         "reach it. Drag actors to arrange the map; Edit \u25b8 Undo puts "
                         "them back.")))
-            self.reach_title.setText("")
+            self.reach_title.setText(self.tr(
+                "Select an actor to see how the mission can reach it."))
             self.reach_list.clear()
-            self.clear_highlight_button.setEnabled(False)
+            self._show_reach_list(False)
             return
         from missiondesk.services import stakeholders as service
 
@@ -245,8 +282,10 @@ class PanelsMixin:
                                   engaged_within_days=self.engaged_within())
         except MissionError as exc:
             self.reach_title.setText(error_text(exc))
+            self._show_reach_list(False)
             return
         self._reach = list(found.paths)
+        self._show_reach_list(bool(self._reach))
         if not self._reach:
             self.reach_title.setText(self._no_reach_text(found, name, graph))
             return
@@ -266,6 +305,14 @@ class PanelsMixin:
             item = QListWidgetItem(text)
             item.setToolTip(" \u2192 ".join(nodes[n].get("name") or "" for n in path.nodes))
             self.reach_list.addItem(item)
+
+    def _show_reach_list(self, shown: bool) -> None:
+        """The list of paths and its "Clear highlight" only when there are paths (no empty
+        box under the window when nothing is selected or nothing reaches the actor)."""
+        self.reach_list.setVisible(shown)
+        self.clear_highlight_button.setVisible(shown)
+        self.clear_highlight_button.setEnabled(shown and bool(self._highlight[0]
+                                                              or self._highlight[1]))
 
     def _no_reach_text(self, found, name: str, graph) -> str:
         """Why no chain reaches the actor, in one or two sentences."""
@@ -387,7 +434,24 @@ class PanelsMixin:
     def _legend_toggled(self, on: bool) -> None:
         self.legend.setVisible(on)
         self._legend_keepout()
-        self.view.relabel()
+        self._refit_or_relabel()
+
+    def _legend_folded(self, _collapsed: bool) -> None:
+        self.map_pane.place_legend()
+        self._legend_keepout()
+        self._refit_or_relabel()
+
+    def _map_resized(self) -> None:
+        """The window (or the splitter) resized the map: a Fit stays a Fit until the user
+        zooms or pans; else names are placed again for what is now on screen."""
+        self._update_legend()
+        self._refit_or_relabel()
+
+    def _refit_or_relabel(self) -> None:
+        if self.view.fitted and self._ctx is not None:
+            self.fit()
+        else:
+            self.view.relabel()
 
     def _legend_keepout(self) -> None:
         """No name is placed under the legend."""

@@ -515,24 +515,32 @@ class SceneMixin:
             self.fit()
 
     def fit(self, rect: QRectF | None = None) -> None:
-        """Fit the visible map (or `rect`); if the legend would then hide actors, fit again
-        beside it."""
-        self.view.reserve_left = 0.0
+        """Fit the visible map (or `rect`); if the legend would then lie over an actor or a
+        name, fit it again into the viewport minus the legend's corner (beside or above
+        it). A Fit of the whole map is kept through window resizes until the user zooms or
+        pans."""
         self.view.fit(rect)
-        if not self.legend.isVisible() or self.legend.width() <= 0:
+        self.view.fitted = rect is None
+        box = self._legend_box()
+        if box is None:
             return
-        box = QRectF(self.legend.geometry()).adjusted(-6, -6, 6, 6)
-        origin = self.view.mapTo(self.map_pane, self.view.viewport().pos())
-        box.translate(-origin.x(), -origin.y())
-        hidden = any(box.intersects(self._on_screen(item.sceneBoundingRect()))
-                     or (item.label_item.slot is not None and box.intersects(
+        near = box.adjusted(-14, -14, 14, 14)
+        hidden = any(near.intersects(self._on_screen(item.sceneBoundingRect()))
+                     or (item.label_item.slot is not None and near.intersects(
                          self._on_screen(item.label_item.sceneBoundingRect())))
                      for node_id, item in self.scene.nodes.items()
                      if node_id in self._visible_nodes)
         if hidden:
-            self.view.reserve_left = self.legend.width() + 14
-            self.view.fit(rect)
-            self.view.reserve_left = 0.0
+            self.view.fit(rect, avoid=box.adjusted(-8, -8, 8, 8))
+            self.view.fitted = rect is None
+
+    def _legend_box(self) -> QRectF | None:
+        """The legend overlay in viewport pixels (None: not shown)."""
+        if not self.legend.isVisibleTo(self.map_pane) or self.legend.width() <= 0:
+            return None
+        box = QRectF(self.legend.geometry())
+        origin = self.view.mapTo(self.map_pane, self.view.viewport().pos())
+        return box.translated(-origin.x(), -origin.y())
 
     def _on_screen(self, rect: QRectF) -> QRectF:
         return QRectF(self.view.mapFromScene(rect).boundingRect())

@@ -8,7 +8,6 @@ positions a leader is used to do not move when a filter changes.
 from __future__ import annotations
 
 import gc
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -86,8 +85,10 @@ class MapScene(QGraphicsScene):
                 self.edges[str(key)] = edge
         self.update_scene_rect()
 
-    #: The most important actors whose names may cover other discs to find a place.
+    #: The most important actors, whose names may go a ring further out to find a place.
     ALWAYS_NAMED = 12
+    #: The places close to the disc every name tries (`LabelItem.slot_boxes`).
+    NEAR_SLOTS = LabelItem.NEAR_SLOTS
 
     def set_importance(self, order: list[str]) -> None:
         """The actors, most important first (influence, then centrality): names are placed
@@ -112,11 +113,10 @@ class MapScene(QGraphicsScene):
             self._declutter()
 
     def _declutter(self) -> None:
-        """Give labels places where they cover no other label, the selected and highlighted
-        actors first, then by importance (`set_importance`); a name that finds no free place
-        around its actor is hidden (shown on hover and selection). A label avoids every disc
-        when it can, else it may cover the disc of a less important actor, never of a more
-        important one.
+        """Give labels places where they cover no other label and no other actor's disc, the
+        selected and highlighted actors first, then by importance (`set_importance`); a name
+        that finds no free place around its actor inside the part of the map on screen is
+        hidden (shown on hover and selection).
 
         Runs when the zoom changes, nodes move or visibility changes, never in paint. Plain
         tuples and a grid of cells keep it linear in the number of actors.
@@ -154,47 +154,33 @@ class MapScene(QGraphicsScene):
             for key in cells(*box[:4]):
                 discs[key].append(box)
 
-        def free(x0: float, y0: float, x1: float, y1: float, mine: int, discs_above: int
-                 ) -> bool:
-            """No label there, and no disc of an actor ranked before `discs_above`."""
+        def free(x0: float, y0: float, x1: float, y1: float, mine: int) -> bool:
+            """No label there, and no disc but the actor's own."""
             for key in cells(x0, y0, x1, y1):
                 for bx0, by0, bx1, by1 in labels.get(key, ()):
                     if x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1:
                         return False
                 for bx0, by0, bx1, by1, other in discs.get(key, ()):
-                    if (other != mine and other < discs_above and x0 < bx1 and bx0 < x1
-                            and y0 < by1 and by0 < y1):
+                    if other != mine and x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1:
                         return False
             return True
 
-        everyone = len(shown) + 1
         bounds = self.view_bounds
-        if bounds is None or bounds.isEmpty():
-            vx0 = vy0 = -math.inf
-            vx1 = vy1 = math.inf
-        else:
+        clipped = bounds is not None and not bounds.isEmpty()
+        if clipped:
             vx0, vy0, vx1, vy1 = bounds.left(), bounds.top(), bounds.right(), bounds.bottom()
         for node in shown:
             mine = order[node.node_id]
             x, y = centres[node.node_id]
             boxes = [(x + left, y + top, x + left + width, y + top + height)
                      for left, top, width, height in node.label_item.slot_boxes(unit)]
-            slot = None
-            # no disc covered; else only less important ones; the most important names may
-            # cover any disc (never a name)
-            passes = (everyone, mine, 0) if mine < self.ALWAYS_NAMED else (everyone,)
-            # places inside the view first (a name cut by the edge of the map is no name)
-            tries = sorted(range(len(boxes)), key=lambda i, b=boxes: (
-                not (b[i][0] >= vx0 and b[i][1] >= vy0 and b[i][2] <= vx1 and b[i][3] <= vy1),
-                i))
-            for discs_above in passes:
-                for i in tries:
-                    box = boxes[i]
-                    if free(*box, mine, discs_above):
-                        slot = i
-                        break
-                if slot is not None:
-                    break
+            # the most important actors may look a ring further out for a free place
+            tries = range(len(boxes) if mine < self.ALWAYS_NAMED else self.NEAR_SLOTS)
+            if clipped:  # a name cut by the edge of the map is no name: inside, or hidden
+                tries = [i for i in tries if boxes[i][0] >= vx0 and boxes[i][1] >= vy0
+                         and boxes[i][2] <= vx1 and boxes[i][3] <= vy1]
+            # no name over another name or over another actor's disc
+            slot = next((i for i in tries if free(*boxes[i], mine)), None)
             if slot is not None:
                 box = boxes[slot]
                 for key in cells(*box):
@@ -262,7 +248,8 @@ class MapView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._press: dict[str, QPointF] = {}
-        self.reserve_left = 0.0  # pixels on the left that `fit` keeps free (the legend)
+        # True from a Fit until the user zooms or pans: a resize fits again
+        self.fitted = True
         self.keepout_areas: list[QRectF] = []  # viewport areas covered by overlays
         self.edge_text: Callable[[EdgeItem], str] | None = None  # an edge's hover text
         self._over_node = False
@@ -306,6 +293,13 @@ class MapView(QGraphicsView):
         current = self.transform().m11()
         factor = max(0.02 / current, min(factor, 12.0 / current))
         self.scale(factor, factor)
+        self.fitted = False
+        self.relabel()
+
+    def centre_on(self, item) -> None:
+        """Centre an item (a found actor): the user's view now, not a Fit."""
+        self.centerOn(item)
+        self.fitted = False
         self.relabel()
 
     def relabel(self) -> None:
@@ -324,24 +318,39 @@ class MapView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def fit(self, rect: QRectF | None = None) -> None:
+    def fit(self, rect: QRectF | None = None, avoid: QRectF | None = None) -> None:
+        """Show `rect` (the visible actors) as large as the viewport allows, with a margin of
+        pixels for the names on the edges; `avoid` (viewport pixels, the legend) is kept
+        free: the map goes beside it or above it, whichever leaves it larger."""
         rect = rect if rect is not None else self.map_scene().visible_rect()
         if rect.isNull() or rect.isEmpty():
             return
         pad = max(rect.width(), rect.height()) * 0.02 + 10
         rect = rect.adjusted(-pad, -pad, pad, pad)
-        viewport = self.viewport().rect()
-        # keep the strip of the legend (bottom-left) free when there is room for it
-        reserve = min(self.reserve_left, viewport.width() * 0.3)
-        # and a margin of pixels for the names of the actors on the edges (names keep their
-        # size on screen whatever the zoom)
-        margin_x = min(70.0, viewport.width() * 0.08)
-        margin_y = min(26.0, viewport.height() * 0.06)
-        factor = min(max(viewport.width() - reserve - 2 * margin_x, 40.0) / rect.width(),
-                     max(viewport.height() - 2 * margin_y, 40.0) / rect.height())
-        factor = min(factor, 1.6)  # a tiny selection should not fill the screen with one disc
+        viewport = QRectF(self.viewport().rect())
+        areas = [viewport]
+        if avoid is not None and not avoid.isEmpty() and avoid.intersects(viewport):
+            beside = QRectF(viewport)
+            beside.setLeft(min(avoid.right(), viewport.right() - 40))
+            above = QRectF(viewport)
+            above.setBottom(max(avoid.top(), viewport.top() + 40))
+            areas = [beside, above]
+
+        def factor_for(area: QRectF) -> float:
+            # a margin of pixels for the names of the actors on the edges (names keep their
+            # size on screen whatever the zoom)
+            margin_x = min(70.0, area.width() * 0.08)
+            margin_y = min(26.0, area.height() * 0.06)
+            factor = min(max(area.width() - 2 * margin_x, 40.0) / rect.width(),
+                         max(area.height() - 2 * margin_y, 40.0) / rect.height())
+            return min(factor, 1.6)  # a tiny selection should not fill the screen with a disc
+
+        area = max(areas, key=factor_for)
+        factor = factor_for(area)
         self.setTransform(QTransform.fromScale(factor, factor))
-        self.centerOn(rect.center() - QPointF(reserve / 2 / factor, 0))
+        shift = area.center() - viewport.center()
+        self.centerOn(rect.center() - QPointF(shift.x() / factor, shift.y() / factor))
+        self.fitted = True
         self.relabel()
 
     # pan and drag
@@ -396,6 +405,9 @@ class MapView(QGraphicsView):
             self.viewport().unsetCursor()
             if not self._panned:
                 self.backgroundClicked.emit()
+            else:  # panned by hand: names are placed again for what is now on screen
+                self.fitted = False
+                self.relabel()
             event.accept()
             return
         super().mouseReleaseEvent(event)
