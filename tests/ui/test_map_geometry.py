@@ -98,6 +98,38 @@ def test_a_larger_window_refits_the_network_until_the_user_zooms(demo, qtbot):
     assert _filled(desk) >= 0.6
 
 
+def test_a_map_resized_while_another_desk_is_shown_is_fitted_when_shown_again(qtbot,
+                                                                             demo_file):
+    """The main window resizes every desk of its stack; the map's view gets its new size
+    only when it is shown again."""
+    from PySide6.QtWidgets import QLabel, QStackedWidget
+
+    handle = open_mission(demo_file, PASSPHRASE)
+    handle.set_user(None, "Analyst")
+    stack = QStackedWidget()
+    qtbot.addWidget(stack)
+    from missiondesk.ui.map.desk import MapDesk
+
+    desk = MapDesk()
+    stack.addWidget(desk)
+    stack.addWidget(QLabel("another desk"))
+    stack.resize(1180, 640)
+    stack.show()
+    desk.attach(_context(handle))
+    qtbot.waitUntil(lambda: not desk.busy(), timeout=15000)
+    desk.fit()
+    stack.setCurrentIndex(1)
+    stack.resize(1750, 960)
+    qtbot.wait(50)
+    stack.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: desk.view.viewport().width() > 1150)
+    try:
+        assert _filled(desk) >= 0.6
+    finally:
+        desk.detach()
+        handle.close()
+
+
 # --- 2: the PDF frames the network, the legend beside it ------------------------------------
 
 

@@ -137,7 +137,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self.view.setMinimumWidth(420)
         self.legend = LegendOverlay(self.view)
         self.map_pane = _MapPane(self.view, self.legend)
-        self.map_pane.after_resize = self._map_resized
+        self.map_pane.after_resize = self._update_legend
+        self.view.resized.connect(self._map_resized)
         self.legend.folded.connect(self._legend_folded)
         self.view.edge_text = self._edge_text
         self.view.nodesMoved.connect(self._nodes_moved)

@@ -234,6 +234,7 @@ class MapView(QGraphicsView):
 
     nodesMoved = Signal(dict)  # node id -> ((old x, old y), (new x, new y)) in scene units
     backgroundClicked = Signal()
+    resized = Signal()  # the viewport's size changed (a window resize, a splitter drag)
 
     def __init__(self, scene: MapScene, parent=None) -> None:
         super().__init__(scene, parent)
@@ -259,6 +260,11 @@ class MapView(QGraphicsView):
 
     def map_scene(self) -> MapScene:
         return self.scene()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # the view's own event: a hidden desk gets it when shown, after its parent's
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt's name
         # tooltips are made when first asked for, not for each of thousands of items
