@@ -1,22 +1,24 @@
-"""The influence map: fresh layouts, reopening from saved positions, and a drag repaint.
+"""The influence map: laid out fresh, reopened from saved positions, and a drag repaint.
 
-    python tests/perf/map_view.py [--mission FILE] [--sizes 300,2000]
+    python tests/perf/map_view.py [--mission FILE] [--sizes 300,2000] [--runs 5] [--think 1]
 
 For each size N it copies the large benchmark mission (5,000 stakeholders, 20,000
 relationships) and purges the copy down to a connected neighbourhood of N stakeholders
-(breadth-first from the best-connected one, so the map is as dense as a real mission's),
-with their relationships, engagements and assessments, and no saved map positions. Then it
-times, in the real Map desk (the first size also pays the one-off import of igraph):
+(breadth-first from the best-connected one, ties broken by id, so every run and every machine
+gets the same actors), with their relationships, engagements and assessments, and no saved map
+positions. Then, each figure from fresh processes of the real program (`missiondesk FILE`,
+through tests/perf/probe.py), median (min–max) over the runs:
 
-- fresh: attach() with no saved positions -> layout in the worker -> first full paint;
-- reopened: attach() of the same mission with the positions just saved -> first paint;
-- drag (at 300): a node moved as a drag moves it (its edges follow) -> the view repainted,
-  both the dirty region Qt repaints (what a drag costs) and the whole viewport.
+- fresh: the Overview shown, THINK seconds (a user reading it; default 1 s), the map asked
+  for -> laid out in the worker -> painted; a new copy without positions for every run;
+- reopened: the same, on a copy whose positions a first visit saved;
+- drag (at 300, in one process): a node moved as a drag moves it -> the view repainted, the
+  dirty region Qt repaints and the whole viewport.
 
-The floor is a bare QGraphicsView in the same run with the same number of plain ellipse
-and line items (cosmetic pens) at the same positions: building it and painting it once, and
-a plain ellipse moved and repainted. Bars (DESIGN.md): 300 fresh < 0.5 s, 2,000 fresh < 3 s,
-reopened < 0.5 s, drag repaint < 16 ms at 300.
+The floor is a bare QGraphicsView in one process with the same number of plain ellipse and
+line items (cosmetic pens) at the same positions, built and painted once; and a plain ellipse
+moved and repainted. Bars (DESIGN.md): 300 fresh < 0.5 s, 2,000 fresh < 3 s, reopened
+< 0.5 s, drag repaint < 16 ms at 300.
 """
 
 from __future__ import annotations
@@ -41,12 +43,12 @@ def _keep_set(handle, size: int) -> list[str]:
     from missiondesk.services import network
 
     graph = network.build_graph(handle)
-    start = max(graph.nodes, key=lambda n: graph.degree(n))
+    start = min(graph.nodes, key=lambda n: (-graph.degree(n), n))
     seen, queue = {start}, deque([start])
     while queue and len(seen) < size:
         node = queue.popleft()
         for other in sorted(set(graph.successors(node)) | set(graph.predecessors(node)),
-                            key=lambda n: -graph.degree(n)):
+                            key=lambda n: (-graph.degree(n), n)):
             if other not in seen and len(seen) < size:
                 seen.add(other)
                 queue.append(other)
@@ -169,78 +171,104 @@ def _drag(app, desk) -> tuple[float, float]:
     return statistics.median(partial), statistics.median(full)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mission", type=Path,
-                        default=Path(tempfile.gettempdir()) / "missiondesk-large-bench.mdesk")
-    parser.add_argument("--copy", type=Path,
-                        default=Path(tempfile.gettempdir()) / "missiondesk-map-bench.mdesk")
-    parser.add_argument("--sizes", default="300,2000")
-    args = parser.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("MISSIONDESK_HOME", tempfile.mkdtemp(prefix="missiondesk-bench-"))
-    if not args.mission.exists():
-        print("no large mission at %s: write it with `missiondesk demo FILE --large`"
-              % args.mission)
-        return 2
+def _prepare(mission: Path, copy: Path, size: int) -> None:
+    from missiondesk.store.handle import open_mission
+
+    for suffix in ("-wal", "-shm"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(mission, copy)
+    handle = open_mission(copy, PASSPHRASE)
+    try:
+        _restrict(handle, _keep_set(handle, size))
+    finally:
+        handle.close()
+
+
+def _in_process(app, copy: Path) -> tuple[int, int, float, tuple | None, float]:
+    """One process: lay the map out, then the floor and (at 300) the drag on it."""
     from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QApplication
 
     from missiondesk.store.handle import open_mission
     from missiondesk.ui.context import MissionBus, MissionContext
     from missiondesk.ui.map.desk import MapDesk
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    sizes = [int(s) for s in args.sizes.split(",")]
-    rows = []
-    for size in sizes:
-        print("preparing a %d-stakeholder mission in %s ..." % (size, args.copy), flush=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(args.copy) + suffix).unlink(missing_ok=True)
-        shutil.copyfile(args.mission, args.copy)
-        handle = open_mission(args.copy, PASSPHRASE)
-        _restrict(handle, _keep_set(handle, size))
+    handle = open_mission(copy, PASSPHRASE)
+    handle.set_user(None, "benchmark")
+    try:
+        ctx = MissionContext(handle, QUndoStack(), MissionBus())
+        handle.add_listener(ctx.bus.relay)
+        desk = MapDesk()
+        desk.resize(1400, 860)
+        desk.show()
+        app.processEvents()
+        _attach(app, desk, ctx)
+        nodes, edges = len(desk.scene.nodes), len(desk.scene.edges)
+        floor_build, floor_move = _floor(app, desk)
+        drag = _drag(app, desk) if nodes <= 300 else None
+        desk.detach()
+        desk.close()
+        desk.deleteLater()
+        app.processEvents()
+        _forget_positions(ctx)
+    finally:
         handle.close()
-        handle = open_mission(args.copy, PASSPHRASE)
-        handle.set_user(None, "benchmark")
-        try:
-            ctx = MissionContext(handle, QUndoStack(), MissionBus())
-            handle.add_listener(ctx.bus.relay)
-            desk = MapDesk()
-            desk.resize(1400, 860)
-            desk.show()
-            app.processEvents()
-            fresh, saved = _attach(app, desk, ctx)
-            nodes, edges = len(desk.scene.nodes), len(desk.scene.edges)
-            floor_build, floor_move = _floor(app, desk)
-            drag = _drag(app, desk) if size <= 300 else None
-            desk.detach()
-            reopened, _same = _attach(app, desk, ctx)
-            desk.detach()
-            _forget_positions(ctx)
-            warm, _saved = _attach(app, desk, ctx)  # fresh again, igraph already imported
-            desk.detach()
-            desk.close()
-            desk.deleteLater()
-            app.processEvents()
-            rows.append((size, nodes, edges, fresh, saved, warm, reopened, floor_build, drag,
-                         floor_move))
-        finally:
-            handle.close()
+    return nodes, edges, floor_build, drag, floor_move
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mission", type=Path,
+                        default=Path(tempfile.gettempdir()) / "missiondesk-large-bench.mdesk")
+    parser.add_argument("--sizes", default="300,2000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--think", type=float, default=1.0)
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench
+
+    env = bench.environment()
+    os.environ.update(QT_QPA_PLATFORM=env["QT_QPA_PLATFORM"],
+                      MISSIONDESK_HOME=env["MISSIONDESK_HOME"])
+    if not args.mission.exists():
+        print("no large mission at %s: run tests/perf/startup.py once, or "
+              "`missiondesk demo FILE --large`" % args.mission)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    work = Path(tempfile.mkdtemp(prefix="missiondesk-bench-"))
+    run_env = dict(env, MISSIONDESK_USER=bench.first_member(args.mission, env))
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        prepared = work / ("map-%d.mdesk" % size)
+        print("preparing a %d-stakeholder mission ..." % size, flush=True)
+        _prepare(args.mission, prepared, size)
+        copy = work / "run.mdesk"
+        fresh, reopened = [], []
+        for _ in range(args.runs):
+            for suffix in ("-wal", "-shm"):
+                Path(str(copy) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(prepared, copy)
+            for figures, scenario_env in ((fresh, run_env), (reopened, run_env)):
+                marks, _peak = bench.spawn(
+                    [str(bench.PROBE), "--think=%g" % args.think, "tour", str(copy), "map"],
+                    dict(scenario_env, MISSIONDESK_PASSPHRASE=PASSPHRASE))
+                figures.append(marks["desk:map"] - marks["select:map"])
+        nodes, edges, floor_build, drag, floor_move = _in_process(app, prepared)
+        rows.append((size, nodes, edges, fresh, reopened, floor_build, drag, floor_move))
 
     print()
-    print("Influence map, offscreen, 1400 x 860 desk (floor: bare QGraphicsView, plain items)")
-    for size, nodes, edges, fresh, saved, warm, reopened, floor_build, drag, floor_move in rows:
+    print("Influence map, %s, the real program (fresh processes, %d runs, %g s after the "
+          "Overview); floor: bare QGraphicsView with plain items" % (
+              env["QT_QPA_PLATFORM"], args.runs, args.think))
+    for size, nodes, edges, fresh, reopened, floor_build, drag, floor_move in rows:
         bar = BARS["fresh 300"] if size <= 300 else BARS["fresh 2000"]
-        print("%5d actors, %5d relationships:" % (nodes, edges))
-        print("  laid out fresh and painted  %7.3f s  (bar %.1f s; floor %.3f s, x%.1f) %s"
-              % (fresh, bar, floor_build, fresh / floor_build, "ok" if fresh < bar else "OVER"))
-        print("    the same, warm            %7.3f s  (igraph imported: x%.1f) %s"
-              % (warm, warm / floor_build, "ok" if warm < bar else "OVER"))
-        print("    positions saved after     %7.3f s  (after the paint, same thread)" % saved)
-        print("  reopened, saved positions   %7.3f s  (bar %.1f s; floor %.3f s, x%.1f) %s"
-              % (reopened, BARS["reopened"], floor_build, reopened / floor_build,
-                 "ok" if reopened < BARS["reopened"] else "OVER"))
+        print("%5d actors, %5d relationships (floor %.3f s):" % (nodes, edges, floor_build))
+        print("  laid out fresh and painted  %-22s (bar %.1f s) %s" % (
+            bench.summary(fresh), bar, "ok" if statistics.median(fresh) < bar else "OVER"))
+        print("  reopened, saved positions   %-22s (bar %.1f s) %s" % (
+            bench.summary(reopened), BARS["reopened"],
+            "ok" if statistics.median(reopened) < BARS["reopened"] else "OVER"))
         if drag is not None:
             partial, full = drag
             print("  drag step, region repaint   %7.2f ms (bar 16 ms; floor %.2f ms, x%.1f) %s"

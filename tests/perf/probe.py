@@ -8,6 +8,9 @@ argparse, logging, the passphrase from the environment, the GUI); the probe only
 `mark <name> <unix time>` lines; the benchmark that spawned it takes the clock from just before
 the spawn, so interpreter start and imports count.
 
+`--think=S` first: wait S seconds (a user reading the screen) before each desk is asked for,
+marking `select:<key>` when it is.
+
 Scenarios:
 - `startup`: `painted` (the main window's first paint), `figures` (the Overview's tiles painted
   with their numbers, not merely given their text), then quits.
@@ -118,12 +121,22 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
             if current is not None:
                 if "desk:" + current not in MARKS:
                     return
+                busy = getattr(window.desk(current), "busy", None)
+                if callable(busy) and busy():  # e.g. the map saving a first layout
+                    return
                 state["current"] = None
             if not state["queue"]:
                 finish(window)
                 return
+            if state.get("think_until") is None:
+                # a user reads the Overview before clicking: THINK seconds (0: at once)
+                state["think_until"] = time.time() + THINK
+            if time.time() < state["think_until"]:
+                return
+            state["think_until"] = None
             key = state["queue"].pop(0)
             state["current"] = key
+            mark("select:" + key)
             desk = window.desk(key)
             laid_out = getattr(desk, "layoutFinished", None)
             state["ready"] = laid_out is None
@@ -159,5 +172,11 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
     return main([str(path)])
 
 
+#: Seconds between the figures shown (or a desk painted) and the next desk asked for.
+THINK = 0.0
+
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1], Path(sys.argv[2]), sys.argv[3:]))
+    argv = sys.argv[1:]
+    if argv and argv[0].startswith("--think="):
+        THINK = float(argv.pop(0).split("=", 1)[1])
+    sys.exit(run(argv[0], Path(argv[1]), argv[2:]))
