@@ -15,7 +15,12 @@ from missiondesk.cli import main as cli_main
 from missiondesk.services import relationships as rel
 from missiondesk.services.stakeholders import list_stakeholders
 from missiondesk.ui.dialogs import Identity, IdentityDialog
-from missiondesk.ui.importing.dialog import ImportPreviewDialog, PlanModel, import_stakeholders
+from missiondesk.ui.importing.dialog import (
+    ColumnMappingDialog,
+    ImportPreviewDialog,
+    PlanModel,
+    import_stakeholders,
+)
 from missiondesk.ui.main_window import MainWindow
 from missiondesk.ui.settings import Settings
 from tests.services.imported import STAKEHOLDERS
@@ -29,6 +34,9 @@ from tests.services.test_import_value_map import (
 def _choose_file(monkeypatch, path) -> None:
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(path), "")))
+    # Every column of these files is recognised (the URL and citation ones as evidence).
+    monkeypatch.setattr(ColumnMappingDialog, "ask", classmethod(
+        lambda cls, *a, **k: pytest.fail("a column was not recognised")))
 
 
 def _actions(dialog) -> list[str]:

@@ -229,19 +229,19 @@ def _type(combo, text: str) -> None:
 def test_the_picker_finds_stakeholders_by_alias_and_without_accents(qtbot, ctx, ids, panel,
                                                                     monkeypatch):
     """Issue 9, defect 13: "the relationship picker matches aliases"."""
-    from missiondesk.services.relationship_import import stakeholder_names
-
     with ctx.handle.unit_of_work() as uow:
         stakeholders.create_stakeholder(uow, name="Présidence de la République",
                                         aliases=["Presidency", "Palais"])
         stakeholders.create_stakeholder(uow, name="Forces Armées Caranaises",
                                         aliases=["FACA"])
-    names = stakeholder_names(ctx.handle)
-    by_name = {name: sid for sid, name, _aliases in names}
+    by_name = {name: sid for sid, name in rel.stakeholder_choices(ctx.handle)}
 
     def ask(cls, parent, stakeholders_, sources, values, submit):
         dialog = cls(parent, stakeholders_, sources, values, submit)
         qtbot.addWidget(dialog)
+        dialog.target.setEditText("faca")  # an alias typed whole: it names the stakeholder
+        assert dialog.check(dialog.values()) is None
+        assert dialog.target.chosen()[0] == by_name["Forces Armées Caranaises"]
         _type(dialog.target, "presidency")
         assert dialog.target.matches() == [
             "Présidence de la République \u2014 alias \u201cPresidency\u201d"]
