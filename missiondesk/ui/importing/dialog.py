@@ -566,36 +566,6 @@ class _Cancelled(Exception):
     pass
 
 
-class ImportWorker(QThread):
-    """Applies a plan in its own unit of work, off the GUI thread."""
-
-    progressed = Signal(int, int)
-
-    def __init__(self, handle: MissionHandle, plan, kind: ImportKind = STAKEHOLDERS) -> None:
-        super().__init__()
-        self.handle = handle
-        self.plan = plan
-        self.kind = kind
-        self.counts: dict[str, int] | None = None
-        self.error: BaseException | None = None
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def _progress(self, done: int, total: int) -> None:
-        if self._cancel:
-            raise _Cancelled()
-        self.progressed.emit(done, total)
-
-    def run(self) -> None:
-        try:
-            with self.handle.unit_of_work() as uow:
-                self.counts = self.kind.apply(uow, self.plan, progress=self._progress)
-        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
-            self.error = exc
-
-
 class TaskWorker(QThread):
     """Runs `work(progress)` off the GUI thread; `progress(done, total)` raises `_Cancelled`
     once `cancel()` was called, so the work stops at its next report."""
@@ -624,6 +594,24 @@ class TaskWorker(QThread):
                 raise _Cancelled()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, shown there
             self.error = exc
+
+
+class ImportWorker(TaskWorker):
+    """Applies a plan in its own unit of work, off the GUI thread (a cancel rolls it back)."""
+
+    def __init__(self, handle: MissionHandle, plan, kind: ImportKind = STAKEHOLDERS) -> None:
+        def apply(progress) -> dict[str, int]:  # no reference to the thread: no cycle
+            with handle.unit_of_work() as uow:
+                return kind.apply(uow, plan, progress=progress)
+
+        super().__init__(apply)
+        self.handle = handle
+        self.plan = plan
+        self.kind = kind
+
+    @property
+    def counts(self) -> dict[str, int] | None:
+        return None if self.error is not None else self.result
 
 
 def _wait_for(worker, progress: QProgressDialog, advanced) -> bool:
