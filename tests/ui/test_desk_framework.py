@@ -46,3 +46,15 @@ def test_an_empty_register_says_so_rather_than_asking_for_a_selection(qtbot, pla
     assert "No drivers yet" in drivers.detail.empty.text()
     for desk in (sources, drivers):
         desk.detach()
+
+
+def test_the_relationships_title_is_never_cut_in_a_narrow_panel(qtbot):
+    from missiondesk.ui.relationships.dialog import RelationshipsPanel
+
+    panel = RelationshipsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    title = panel.title
+    assert title.width() >= title.fontMetrics().horizontalAdvance(title.text())

@@ -603,14 +603,16 @@ class RelationshipsPanel(QWidget):
         self.empty.setStyleSheet("color: palette(placeholder-text);")
         self.empty.setWordWrap(True)
 
+        # The title on its own line: beside three buttons in a narrow side panel it was cut.
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.title, 1)
+        top.addStretch(1)
         top.addWidget(self.add_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
