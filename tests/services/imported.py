@@ -11,10 +11,19 @@ RELATIONSHIPS = FOLDER / "relationships.csv"
 
 
 def import_network(target: Path) -> Path:
+    """Import the fixture into `target`. The records' ids are the same in every run (a
+    seeded sequence instead of random UUIDs), so the map's layout — which orders actors by
+    id — and every test that looks at it are the same in every run."""
+    import random
+    import uuid
+    from unittest import mock
+
     from missiondesk.cli import main
 
-    assert main(["import", str(target), "--stakeholders", str(STAKEHOLDERS),
-                 "--relationships", str(RELATIONSHIPS), "--no-passphrase"]) == 0
+    rng = random.Random(20261203)
+    with mock.patch("uuid.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4)):
+        assert main(["import", str(target), "--stakeholders", str(STAKEHOLDERS),
+                     "--relationships", str(RELATIONSHIPS), "--no-passphrase"]) == 0
     return target
 
 
