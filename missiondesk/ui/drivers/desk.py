@@ -207,10 +207,7 @@ class DriversDesk(ListDetailDesk):
 
     def submit_new(self, values: dict) -> str | None:
         """Create a driver from the form (undoable); the error sentence if refused."""
-        problem = self.actions.create(values)
-        if problem is None:
-            self.select_driver(self.actions.last_created_id)
-        return problem
+        return self.create_and_select(values)
 
     def edit_driver(self) -> None:
         if self._ctx is None or self._detail is None:
@@ -223,14 +220,8 @@ class DriversDesk(ListDetailDesk):
         if self._ctx is None or self._detail is None:
             return
         detail = self._detail
-        answer = QMessageBox.question(
-            self, self.tr("Delete Driver"),
-            self.tr("Delete \u201c{name}\u201d? Undo brings it back.").format(name=detail.name))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        problem = self.actions.delete(detail)
-        if problem:
-            QMessageBox.warning(self, self.tr("Delete Driver"), problem)
+        self.confirm_delete(detail, self.tr("Delete Driver"), self.tr(
+            "Delete \u201c{name}\u201d? Undo brings it back.").format(name=detail.name))
 
     def link_stakeholder(self) -> None:
         if self._ctx is None or self._detail is None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -201,6 +202,34 @@ class ListDetailDesk(QWidget):
         if self.model.shown_count() == 0:
             return self.tr("No record matches the filters.")
         return select
+
+    # --- the writes every register has (through `self.actions`, a RecordActions) ---------
+
+    actions = None  # a desk sets its RecordActions here
+
+    def create_and_select(self, values: dict, **options) -> str | None:
+        """Create a record from a form (undoable) and select it; the refusal's sentence."""
+        problem = self.actions.create(values, **options)
+        if problem is None:
+            self.select_id(self.actions.last_created_id)
+        return problem
+
+    def confirm_delete(self, record: Any, title: str, question: str, **options) -> bool:
+        """Ask, then delete (undoable); a refusal is shown. True when deleted."""
+        if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
+            return False
+        problem = self.actions.delete(record, **options)
+        if problem:
+            QMessageBox.warning(self, title, problem)
+        return problem is None
+
+    def redact(self, table: str, record: Any) -> None:
+        """Redact… a field of `record` (from its form, drafts and change-log history)."""
+        if self._ctx is None or record is None:
+            return
+        from missiondesk.ui.audit.redact_dialog import field_choices, redact_field
+
+        redact_field(self, self._ctx, table, record.id, field_choices(table, record))
 
     def current_row(self) -> Any:
         return self._current

@@ -334,10 +334,7 @@ class SourcesDesk(ListDetailDesk):
 
     def submit_new(self, values: dict) -> str | None:
         """Create a source from the form (undoable); the error sentence if refused."""
-        problem = self.actions.create(values)
-        if problem is None:
-            self.select_source(self.actions.last_created_id)
-        return problem
+        return self.create_and_select(values)
 
     def edit_source(self) -> None:
         if self._ctx is None or self._current is None:
@@ -353,22 +350,12 @@ class SourcesDesk(ListDetailDesk):
         if self._ctx is None or self._current is None:
             return
         current = self._current
-        text = self.tr("Delete {code}? Records citing it keep the reference; Undo brings it "
-                       "back.").format(code=current.code_name)
-        if QMessageBox.question(self, self.tr("Delete Source"), text) != \
-                QMessageBox.StandardButton.Yes:
-            return
-        problem = self.actions.delete(current)
-        if problem:
-            QMessageBox.warning(self, self.tr("Delete Source"), problem)
+        self.confirm_delete(current, self.tr("Delete Source"), self.tr(
+            "Delete {code}? Records citing it keep the reference; Undo brings it back.")
+            .format(code=current.code_name))
 
     def redact_description(self) -> None:
-        if self._ctx is None or self._current is None:
-            return
-        from missiondesk.ui.audit.redact_dialog import field_choices, redact_field
-
-        redact_field(self, self._ctx, "sources", self._current.id,
-                     field_choices("sources", self._current))
+        self.redact("sources", self._current)
 
     # --- export (the rows as shown: masked unless "Show protected") ------------------------
 

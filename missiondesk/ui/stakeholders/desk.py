@@ -14,7 +14,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QTabWidget, QWidget
 
 from missiondesk.labels import category_label, peace_stance_label
 from missiondesk.messages import error_text
@@ -319,12 +319,6 @@ class StakeholdersDesk(ListDetailDesk):
         values = dict(changes) if groups is None else {**changes, "group_perceptions": groups}
         return self.actions.edit(_Editing(d), values, text=self.tr("Edit %s") % d.name)
 
-    def delete(self) -> str | None:
-        d = self._detail
-        if d is None:
-            return None
-        return self.actions.delete(d, text=self.tr("Delete %s") % d.name)
-
     def assess(self, values: dict) -> str | None:
         """Record a dated assessment (stance, perception) of the selected stakeholder."""
         from missiondesk.services import stakeholders as service
@@ -401,23 +395,15 @@ class StakeholdersDesk(ListDetailDesk):
     def delete_stakeholder(self) -> None:
         if self._detail is None:
             return
-        answer = QMessageBox.question(
-            self, self.tr("Delete Stakeholder"),
-            self.tr("Delete %s? It can be restored with Undo or from the change log.")
-            % self._detail.name)
-        if answer == QMessageBox.StandardButton.Yes:
-            problem = self.delete()
-            if problem:
-                QMessageBox.warning(self, self.tr("Delete Stakeholder"), problem)
+        d = self._detail
+        self.confirm_delete(
+            d, self.tr("Delete Stakeholder"),
+            self.tr("Delete %s? It can be restored with Undo or from the change log.") % d.name,
+            text=self.tr("Delete %s") % d.name)
 
     def redact_stakeholder_field(self) -> None:
         """Remove a field's content from the record, its drafts and its change-log history."""
-        if self._ctx is None or self._detail is None:
-            return
-        from missiondesk.ui.audit.redact_dialog import field_choices, redact_field
-
-        redact_field(self, self._ctx, "stakeholders", self._detail.id,
-                     field_choices("stakeholders", self._detail))
+        self.redact("stakeholders", self._detail)
 
     # --- export (the rows as shown, filters and sort applied) -----------------------------
 
