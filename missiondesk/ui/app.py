@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import logging
 import sys
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from missiondesk import APP_NAME, ORG_NAME, __version__
@@ -60,18 +59,6 @@ def _report_unexpected(exc_type, exc, tb) -> None:
                                           "mission file.").format(name=exc_type.__name__))
 
 
-WARM_IMPORTS_AFTER_MS = 1500
-
-
-def _warm_heavy_imports() -> None:
-    def work() -> None:
-        import igraph  # noqa: F401
-        import matplotlib.figure  # noqa: F401
-        import networkx  # noqa: F401
-
-    threading.Thread(target=work, name="warm-imports", daemon=True).start()
-
-
 def start_gui(path: Path | None = None, passphrase: str | None = None):
     """The start-up sequence up to a shown window; returns (application, main window).
 
@@ -97,9 +84,6 @@ def start_gui(path: Path | None = None, passphrase: str | None = None):
     window.show()
     if path is not None:
         open_later(window, Path(path), preload, passphrase=passphrase)
-    # Once the user is looking at the mission, import what the map and the charts need
-    # (igraph pulls in matplotlib: ~0.45 s) in the background, not when the desk is opened.
-    QTimer.singleShot(WARM_IMPORTS_AFTER_MS, _warm_heavy_imports)
     return app, window
 
 

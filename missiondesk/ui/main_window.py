@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 USER_ENV = "MISSIONDESK_USER"
+#: After a mission is attached, when the background imports for the map start.
+WARM_IMPORTS_AFTER_MS = 150
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,10 @@ class MainWindow(QMainWindow):
 
         self.backup_timer = DailyBackupTimer(handle, self)  # a backup a day while open
         self.backup_timer.start()
+        from missiondesk.ui.preload import warm_imports
+
+        # once the Overview is painted, the map's imports go on in the background
+        QTimer.singleShot(WARM_IMPORTS_AFTER_MS, warm_imports)
 
     def _tell_about_drafts(self, handle: MissionHandle) -> None:
         """Once per open: drafts kept from a crash or a lock wait in their forms."""

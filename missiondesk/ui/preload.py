@@ -12,6 +12,27 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+_warmed = threading.Event()
+
+
+def warm_imports() -> None:
+    """Import what the map and the charts need (the map's modules, networkx, igraph, which
+    pulls in matplotlib: ~1 s in all) in a background thread, once per process: started when
+    a mission's Overview is on screen, so the first click on the map does not pay it."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+
+    def work() -> None:
+        import igraph  # noqa: F401
+        import matplotlib.figure  # noqa: F401
+        import networkx  # noqa: F401
+
+        import missiondesk.services.network  # noqa: F401
+        import missiondesk.ui.map.desk  # noqa: F401
+
+    threading.Thread(target=work, name="warm-imports", daemon=True).start()
+
 
 class MissionPreload(threading.Thread):
     def __init__(self, path: Path, passphrase: str | None = None) -> None:

@@ -257,6 +257,7 @@ class MapView(QGraphicsView):
         self.setMouseTracking(True)
         self._pan_from: QPointF | None = None
         self._panned = False
+        self._relabel_when_shown = False
 
     def map_scene(self) -> MapScene:
         return self.scene()
@@ -308,8 +309,18 @@ class MapView(QGraphicsView):
         self.fitted = False
         self.relabel()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._relabel_when_shown:
+            self.relabel()
+
     def relabel(self) -> None:
-        """Names keep their size on screen: place them again for the current zoom."""
+        """Names keep their size on screen: place them again for the current zoom. A hidden
+        view (a desk built before it is shown) places them when it is shown, at its size."""
+        if not self.isVisible():
+            self._relabel_when_shown = True
+            return
+        self._relabel_when_shown = False
         zoom = self.zoom()
         if zoom > 0:
             bounds = self.mapToScene(self.viewport().rect()).boundingRect()
