@@ -341,7 +341,7 @@ class SceneMixin:
         if job.incremental:
             new = {n: (float(x), float(y), False) for n, (x, y) in result.items()
                    if n not in self._saved}
-            self._place({n: (v[0], v[1]) for n, v in new.items()})
+            self._place({n: (v[0], v[1]) for n, v in new.items()}, declutter=False)
             self._placed |= set(new)
             # saved once the map has painted (2,000 rows take a moment to write)
             self._pending_save = new
@@ -352,7 +352,7 @@ class SceneMixin:
             pinned = {n for n, v in self._saved.items() if v[2]}
             new = {n: (float(x), float(y), n in pinned) for n, (x, y) in result.items()}
             old_xy = dict(job.before)
-            self._place({n: (v[0], v[1]) for n, v in new.items()})
+            self._place({n: (v[0], v[1]) for n, v in new.items()}, declutter=False)
             self._placed |= set(new)
             self._push_positions(self.tr("Re-layout the map"), new, old_xy)
             self.status.setText(self.tr("The map was laid out again (Undo puts it back)."))
@@ -398,15 +398,18 @@ class SceneMixin:
             return
         self._saved.update(positions)
 
-    def _place(self, positions: dict[str, tuple[float, float]]) -> None:
-        """Move nodes to layout coordinates (their edges follow)."""
+    def _place(self, positions: dict[str, tuple[float, float]], *,
+               declutter: bool = True) -> None:
+        """Move nodes to layout coordinates (their edges follow); `declutter=False` when the
+        caller places the names itself next (a finished layout applies the filter)."""
         scale = self._scale or 1.0
         for node_id, (x, y) in positions.items():
             item = self.scene.nodes.get(node_id)
             if item is not None:
                 item.setPos(x * scale, y * scale)
         self.scene.update_scene_rect()
-        self.scene.declutter()
+        if declutter:
+            self.scene.declutter()
         self._update_hulls()
 
     def refresh_positions(self) -> None:
@@ -506,12 +509,14 @@ class SceneMixin:
         edges = {str(k) for u, v, k in graph.edges(keys=True) if u in nodes and v in nodes}
         self._visible_nodes, self._visible_edges = nodes, edges
         self.scene.set_visible(nodes, edges)
-        self.scene.declutter()
+        refit = fit or focus or unfocused
+        if not refit:  # a Fit places the names again for its zoom: once is enough
+            self.scene.declutter()
         self._update_hulls()
         self.count_label.setText(self.tr("%d actors \u00b7 %d relationships shown")
                                  % (len(nodes), len(edges)))
         self._update_legend()
-        if fit or focus or unfocused:
+        if refit:
             self.fit()
 
     def fit(self, rect: QRectF | None = None) -> None:
