@@ -266,15 +266,17 @@ def build_graph(handle, flt: GraphFilter = GraphFilter()):
     return graph
 
 
-def stakeholder_aliases(handle) -> dict[str, list[str]]:
-    """Stakeholder id -> its aliases (only those that have some): the map's short names
-    and its search use them."""
+_LIST_COLUMNS = {"aliases": "SELECT id, aliases FROM stakeholders WHERE deleted_at IS NULL",
+                 "regions": "SELECT id, regions FROM stakeholders WHERE deleted_at IS NULL"}
+
+
+def _stakeholder_lists(handle, column: str) -> dict[str, list[str]]:
+    """Stakeholder id -> the values of one of its JSON list columns (only non-empty ones)."""
     import json
 
     result = {}
     with handle.session() as session:
-        rows = session.connection().exec_driver_sql(
-            "SELECT id, aliases FROM stakeholders WHERE deleted_at IS NULL").fetchall()
+        rows = session.connection().exec_driver_sql(_LIST_COLUMNS[column]).fetchall()
     for sid, raw in rows:
         try:
             values = json.loads(raw) if isinstance(raw, str) else (raw or [])
@@ -284,25 +286,17 @@ def stakeholder_aliases(handle) -> dict[str, list[str]]:
         if values:
             result[sid] = values
     return result
+
+
+def stakeholder_aliases(handle) -> dict[str, list[str]]:
+    """Stakeholder id -> its aliases (only those that have some): the map's short names
+    and its search use them."""
+    return _stakeholder_lists(handle, "aliases")
 
 
 def stakeholder_regions(handle) -> dict[str, list[str]]:
     """Stakeholder id -> its regions (only those that have some): the map's region filter."""
-    import json
-
-    result = {}
-    with handle.session() as session:
-        rows = session.connection().exec_driver_sql(
-            "SELECT id, regions FROM stakeholders WHERE deleted_at IS NULL").fetchall()
-    for sid, raw in rows:
-        try:
-            values = json.loads(raw) if isinstance(raw, str) else (raw or [])
-        except ValueError:
-            continue
-        values = [str(v) for v in values or () if v]
-        if values:
-            result[sid] = values
-    return result
+    return _stakeholder_lists(handle, "regions")
 
 
 def undated_relationships(handle) -> int:
