@@ -100,7 +100,8 @@ class _PassphraseForm(RecordForm):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.ok_text())
 
     def ok_text(self) -> str:
-        raise NotImplementedError
+        """The text of the button that applies the change."""
+        return self.tr("OK")
 
     def add_intro(self, text: str) -> None:
         intro = QLabel(text)

@@ -105,7 +105,7 @@ def test_sorting_keeps_the_selected_record_selected(qtbot):
     qtbot.addWidget(view)
     view.selectRow(7)
     chosen = model.row_at(7).id
-    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # view sorting off: call the model
+    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # what a header click asks the model
     model.sort(1, Qt.SortOrder.AscendingOrder)
     assert model.row_at(view.currentIndex().row()).id == chosen
     assert view.currentIndex().row() != 7

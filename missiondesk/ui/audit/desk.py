@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from missiondesk.labels import audit_action_label, record_kind_label, record_text, table_label
 from missiondesk.messages import error_text, field_label
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.framework.commands import DeleteRecordCommand, push_command
+from missiondesk.ui.framework.commands import DeleteRecordCommand, push_command, show_undo_refused
 from missiondesk.ui.framework.desk import ListDetailDesk, filter_combo
 from missiondesk.ui.framework.table_model import Column, Page, RecordTableModel
 
@@ -338,7 +338,7 @@ class AuditDesk(ListDetailDesk):
     # --- restore and export ------------------------------------------------------------------
 
     def _show_undo_error(self, exc: MissionError) -> None:
-        QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
+        show_undo_refused(self, exc)
 
     def restore_selected(self) -> str | None:
         """Restore the record of the selected deletion (undoable); the refusal or None."""

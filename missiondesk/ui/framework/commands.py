@@ -120,6 +120,15 @@ class DeleteRecordCommand(_ServiceCommand):
         self._guarded(lambda uow: self._restore(uow, self.record_id, self._revision))
 
 
+def show_undo_refused(owner, exc: MissionError) -> None:
+    """Say over `owner` why an undo or redo was refused (a command's `on_error`)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from missiondesk.messages import error_text
+
+    QMessageBox.warning(owner, owner.tr("Undo"), error_text(exc))
+
+
 def push_command(ctx: MissionContext, command: _ServiceCommand) -> None:
     """Apply the command now and put it on the undo stack; raises MissionError if refused."""
     command.first_apply()
@@ -169,18 +178,10 @@ class RecordActions:
         self._texts = texts          # {"create": ..., "edit": ..., "delete": ...}
         self.last_created_id: str | None = None
 
-    def _show_undo_error(self, exc: MissionError) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from missiondesk.messages import error_text
-
-        QMessageBox.warning(self._owner, self._texts.get("undo_title") or
-                            self._owner.tr("Undo"), error_text(exc))
-
     def show_undo_error(self, exc: MissionError) -> None:
         """The `on_error` of a desk's own commands (given to `push`): say why an undo or
         redo was refused, over the desk."""
-        self._show_undo_error(exc)
+        show_undo_refused(self._owner, exc)
 
     def push(self, command: _ServiceCommand) -> str | None:
         """Push any command; the refusal's sentence, or None."""
@@ -211,7 +212,7 @@ class RecordActions:
             ctx, text or self._texts["create"],
             create=lambda uow: self._create(uow, **values),
             delete=self._delete_step, restore=self._restore_step,
-            on_error=self._show_undo_error)
+            on_error=self.show_undo_error)
         problem = self.push(command)
         self.last_created_id = command.record_id if problem is None else None
         return problem
@@ -229,7 +230,7 @@ class RecordActions:
         command = EditRecordCommand(
             ctx, text or self._texts["edit"],
             lambda uow, rev, vals: self._update(uow, record_id, expected_revision=rev, **vals),
-            revision=current.revision, old=old, new=new, on_error=self._show_undo_error)
+            revision=current.revision, old=old, new=new, on_error=self.show_undo_error)
         return self.push(command)
 
     def delete(self, current, *, text: str | None = None) -> str | None:
@@ -239,5 +240,5 @@ class RecordActions:
         command = DeleteRecordCommand(
             ctx, text or self._texts["delete"], record_id=current.id, revision=current.revision,
             delete=self._delete_step, restore=self._restore_step,
-            on_error=self._show_undo_error)
+            on_error=self.show_undo_error)
         return self.push(command)

@@ -153,9 +153,9 @@ class ListDetailDesk(QWidget):
     # --- what a desk defines ---------------------------------------------------------------
 
     def load(self, ctx: MissionContext) -> list:
-        """The register's rows, from the desk's service (in-memory registers); a paged
-        register calls `self.model.set_source` in `refresh` instead."""
-        raise NotImplementedError
+        """The register's rows, from the desk's service (in-memory registers; the base has
+        none). A register paged in SQL gives `self.model.set_source` in `refresh` instead."""
+        return []
 
     def show_detail(self, row: Any) -> None:
         """Show the selected row (None: nothing selected, or no mission)."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +63,17 @@ def hint_label(text: str) -> QLabel:
     return label
 
 
+def _value_of(widget: QWidget) -> Any:
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+    return text.strip() or None
+
+
 class RecordForm(QDialog):
     """New or Edit of one record; stays open until the service accepts what it holds."""
 
@@ -74,6 +87,7 @@ class RecordForm(QDialog):
         self.initial = dict(values)
         self._submit = submit
         self._drafts = None
+        self.fields: dict[str, QWidget] = {}
         new_title, edit_title = self.titles()
         self.setWindowTitle(new_title if creating else edit_title)
         self.form = QFormLayout()
@@ -96,16 +110,25 @@ class RecordForm(QDialog):
         return self.tr("New"), self.tr("Edit")
 
     def build(self, values: dict) -> None:
-        raise NotImplementedError
+        """Add the fields to `self.form` (with `add_field`, or `self.form.addRow` and a
+        `values` of the form's own)."""
 
     def values(self) -> dict:
-        raise NotImplementedError
+        """What the fields added with `add_field` hold: a combo box's code, a check box's
+        state, a spin box's number, text stripped (blank: None)."""
+        return {key: _value_of(widget) for key, widget in self.fields.items()}
 
     def check(self, values: dict) -> str | None:
         """A refusal the form can tell before asking the service (None: none)."""
         return None
 
     # --- what a form uses ------------------------------------------------------------------
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> QWidget:
+        """A row of the form whose value `values()` reads under `key`."""
+        self.fields[key] = widget
+        self.form.addRow(label, widget)
+        return widget
 
     def add_below(self, widget: QWidget) -> None:
         """A widget under the fields (a hint, a table), above the error line."""

@@ -86,7 +86,10 @@ class RecordTableModel(QAbstractTableModel):
     # --- what a desk's model defines -------------------------------------------------------
 
     def display(self, row: Any, key: str) -> str:
-        raise NotImplementedError
+        """The cell's text: the row's attribute named by the column's key; a model turns
+        codes into words by overriding it."""
+        value = getattr(row, key, None)
+        return "" if value is None else str(value)
 
     def sort_key(self, row: Any, key: str) -> Any:
         """What a column sorts by; the displayed text unless a model says otherwise."""

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -24,7 +23,7 @@ from missiondesk.labels import classification_label, table_label
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.context import MissionContext
-from missiondesk.ui.framework.commands import EditRecordCommand, push_edit
+from missiondesk.ui.framework.commands import EditRecordCommand, push_edit, show_undo_refused
 
 if TYPE_CHECKING:
     from missiondesk.services.mission import MissionSummary, MissionView
@@ -242,7 +241,7 @@ class OverviewDesk(QWidget):
         return True
 
     def _show_undo_error(self, exc: MissionError) -> None:
-        QMessageBox.warning(self, self.tr("Undo"), error_text(exc))
+        show_undo_refused(self, exc)
 
 
 def _escape(text: str) -> str:

@@ -142,24 +142,13 @@ class SourceDialog(RecordForm):
         self.classification = code_combo(
             ((classification_label(level), level.value) for level in Classification),
             values.get("classification"), "CONFIDENTIAL")
-        self.form.addRow(self.tr("Code name"), self.code_name)
-        self.form.addRow(self.tr("Type"), self.source_type)
-        self.form.addRow(self.tr("Reliability"), self.reliability)
-        self.form.addRow(self.tr("Credibility"), self.credibility)
-        self.form.addRow("", self.protected)
-        self.form.addRow(self.tr("Description"), self.description)
-        self.form.addRow(self.tr("Classification"), self.classification)
-
-    def values(self) -> dict:
-        return {
-            "code_name": self.code_name.text(),
-            "source_type": self.source_type.currentData(),
-            "reliability": self.reliability.currentData(),
-            "credibility": self.credibility.currentData(),
-            "protected": self.protected.isChecked(),
-            "description": self.description.toPlainText().strip() or None,
-            "classification": self.classification.currentData(),
-        }
+        self.add_field("code_name", self.tr("Code name"), self.code_name)
+        self.add_field("source_type", self.tr("Type"), self.source_type)
+        self.add_field("reliability", self.tr("Reliability"), self.reliability)
+        self.add_field("credibility", self.tr("Credibility"), self.credibility)
+        self.add_field("protected", "", self.protected)
+        self.add_field("description", self.tr("Description"), self.description)
+        self.add_field("classification", self.tr("Classification"), self.classification)
 
 
 class SourcesDesk(ListDetailDesk):
