@@ -542,6 +542,19 @@ class Rumour(Common, Base):
     status: Mapped[str] = mapped_column(String(20), default="new")
 
 
+# --- settings the whole team shares ------------------------------------------------------
+
+
+class MissionSetting(Common, Base):
+    """One mission-wide setting (the engagement-gap thresholds...): a key from the registry
+    in `services/mission_settings.py` and its value as JSON. Unique by key, so a later merge
+    between laptops meets the same setting under the same key."""
+
+    __tablename__ = "mission_settings"
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
 # --- the record of work -------------------------------------------------------------------
 
 

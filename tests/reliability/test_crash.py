@@ -30,6 +30,7 @@ import pytest
 from missiondesk.paths import migrations_dir
 from missiondesk.store import errors
 from missiondesk.store.engine import DURABILITY_PRAGMAS, check_pragmas, inspect_file
+from missiondesk.store.migrate import HEAD_REVISION
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL trials need POSIX")
@@ -42,17 +43,20 @@ BASE_STAKEHOLDERS = 300
 #: The exit status of the child's os._exit at a chosen point (--die-at).
 SIMULATED_CRASH = 9
 
+#: The test-only migration's revision: the one after this build's head.
+NEXT_REVISION = "%04d" % (int(HEAD_REVISION) + 1)
+
 TEST_MIGRATION = '''
 """test-only: a batch migration (rebuilds the stakeholders table)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: NEXT_REV
+Revises: HEAD_REV
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "NEXT_REV"
+down_revision = "HEAD_REV"
 branch_labels = None
 depends_on = None
 
@@ -66,7 +70,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("stakeholders") as batch_op:
         batch_op.drop_column("crash_nickname")
-'''
+'''.replace("NEXT_REV", NEXT_REVISION).replace("HEAD_REV", HEAD_REVISION)
 
 
 # --- the harness (tests/perf/crash_trials.py uses it too) ----------------------------------
@@ -109,9 +113,9 @@ def write_import_csv(path: Path, rows: int = IMPORT_ROWS) -> Path:
 
 
 def write_scripts(folder: Path) -> Path:
-    """The app's migrations plus a test-only 0002 batch migration."""
+    """The app's migrations plus a test-only batch migration after their head."""
     shutil.copytree(migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_crash_nickname.py").write_text(TEST_MIGRATION)
+    (folder / "versions" / ("%s_crash_nickname.py" % NEXT_REVISION)).write_text(TEST_MIGRATION)
     return folder
 
 
@@ -300,9 +304,9 @@ def migrate_trial(base: Path, scripts: Path, work: Path, home: Path, rng: random
         revision = stored_revision(conn)
     finally:
         conn.close()
-    assert revision in ("0001", "0002")
+    assert revision in (HEAD_REVISION, NEXT_REVISION)
     if trial.committed("migrate"):
-        assert revision == "0002"
+        assert revision == NEXT_REVISION
     if next_second:
         # Reopening in the second the child took its backup collides with the backup's name
         # (test_reopening_in_the_second_of_a_killed_migration_backup); wait that out here.
@@ -411,5 +415,5 @@ def test_reopening_in_the_second_of_a_killed_migration_backup(bases, tmp_path, i
 
     with mock.patch("missiondesk.store.backup.datetime", SameSecond):
         found = recover(path, {"old": PASSPHRASE}, home=isolated_home, scripts=scripts)
-    assert found.revision == "0001"  # it was migrated on this open, keeping every record
+    assert found.revision == HEAD_REVISION  # it was migrated on this open, keeping every record
     assert len(found.names) == BASE_STAKEHOLDERS + 1

@@ -16,6 +16,8 @@ from missiondesk.store.migrate import HEAD_REVISION, script_heads
 from tests.conftest import FIXTURES, PASSPHRASE, file_state
 
 FIXTURE_PASSPHRASE = "schema one fixture"
+#: The revision of the test-only migrations below: the one after this build's head.
+NEXT_REVISION = "%04d" % (int(HEAD_REVISION) + 1)
 
 
 def test_migrations_have_one_head_and_sequential_ids():
@@ -102,14 +104,14 @@ def test_the_schema_1_demo_fixture_opens_with_its_data(tmp_path):
 SECOND_MIGRATION = '''
 """test-only: a column added by batch migration
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: NEXT_REV
+Revises: HEAD_REV
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "NEXT_REV"
+down_revision = "HEAD_REV"
 branch_labels = None
 depends_on = None
 
@@ -122,7 +124,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("stakeholders") as batch_op:
         batch_op.drop_column("nickname")
-'''
+'''.replace("NEXT_REV", NEXT_REVISION).replace("HEAD_REV", HEAD_REVISION)
 
 
 def test_older_file_is_backed_up_then_upgraded_keeping_its_data(demo_file, tmp_path,
@@ -133,7 +135,8 @@ def test_older_file_is_backed_up_then_upgraded_keeping_its_data(demo_file, tmp_p
 
     scripts = tmp_path / "scripts"
     shutil.copytree(migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_nickname.py").write_text(SECOND_MIGRATION)
+    (scripts / "versions" / ("%s_test_nickname.py" % NEXT_REVISION)).write_text(
+        SECOND_MIGRATION)
 
     handle = open_mission(demo_file, PASSPHRASE)
     counts_before = mission_summary(handle).counts
@@ -146,7 +149,8 @@ def test_older_file_is_backed_up_then_upgraded_keeping_its_data(demo_file, tmp_p
         with upgraded.driver_connection() as conn:
             columns = [c[1] for c in conn.execute("PRAGMA table_info(stakeholders)")]
             assert "nickname" in columns
-            assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            assert version == NEXT_REVISION
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
             triggers = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='trigger'")}
@@ -154,7 +158,8 @@ def test_older_file_is_backed_up_then_upgraded_keeping_its_data(demo_file, tmp_p
     finally:
         upgraded.close()
 
-    backups = list((isolated_home / "data" / "backups").glob("*before-upgrade-from-0001*"))
+    backups = list((isolated_home / "data" / "backups")
+                   .glob("*before-upgrade-from-%s*" % HEAD_REVISION))
     assert len(backups) == 1
     assert b"SQLite format 3" not in backups[0].read_bytes()[:16]  # encrypted like the source
     old = open_mission(backups[0], PASSPHRASE)  # the backup is the schema-1 file
@@ -177,14 +182,14 @@ def test_script_location_is_found_inside_the_package():
 FAILING_MIGRATION = '''
 """test-only: a migration that fails half way
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: NEXT_REV
+Revises: HEAD_REV
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "NEXT_REV"
+down_revision = "HEAD_REV"
 branch_labels = None
 depends_on = None
 
@@ -197,7 +202,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass
-'''
+'''.replace("NEXT_REV", NEXT_REVISION).replace("HEAD_REV", HEAD_REVISION)
 
 
 def test_failed_migration_leaves_the_file_as_it_was(demo_file, tmp_path):
@@ -205,7 +210,7 @@ def test_failed_migration_leaves_the_file_as_it_was(demo_file, tmp_path):
 
     scripts = tmp_path / "scripts"
     shutil.copytree(migrations_dir(), scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test_fails.py").write_text(FAILING_MIGRATION)
+    (scripts / "versions" / ("%s_test_fails.py" % NEXT_REVISION)).write_text(FAILING_MIGRATION)
     handle = open_mission(demo_file, PASSPHRASE)
     before = export_mission(handle)
     handle.close()
