@@ -96,6 +96,7 @@ def field_label(field: str, table: str | None = None) -> str:
     if table == "relationships":  # a relationship's fields (Relationships block below)
         labels.update(relationship_field_labels())
     labels = {**source_field_labels(), **labels}  # the Sources desk's fields (block below)
+    labels = {**engagement_field_labels(), **labels}  # Engagements desk (block below)
     return labels.get(field, field)
 
 
@@ -132,6 +133,8 @@ def invalid_value_text(p: dict) -> str:
     audit_text = audit_reason_text(label, reason, p)  # Sources, redaction, audit (below)
     if audit_text:
         return audit_text
+    if reason == "end_not_after_start":  # Engagements desk
+        return _t("The end of the meeting must be after its start.")
     return _t("{field} has a value that is not allowed.").format(field=label)
 
 
@@ -665,3 +668,36 @@ def partial_removed_text(kind: str, name: str) -> str:
                   ).format(name=name)
     return _t("Removed a partial copy of {name} left by an interrupted creation or import."
               ).format(name=name)
+
+
+# --- Engagements desk: field labels -----------------------------------------------------------
+
+
+def engagement_field_labels() -> dict[str, str]:
+    return {
+        "starts_at": _t("Date and time"),
+        "ends_at": _t("End"),
+        "duration_minutes": _t("Duration (minutes)"),
+        "format": _t("Format"),
+        "level": _t("Level"),
+        "location": _t("Location"),
+        "political": _t("Political"),
+        "purpose": _t("Purpose"),
+        "key_messages_delivered": _t("Key messages delivered"),
+        "counterpart_positions": _t("Counterpart positions"),
+        "outcomes": _t("Outcomes"),
+        "atmosphere": _t("Atmosphere"),
+        "risks_to_interlocutors": _t("Risks to interlocutors"),
+        "lead_id": _t("Lead"),
+        "participant_ids": _t("Mission participants"),
+        "counterpart_ids": _t("Counterparts"),
+        "driver_ids": _t("Drivers"),
+        "objective_ids": _t("Strategy objectives"),
+        "benchmark_ids": _t("Benchmarks"),
+        "key_message_ids": _t("Key messages"),
+        "commitment_text": _t("Commitment"),
+        "committed_by_id": _t("Committed by"),
+        "due_date": _t("Due date"),
+        "commitment_type": _t("Type of commitment"),
+        "provision_id": _t("Agreement provision"),
+    }
