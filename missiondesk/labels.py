@@ -413,6 +413,7 @@ def record_kind_label(table: str) -> str:
         "engagement_objectives": _t("Engagement's objective"),
         "commitments": _t("Commitment"),
         "commitment_engagements": _t("Commitment's engagement"),
+        "mission_settings": _t("Mission setting"),
         "mandates": _t("Mandate"),
         "mandate_tasks": _t("Mandate task"),
         "benchmarks": _t("Benchmark"),
@@ -493,3 +494,29 @@ def record_text(table: str, name) -> str:
     if ends:  # a link: what it links
         return " \u2194 ".join(ends)
     return text or record_kind_label(table)
+
+
+# --- commitments (Commitments desk, the Overview's "What needs me today") -------------------
+
+
+def commitment_status_label(code: str) -> str:
+    return {
+        "open": _t("Open"),
+        "in_progress": _t("In progress"),
+        "fulfilled": _t("Fulfilled"),
+        "partially_fulfilled": _t("Partially fulfilled"),
+        "overdue": _t("Overdue"),
+        "breached": _t("Breached"),
+        "withdrawn": _t("Withdrawn"),
+    }.get(code, code)
+
+
+def commitment_type_label(code: str) -> str:
+    return {
+        "political": _t("Political"),
+        "security": _t("Security"),
+        "humanitarian": _t("Humanitarian"),
+        "logistical": _t("Logistical"),
+        "information": _t("Information"),
+        "follow_up": _t("Follow-up"),
+    }.get(code, code)

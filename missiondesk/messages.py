@@ -96,6 +96,7 @@ def field_label(field: str, table: str | None = None) -> str:
     if table == "relationships":  # a relationship's fields (Relationships block below)
         labels.update(relationship_field_labels())
     labels = {**source_field_labels(), **labels}  # the Sources desk's fields (block below)
+    labels = {**commitment_field_labels(table), **labels}  # Commitments, settings (below)
     labels = {**engagement_field_labels(), **labels}  # Engagements desk (block below)
     return labels.get(field, field)
 
@@ -133,6 +134,9 @@ def invalid_value_text(p: dict) -> str:
     audit_text = audit_reason_text(label, reason, p)  # Sources, redaction, audit (below)
     if audit_text:
         return audit_text
+    commitment_text = commitment_reason_text(label, reason, p)  # Commitments (below)
+    if commitment_text:
+        return commitment_text
     if reason == "end_not_after_start":  # Engagements desk
         return _t("The end of the meeting must be after its start.")
     return _t("{field} has a value that is not allowed.").format(field=label)
@@ -701,3 +705,50 @@ def engagement_field_labels() -> dict[str, str]:
         "commitment_type": _t("Type of commitment"),
         "provision_id": _t("Agreement provision"),
     }
+
+
+# --- Commitments and mission settings: field labels and reasons ---------------------------
+
+
+def commitment_field_labels(table: str | None = None) -> dict[str, str]:
+    """The commitment form's and the mission settings' fields; the words every table uses
+    ("text", "status") only for a commitment."""
+    own = {
+        "text": _t("Commitment"),
+        "status": _t("Status"),
+        "verification": _t("Verification"),
+        "evidence": _t("Evidence"),
+        "commitment_type": _t("Type"),
+    } if table == "commitments" else {}
+    return {
+        **own,
+        "by_mission": _t("Made by the mission"),
+        "committed_by_id": _t("Committed by"),
+        "owner_id": _t("Owner (follows up)"),
+        "due_date": _t("Due date"),
+        "provision_id": _t("Agreement provision"),
+        "engagement_ids": _t("Engagements"),
+        "classification": _t("Classification"),
+        "gap_days_a": _t("Gap for priority-A stakeholders (days)"),
+        "gap_days_b": _t("Gap for priority-B stakeholders (days)"),
+    }
+
+
+def commitment_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons of the commitments and mission-settings services (None: not one of them)."""
+    if reason == "transition_refused":
+        from missiondesk.labels import commitment_status_label
+
+        allowed = ", ".join(commitment_status_label(s) for s in p.get("allowed", []))
+        if p.get("current") is None:
+            return _t("A new commitment starts as {allowed}.").format(allowed=allowed)
+        if not allowed:
+            return _t("A commitment that is {current} cannot change status.").format(
+                current=commitment_status_label(p.get("current", "")))
+        return _t("A commitment that is {current} cannot become {new}; it can become {allowed}."
+                  ).format(current=commitment_status_label(p.get("current", "")),
+                           new=commitment_status_label(p.get("value", "")), allowed=allowed)
+    if reason == "unknown_setting":
+        return _t("\u201c{field}\u201d is not a setting of this MissionDesk.").format(
+            field=p.get("field"))
+    return None

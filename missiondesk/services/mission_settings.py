@@ -35,16 +35,19 @@ class Setting:
         if self.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int | str):
                 raise InvalidValue(field=self.key, reason="out_of_range", value=value,
-                                   min=self.minimum, max=self.maximum)
+                                   min=self.minimum, max=self.maximum,
+                                   table="mission_settings")
             try:
                 number = int(str(value).strip())
             except ValueError as exc:
                 raise InvalidValue(field=self.key, reason="out_of_range", value=value,
-                                   min=self.minimum, max=self.maximum) from exc
+                                   min=self.minimum, max=self.maximum,
+                                   table="mission_settings") from exc
             if ((self.minimum is not None and number < self.minimum)
                     or (self.maximum is not None and number > self.maximum)):
                 raise InvalidValue(field=self.key, reason="out_of_range", value=value,
-                                   min=self.minimum, max=self.maximum)
+                                   min=self.minimum, max=self.maximum,
+                                   table="mission_settings")
             return number
         raise ValueError("unknown setting kind: %s" % self.kind)
 
@@ -63,7 +66,8 @@ def _declared(key: str) -> Setting:
     try:
         return REGISTRY[key]
     except KeyError:
-        raise InvalidValue(field=key, reason="unknown_setting") from None
+        raise InvalidValue(field=key, reason="unknown_setting",
+                           table="mission_settings") from None
 
 
 def get_setting(handle: MissionHandle, key: str) -> Any:
