@@ -18,7 +18,7 @@ from pathlib import Path
 
 from missiondesk import __version__
 
-SUBCOMMANDS = ("demo", "check", "export", "import", "network", "rekey")
+SUBCOMMANDS = ("demo", "check", "export", "import", "network", "search", "rekey")
 PASSPHRASE_ENV = "MISSIONDESK_PASSPHRASE"
 
 
@@ -93,6 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_passphrase_options(net)
     _add_break_lock(net)
     # --- end network ---
+
+    # --- search (E4) ---
+    find = sub.add_parser("search", help=_tr("full-text search: stakeholders, engagements, "
+                                             "commitments, sources' code names"))
+    find.add_argument("file", type=Path)
+    find.add_argument("query")
+    find.add_argument("--json", action="store_true", help=_tr("print JSON"))
+    find.add_argument("--limit", type=int, default=20, metavar="N",
+                      help=_tr("results of each kind at most (default 20)"))
+    _add_passphrase_options(find)
+    _add_break_lock(find)
+    # --- end search ---
 
     imp = sub.add_parser(
         "import", help=_tr("import records (FILE is created when it does not exist)"))
@@ -389,6 +401,48 @@ def cmd_network(args) -> int:
 # --- end network ---
 
 
+# --- search (E4) ---
+
+
+def cmd_search(args) -> int:
+    from missiondesk.services import search
+
+    if args.limit < 1:
+        raise UserError(_tr("--limit must be 1 or more."))
+    handle = _open(args, args.file)
+    try:
+        hits = search.search(handle, args.query, limit_per_kind=args.limit)
+    finally:
+        handle.close()
+    marking = search.highest_classification(hits)
+    if args.json:
+        print(json.dumps({"classification": marking, "results": [h.as_json() for h in hits]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(_tr("Nothing matches {query}.").format(query=args.query))
+        return 0
+    print(marking)
+    headings = {"stakeholder": _tr("Stakeholders"), "engagement": _tr("Engagements"),
+                "commitment": _tr("Commitments"), "source": _tr("Sources")}
+    kind = None
+    for hit in hits:
+        if hit.kind != kind:
+            if kind is not None:
+                print()
+            kind = hit.kind
+            print(headings.get(kind, kind))
+        dated = hit.when is not None and kind in ("engagement", "commitment")
+        print("  %-10s  %s" % (hit.when.strftime("%Y-%m-%d") if dated else "", hit.title))
+        if hit.snippet:
+            print("  %-10s    %s" % ("", hit.snippet))
+    print(marking)
+    return 0
+
+
+# --- end search ---
+
+
 def _read_import_table(path: Path, importer):
     """Read a CSV/XLSX table and check its columns, before any mission file is touched."""
     from missiondesk.messages import table_import_error_text
@@ -576,6 +630,7 @@ def cmd_rekey(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "export": cmd_export, "import": cmd_import,
             "network": cmd_network, "rekey": cmd_rekey}
+COMMANDS["search"] = cmd_search
 
 
 def main(argv: list[str] | None = None) -> int:

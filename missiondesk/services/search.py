@@ -31,6 +31,7 @@ from datetime import date, datetime
 from missiondesk.services.names import fold
 from missiondesk.store.handle import MissionHandle
 from missiondesk.store.search_index import fts_name
+from missiondesk.store.vocab import Classification
 
 STAKEHOLDER = "stakeholder"
 ENGAGEMENT = "engagement"
@@ -79,6 +80,7 @@ class SearchHit:
     title: str
     snippet: str
     when: datetime | date | None
+    classification: str = "UNCLASSIFIED"
     title_marks: tuple[tuple[int, int], ...] = field(default=(), compare=False)
     snippet_marks: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
@@ -113,6 +115,11 @@ class Query:
         if self.prefix:
             return word.startswith(self.prefix) if prefix else word == self.prefix
         return False
+
+
+def highest_classification(hits: Iterable[SearchHit]) -> str:
+    """The highest classification among the hits (what a listing of them is marked)."""
+    return Classification.highest([h.classification for h in hits]).value
 
 
 def parse_query(text: str) -> Query:
@@ -165,7 +172,7 @@ def _kind(conn, kind: str, query: Query, prefix: bool, limit: int) -> list[Searc
     if not candidates:
         return []
     candidates.sort(key=lambda c: (c[1], -c[0]))
-    columns = ("id", title_col, when_col) + snippet_cols
+    columns = ("id", title_col, when_col, "classification") + snippet_cols
     select = "SELECT rowid, %s FROM %s WHERE deleted_at IS NULL AND rowid IN (%%s)" % (
         ", ".join(columns), table)
     found: list[tuple] = []
@@ -209,18 +216,18 @@ def _when(value) -> datetime | date | None:
 
 def _hit(kind: str, row: Sequence, query: Query, prefix: bool,
          snippet_cols: Sequence[str]) -> SearchHit:
-    _rowid, record_id, title, when = row[0], row[1], row[2] or "", row[3]
+    _rowid, record_id, title, when, level = row[0], row[1], row[2] or "", row[3], row[4]
     title = _shorten(_plain(title))
     title_marks = tuple(_marks(title, query, prefix))
     snippet, snippet_marks = "", ()
-    for name, value in zip(snippet_cols, row[4:], strict=True):
+    for name, value in zip(snippet_cols, row[5:], strict=True):
         text = _aliases(value) if name == "aliases" else _plain(value)
         marks = _marks(text, query, prefix)
         if marks:
             snippet, snippet_marks = _excerpt(text, marks)
             break
     return SearchHit(kind=kind, id=record_id, title=title, snippet=snippet, when=_when(when),
-                     title_marks=title_marks, snippet_marks=snippet_marks)
+                     classification=level, title_marks=title_marks, snippet_marks=snippet_marks)
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -234,16 +241,17 @@ def _sources(conn, text: str, limit: int) -> list[SearchHit]:
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     rows = conn.execute(
-        "SELECT id, code_name, protected, description, updated_at FROM sources "
+        "SELECT id, code_name, protected, description, updated_at, classification "
+        "FROM sources "
         "WHERE deleted_at IS NULL AND upper(code_name) LIKE ? ESCAPE '\\' "
         "ORDER BY length(code_name), code_name LIMIT ?",
         ("%" + escaped + "%", limit)).fetchall()
     hits = []
-    for record_id, code, protected, description, updated in rows:
+    for record_id, code, protected, description, updated, level in rows:
         at = code.upper().find(needle)
         snippet = "" if protected else _shorten(_plain(description))
         hits.append(SearchHit(kind=SOURCE, id=record_id, title=code, snippet=snippet,
-                              when=_when(updated),
+                              when=_when(updated), classification=level,
                               title_marks=((at, at + len(needle)),) if at >= 0 else ()))
     return hits
 
