@@ -863,6 +863,14 @@ def counterpart_flags(handle: MissionHandle, stakeholder_ids: Iterable[str]
     return flags
 
 
+def flagged_stakeholder_ids(handle: MissionHandle) -> set[str]:
+    """Every live stakeholder flagged do-not-engage, sanctioned or HRDDP (the log's badge)."""
+    s = Stakeholder
+    with handle.session() as session:
+        return set(session.scalars(select(s.id).where(or_(
+            s.do_not_engage.is_(True), s.sanctioned.is_(True), s.hrddp_flag.is_(True)))))
+
+
 # --- choices for the forms -------------------------------------------------------------------
 
 
