@@ -164,6 +164,17 @@ class MainWindow(QMainWindow):
                                              self.ask_auto_lock_minutes)
         edit_menu.addAction(self.auto_lock_action)
 
+        # Ctrl+K: search everything (ui/search, imported when first used).
+        def show_search() -> None:
+            from missiondesk.ui.search import show_search as show
+
+            show(self)
+
+        self.search_action = self._action(self.tr("&Search Everything\u2026"), show_search,
+                                          QKeySequence("Ctrl+K"))
+        edit_menu.insertAction(self.undo_action, self.search_action)
+        edit_menu.insertSeparator(self.undo_action)
+
         help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = self._action(self.tr("&About MissionDesk"), self.show_about)
         help_menu.addAction(self.about_action)
