@@ -516,3 +516,12 @@ def provisions(handle: MissionHandle) -> list[tuple[str, str, str]]:
             .join(Agreement, Agreement.id == AgreementProvision.agreement_id)
             .order_by(Agreement.name, AgreementProvision.reference)).all()
     return [tuple(r) for r in rows]
+
+
+def stakeholder_choices(handle: MissionHandle) -> list[tuple[str, str]]:
+    """(id, name) of every live stakeholder by folded name, for pickers and filters (two
+    columns only: cheap over the large mission's 5,000)."""
+    with handle.session() as session:
+        rows = session.execute(select(Stakeholder.id, Stakeholder.name)
+                               .order_by(Stakeholder.name_key)).all()
+    return [tuple(r) for r in rows]
