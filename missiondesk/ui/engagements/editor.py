@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -89,6 +90,17 @@ class CheckList(QWidget):
             if item.data(Qt.ItemDataRole.UserRole) == record_id:
                 item.setCheckState(Qt.CheckState.Checked if checked
                                    else Qt.CheckState.Unchecked)
+
+
+def _grid(layout: QGridLayout, cells, *, rows: int) -> None:
+    """Labelled check lists side by side, `rows` rows of two."""
+    for i, (label, widget) in enumerate(cells):
+        row, column = divmod(i, 2)
+        if rows == 1:
+            row, column = 0, i
+        layout.addWidget(QLabel(label), row * 2, column)
+        layout.addWidget(widget, row * 2 + 1, column)
+        widget.list.setMinimumHeight(90 if rows > 1 else 200)
 
 
 def _blank_combo(items, current) -> QComboBox:
@@ -171,6 +183,7 @@ class EngagementEditor(RecordForm):
         # the record of the meeting
         record = QWidget()
         record_form = QFormLayout(record)
+        record_form.setVerticalSpacing(4)
         self.texts = {}
         for key, label, hint in (
                 ("purpose", t("Purpose"), t("Why the meeting was held")),
@@ -182,7 +195,7 @@ class EngagementEditor(RecordForm):
                 ("risks_to_interlocutors", t("Risks to interlocutors"),
                  t("Risks the meeting creates for the people met"))):
             edit = _text(values.get(key), hint)
-            edit.setFixedHeight(52)
+            edit.setFixedHeight(44)
             self.texts[key] = edit
             self.fields[key] = edit
             record_form.addRow(label, edit)
@@ -191,28 +204,29 @@ class EngagementEditor(RecordForm):
                                          for key, edit in self.texts.items()})
         # the people
         people = QWidget()
-        people_layout = QFormLayout(people)
+        people_layout = QGridLayout(people)
         self.participants = CheckList(members, values.get("participant_ids") or (),
                                       t("Narrow the team list"))
         self.counterparts = CheckList(service.stakeholder_choices(self.handle),
                                       values.get("counterpart_ids") or (),
                                       t("Narrow the stakeholders"))
         self.counterparts.list.itemChanged.connect(lambda _item: self.update_badges())
-        people_layout.addRow(t("Other participants"), self.participants)
-        people_layout.addRow(t("Counterparts"), self.counterparts)
+        _grid(people_layout, [(t("Other participants"), self.participants),
+                              (t("Counterparts"), self.counterparts)], rows=1)
         tabs.addTab(people, t("People"))
         # the links to the strategy
         links = QWidget()
-        links_layout = QFormLayout(links)
         choices = service.link_choices(self.handle)
         self.links = {}
+        cells = []
         for key, label, hint in (
                 ("driver_ids", t("Drivers"), t("Narrow the drivers")),
                 ("objective_ids", t("Strategy objectives"), t("Narrow the objectives")),
                 ("benchmark_ids", t("Benchmarks"), t("Narrow the benchmarks")),
                 ("key_message_ids", t("Key messages"), t("Narrow the key messages"))):
             self.links[key] = CheckList(choices[key], values.get(key) or (), hint)
-            links_layout.addRow(label, self.links[key])
+            cells.append((label, self.links[key]))
+        _grid(QGridLayout(links), cells, rows=2)
         tabs.addTab(links, t("Links"))
         self.tabs = tabs
         self.add_below(self.badges)
