@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +29,11 @@ from missiondesk.ui.context import MissionContext
 from missiondesk.ui.framework.commands import EditRecordCommand, push_edit, show_undo_refused
 
 if TYPE_CHECKING:
+    from missiondesk.services.followups import NeedsMe
     from missiondesk.services.mission import MissionSummary, MissionView
+
+#: What an item of "What needs me today" opens: (kind, record id) in this role.
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class _Tile(QFrame):
@@ -89,6 +96,110 @@ class WelcomePanel(QWidget):
         self.recent_title.setVisible(bool(files))
 
 
+class NeedsMePanel(QFrame):
+    """"What needs me today" for the user working: their overdue commitments, those due
+    this week and the engagement gaps of the stakeholders they own. Each item opens its
+    record (`recordRequested(kind, id)`: "commitments" or "stakeholders")."""
+
+    recordRequested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("needsMe")
+        self.setStyleSheet("QFrame#needsMe { background: palette(base); border: 1px solid "
+                           "palette(mid); border-radius: 6px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.title = QLabel(self.tr("<b>What needs me today</b>"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setFrameShape(QFrame.Shape.NoFrame)
+        self.tree.setWordWrap(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        self.loaded = False
+
+    def clear(self) -> None:
+        self.tree.clear()
+        self.summary.clear()
+        self.loaded = False
+
+    def show_needs(self, needs: NeedsMe, member: str | None) -> None:
+        from missiondesk.services.followups import OWN, UNOWNED
+
+        self.tree.clear()
+        self.loaded = True
+        if member is None:
+            self.summary.setText(self.tr("You are not working as a member of the team: "
+                                         "nothing is assigned to you."))
+            return
+        red = QBrush(QColor("#a3221a"))
+        groups = [
+            (self.tr("Overdue commitments (%n)", "", len(needs.overdue)),
+             [(self.tr("Overdue by %n day(s)", "", r.days_overdue), r.text, "commitments",
+               r.id) for r in needs.overdue]),
+            (self.tr("Due this week (%n)", "", len(needs.due_soon)),
+             [(r.due_date.isoformat(), r.text, "commitments", r.id) for r in needs.due_soon]),
+            (self.tr("Engagement gaps (%n)", "", len(needs.gaps)),
+             [(self.tr("Priority {letter}").format(letter=g.priority),
+               self.tr("{name} \u2014 never engaged").format(name=g.name)
+               if g.days_since is None else
+               self.tr("{name} \u2014 not engaged for %n day(s)", "", g.days_since)
+               .format(name=g.name), "stakeholders", g.stakeholder_id) for g in needs.gaps]),
+        ]
+        for title, items in groups:
+            head = QTreeWidgetItem([title])
+            font = head.font(0)
+            font.setBold(True)
+            head.setFont(0, font)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(head)
+            for when, text, kind, record_id in items:
+                item = QTreeWidgetItem(["%s \u00b7 %s" % (when, " ".join(text.split()))])
+                item.setToolTip(0, text)
+                item.setData(0, RECORD_ROLE, (kind, record_id))
+                if kind == "commitments" and head is self.tree.topLevelItem(0):
+                    item.setForeground(0, red)
+                head.addChild(item)
+            if not items:
+                none = QTreeWidgetItem([self.tr("Nothing")])
+                none.setFlags(Qt.ItemFlag.NoItemFlags)
+                head.addChild(none)
+        self.tree.expandAll()
+        if needs.empty:
+            self.summary.setText(self.tr("Nothing overdue, due this week or past its "
+                                         "engagement gap for {member}.").format(member=member))
+        elif needs.scope == UNOWNED:
+            self.summary.setText(self.tr("For {member}. You own no stakeholder: the gaps "
+                                         "are those of stakeholders nobody owns.")
+                                 .format(member=member))
+        elif needs.scope == OWN:
+            self.summary.setText(self.tr("For {member}: your commitments and the gaps of "
+                                         "your stakeholders.").format(member=member))
+
+    def items(self) -> list[QTreeWidgetItem]:
+        """Every item that opens a record, in order."""
+        found = []
+        for i in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(i)
+            found += [head.child(j) for j in range(head.childCount())
+                      if head.child(j).data(0, RECORD_ROLE)]
+        return found
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        record = item.data(0, RECORD_ROLE)
+        if record:
+            self.recordRequested.emit(*record)
+
+
 class OverviewDesk(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,7 +245,15 @@ class OverviewDesk(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(grid_host)
-        layout.addWidget(scroll, 1)
+        body = QHBoxLayout()
+        body.addWidget(scroll, 3)
+        # "What needs me today": filled after the tiles are painted (see paintEvent)
+        self.needs = NeedsMePanel()
+        self.needs.setMinimumWidth(340)
+        self.needs.recordRequested.connect(self.open_record)
+        body.addWidget(self.needs, 2)
+        layout.addLayout(body, 1)
+        self._needs_pending = False
         return page
 
     # mission lifecycle
@@ -149,6 +268,8 @@ class OverviewDesk(QWidget):
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
         self._ctx = None
         self._summary = None
+        self._needs_pending = False
+        self.needs.clear()
         self._pages.setCurrentIndex(0)
 
     def _on_changed(self, _changed) -> None:
@@ -195,6 +316,45 @@ class OverviewDesk(QWidget):
             value = (summary.overdue_commitments if table == "overdue_commitments"
                      else summary.counts.get(table, 0))
             tile.value.setText(QLocale().toString(value))
+        # the panel reads after the figures are on screen, never before (start-up cost)
+        self._needs_pending = True
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._needs_pending and self._ctx is not None:
+            self._needs_pending = False
+            QTimer.singleShot(0, self.load_needs)
+
+    def load_needs(self) -> None:
+        """Fill "What needs me today" for the user working (a team member, or nobody)."""
+        if self._ctx is None:
+            return
+        from missiondesk.services import followups
+
+        handle = self._ctx.handle
+        try:
+            needs = followups.what_needs_me(handle, handle.user_id)
+        except MissionError as exc:
+            self.needs.clear()
+            self.needs.summary.setText(error_text(exc))
+            return
+        self.needs.show_needs(needs, handle.user_name if handle.user_id else None)
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        """Open an item's record in its desk (the window's show_record when it has one)."""
+        window = self.window()
+        if hasattr(window, "show_record"):
+            window.show_record(kind, record_id)
+            return
+        if not hasattr(window, "select_desk"):
+            return
+        window.select_desk(kind)
+        desk = window.desk(kind)
+        if kind == "commitments":
+            desk.select_commitment(record_id)
+        elif kind == "stakeholders":
+            desk.select_stakeholder(record_id)
 
     def _build_tiles(self, tables: list[str], columns: int = 4) -> None:
         for index, table in enumerate(tables):
