@@ -115,6 +115,13 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
             path = out / ("%s-%dx%d-%s.png" % (mission, width, height, spec.key))
             window.grab().save(str(path))
             written.append(path)
+            if spec.key == "commitments":  # its second tab: the engagement gaps
+                desk.show_gaps()
+                _settle(app, desk)
+                gaps = out / ("%s-%dx%d-commitments-gaps.png" % (mission, width, height))
+                window.grab().save(str(gaps))
+                written.append(gaps)
+                desk.tabs.setCurrentIndex(0)
     return written
 
 
