@@ -72,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help=_tr("export the whole mission"))
     export.add_argument("file", type=Path)
-    export.add_argument("--format", choices=["json", "graphml", "gexf"], required=True)
+    export.add_argument("--format", choices=["json", "csv", "xlsx", "graphml", "gexf"],
+                        required=True,
+                        help=_tr("csv: a folder of one file per register; xlsx: one workbook "
+                                 "of one sheet per register"))
     export.add_argument("-o", "--output", type=Path, required=True,
                         help=_tr("file to write ('-' for standard output)"))
     export.add_argument("--include-protected", action="store_true",
@@ -276,6 +279,8 @@ def cmd_export(args) -> int:
         raise FolderMissing(path=str(folder))  # "The folder … does not exist.", not "Cannot write"
     if args.format in ("graphml", "gexf"):
         return _export_graph(args)
+    if args.format in ("csv", "xlsx"):  # the registers as tables (E5)
+        return _export_registers(args)
     handle = _open(args, args.file)
     try:
         include = _log_protected_export(args, handle)
@@ -293,6 +298,33 @@ def cmd_export(args) -> int:
             raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
     finally:
         handle.close()
+    return 0
+
+
+def _export_registers(args) -> int:
+    """export --format csv|xlsx: stakeholders, relationships, engagements and commitments,
+    one file (csv, in the folder OUT) or sheet (xlsx) each, marked (register_export)."""
+    from missiondesk.services.register_export import write_registers
+    from missiondesk.store.errors import MissionError
+
+    if str(args.output) == "-":
+        raise UserError(_tr("--format {fmt} writes files: give a path with -o.").format(
+            fmt=args.format))
+    if args.format == "csv" and args.output.exists() and not args.output.is_dir():
+        raise UserError(_tr("{path} is a file; --format csv writes a folder of files."
+                            ).format(path=args.output))
+    handle = _open(args, args.file)
+    try:
+        counts = write_registers(handle, args.output, args.format)
+    except MissionError:  # FolderMissing is an OSError too: its own sentence
+        raise
+    except OSError as exc:
+        raise UserError(_tr("Cannot write {path}.").format(path=args.output)) from exc
+    finally:
+        handle.close()
+    for c in counts:
+        print(_tr("{register}: {n} rows, {level}").format(
+            register=c.register, n=c.rows, level=c.classification))
     return 0
 
 
