@@ -481,10 +481,28 @@ def page_commitments(handle: MissionHandle, flt: CommitmentFilter | None = None,
                      limit: int = 200, today: date | None = None) -> list[CommitmentRow]:
     """One page of the commitments the filter keeps, sorted in SQL (blanks last)."""
     today = today or date.today()
+    offset, limit = max(0, offset), max(0, limit)
+    where = _conditions(flt, today)
     with handle.session() as session:
-        records = session.execute(_select().where(*_conditions(flt, today))
-                                  .order_by(*_order(sort, descending))
-                                  .offset(max(0, offset)).limit(max(0, limit))).all()
+        if sort != "due_date":
+            records = session.execute(_select().where(*where)
+                                      .order_by(*_order(sort, descending))
+                                      .offset(offset).limit(limit)).all()
+            return _rows(session, records, today)
+        # By due date, blanks last: the dated ones as a range of ix_commitments_live_due
+        # (no sort of the whole table), then the undated ones.
+        dated = session.execute(select(func.count()).select_from(Commitment.__table__)
+                                .where(*where, _c.due_date.is_not(None))).scalar_one()
+        records = []
+        if offset < dated:
+            records = session.execute(
+                _select().where(*where, _c.due_date.is_not(None))
+                .order_by(_c.due_date.desc() if descending else _c.due_date)
+                .offset(offset).limit(limit)).all()
+        if len(records) < limit:
+            records += session.execute(
+                _select().where(*where, _c.due_date.is_(None)).order_by(_c.id)
+                .offset(max(0, offset - dated)).limit(limit - len(records))).all()
         return _rows(session, records, today)
 
 

@@ -363,6 +363,8 @@ class Commitment(Common, Base):
 
 # Open commitments by due date, covering the tombstone so "overdue" never reads the rows.
 Index("ix_commitments_status_due", Commitment.status, Commitment.due_date, Commitment.deleted_at)
+# The Commitments desk's default order (live ones by due date) read from the index (0003).
+Index("ix_commitments_live_due", Commitment.deleted_at, Commitment.due_date)
 
 
 class CommitmentEngagement(Common, Base):

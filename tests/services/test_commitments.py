@@ -250,3 +250,21 @@ def test_my_followups_are_the_users_active_commitments(demo):
     mine = service.my_followups(demo)
     assert mine and all(r.owner_id == owner.owner_id and r.status in service.ACTIVE
                         for r in mine)
+
+
+def test_paging_by_due_date_puts_undated_last_across_pages(plain_mission):
+    _member, stakeholder = _member_and_stakeholder(plain_mission)
+    for n in range(7):
+        _create(plain_mission, text="Dated %d" % n, committed_by_id=stakeholder,
+                due_date=TODAY + timedelta(days=(n * 5) % 7))
+    for n in range(4):
+        _create(plain_mission, text="Undated %d" % n, committed_by_id=stakeholder)
+    for descending in (False, True):
+        rows = []
+        for offset in range(0, 11, 3):
+            rows += service.page_commitments(plain_mission, offset=offset, limit=3,
+                                             descending=descending, today=TODAY)
+        assert len({r.id for r in rows}) == 11
+        dues = [r.due_date for r in rows]
+        assert dues[7:] == [None] * 4  # blanks last either way
+        assert dues[:7] == sorted(dues[:7], reverse=descending)

@@ -1,4 +1,5 @@
-"""Migration 0002: the mission_settings table, in a new file and in a schema-1 file upgraded."""
+"""Migrations 0002 (the mission_settings table) and 0003 (commitments by due date), in a new
+file and in a schema-1 file upgraded."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import shutil
 from missiondesk.services.interchange import export_mission
 from missiondesk.store.engine import connect
 from missiondesk.store.handle import NewMission, create_mission, open_mission
-from missiondesk.store.migrate import stored_revision
+from missiondesk.store.migrate import HEAD_REVISION, stored_revision
 from tests.conftest import FIXTURES
 
 FIXTURE_PASSPHRASE = "schema one fixture"
@@ -23,7 +24,7 @@ def test_a_new_file_has_the_settings_table(tmp_path):
     try:
         assert "mission_settings" in _tables(handle)
         with handle.driver_connection() as conn:
-            assert stored_revision(conn) == "0002"
+            assert stored_revision(conn) == HEAD_REVISION
     finally:
         handle.close()
 
@@ -45,7 +46,10 @@ def test_a_schema_1_file_upgrades_keeping_its_data(tmp_path, isolated_home):
     try:
         assert "mission_settings" in _tables(handle)
         with handle.driver_connection() as raw:
-            assert stored_revision(raw) == "0002"
+            assert stored_revision(raw) == HEAD_REVISION
+            indexes = {r[0] for r in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index'")}
+            assert "ix_commitments_live_due" in indexes  # 0003
             assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
             for table, n in counts.items():
                 assert raw.execute("SELECT count(*) FROM %s" % table).fetchone()[0] == n
