@@ -447,6 +447,10 @@ def _code_word(table: str, code) -> str:
         from missiondesk.messages import field_label
 
         return field_label(code)
+    if table == "mission_settings":
+        from missiondesk.messages import field_label
+
+        return field_label(code, table)
     return str(code)
 
 
@@ -489,6 +493,8 @@ def record_text(table: str, name) -> str:
         return "%s (%s)" % (text, code) if code else text
     if table == "drafts":
         return _t("Draft of {field}").format(field=code) if code else _t("Draft")
+    if table == "mission_settings" and code:  # "Gap for priority-A stakeholders (days)"
+        return code
     if ends and text:  # an assessment, a provision, a measurement: "Colonel Ruz, 2026-03-01"
         return _t("{record}, {what}").format(record=" \u2194 ".join(ends), what=text)
     if ends:  # a link: what it links

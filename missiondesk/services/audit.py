@@ -113,6 +113,7 @@ NAME_RULES: dict[str, NameRule] = {
     "rumours": NameRule(own=("content",)),
     # Drafts are written outside units of work and never logged; named by the field if ever.
     "drafts": NameRule(code="field"),
+    "mission_settings": NameRule(code="key"),  # the setting in words (labels._code_word)
 }
 
 

@@ -165,3 +165,15 @@ def test_a_member_who_owns_no_stakeholder_sees_the_unowned_gaps(plain_mission):
     theirs = followups.what_needs_me(plain_mission, other.id)
     assert theirs.scope == followups.UNOWNED
     assert [g.name for g in theirs.gaps] == ["Nobody's spoiler"]
+
+
+def test_a_setting_change_reads_in_words_in_the_audit_trail(plain_mission):
+    from missiondesk.labels import record_kind_label, record_text
+    from missiondesk.services import audit
+
+    _set(plain_mission, "gap_days_b", 90)
+    entry = next(e for e in audit.change_log(plain_mission, limit=20).entries
+                 if e.table == "mission_settings")
+    assert record_kind_label(entry.table) == "Mission setting"
+    assert record_text(entry.table, entry.record_name) == \
+        "Gap for priority-B stakeholders (days)"
