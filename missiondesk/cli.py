@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help=_tr("relationships from a CSV or XLSX table (all rows or none; with "
                               "--stakeholders, both in one go; the same source, target and "
                               "type is updated)"))
+    imp.add_argument("--engagements", type=Path, metavar="F",
+                     help=_tr("engagements from a CSV or XLSX table (all rows or none; with "
+                              "--stakeholders, in one go; a meeting already recorded is left "
+                              "as it is)"))
     _add_passphrase_options(imp)
     _add_break_lock(imp)
 
@@ -482,8 +486,8 @@ def _read_import_table(path: Path, importer):
     from missiondesk.services.table_io import read_table
     from missiondesk.store.errors import BadImport
 
-    try:
-        raw = read_table(path)
+    try:  # an importer may read its own sheet of a workbook first
+        raw = getattr(importer, "read_import_table", read_table)(path)
     except BadImport as exc:
         raise UserError(table_import_error_text(exc.params["problems"])) from exc
     unknown = importer.unrecognised_headers(raw.headers)
@@ -511,6 +515,11 @@ def _import_tables(args) -> int:
               if args.stakeholders is not None else None)
     links = (_read_import_table(args.relationships, relationship_import)
              if args.relationships is not None else None)
+    from missiondesk.services import engagement_import
+
+    meetings = (_read_import_table(args.engagements, engagement_import)
+                if getattr(args, "engagements", None) is not None else None)
+    meetings_plan = meeting_counts = None
     created = not args.file.exists()
     if created:  # built beside under a partial name, moved into place once committed
         handle = create_mission(args.file, passphrase_for_new(args, args.file),
@@ -542,10 +551,19 @@ def _import_tables(args) -> int:
             if links_plan.problems:
                 raise UserError(table_import_error_text(links_plan.problems,
                                                         total=links_plan.problem_count))
+        if meetings is not None:  # engagements may name the stakeholders just imported
+            meetings_plan = engagement_import.plan_engagement_import(
+                handle, meetings, engagement_import.map_headers(meetings.headers),
+                pending=pending)
+            if meetings_plan.problems:
+                raise UserError(table_import_error_text(meetings_plan.problems,
+                                                        total=meetings_plan.problem_count))
         with handle.unit_of_work() as uow:
             counts = importer.apply_stakeholder_import(uow, plan) if plan else None
             link_counts = (relationship_import.apply_relationship_import(uow, links_plan)
                            if links_plan else None)
+            meeting_counts = (engagement_import.apply_engagement_import(uow, meetings_plan)
+                              if meetings_plan else None)
     except BaseException:
         handle.close()  # a new file's partial is discarded with it
         raise
@@ -562,6 +580,9 @@ def _import_tables(args) -> int:
                   "unchanged.").format(created=link_counts["created"],
                                        updated=link_counts["updated"],
                                        same=links_plan.unchanged))
+    if meeting_counts is not None:
+        print(_tr("Engagements imported: {created} created, {same} already recorded.").format(
+            created=meeting_counts["created"], same=meetings_plan.unchanged))
     return 0
 
 
@@ -569,14 +590,15 @@ def cmd_import(args) -> int:
     from missiondesk.services.interchange import import_mission
     from missiondesk.store.handle import NewMission, create_mission, publish_mission
 
-    if args.json is not None and args.relationships is not None:
-        raise UserError(_tr("Give either --json or tables (--stakeholders, --relationships), "
-                            "not both."))
-    if args.stakeholders is not None or args.relationships is not None:
+    tables = (args.stakeholders, args.relationships, getattr(args, "engagements", None))
+    if args.json is not None and any(t is not None for t in tables):
+        raise UserError(_tr("Give either --json or tables (--stakeholders, --relationships, "
+                            "--engagements), not both."))
+    if any(t is not None for t in tables):
         return _import_tables(args)
     if args.json is None:
-        raise UserError(_tr("Say what to import: --json X, --stakeholders F or "
-                            "--relationships F."))
+        raise UserError(_tr("Say what to import: --json X, --stakeholders F, "
+                            "--relationships F or --engagements F."))
     try:
         data = json.loads(args.json.read_text(encoding="utf-8"))
     except OSError as exc:

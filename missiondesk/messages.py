@@ -234,6 +234,8 @@ TABLE_IMPORT_CODES = frozenset({
     "cell_too_long", "nul_character", "mixed_encoding", "unterminated_quote",
     "workbook_bad_xml", "workbook_missing_part", "workbook_dtd", "workbook_entities",
     "workbook_external_reference", "duplicate_header", "invalid_character",
+    # engagements from CSV/XLSX (Engagement import block below)
+    "wrong_sheet", "missing_engagement_columns", "ambiguous_member",
 })
 
 
@@ -337,11 +339,15 @@ def _table_problem_what(code: str, p: dict) -> str:
             return _t("A value is required.")
         if reason == "invalid_character":  # Table limits block below
             return table_invalid_character_what(p)
+        engagement_text = engagement_bad_value_what(reason, p)  # Engagement import (below)
+        if engagement_text:
+            return engagement_text
         relationship_text = relationship_bad_value_what(reason, p)  # Relationships (below)
         if relationship_text:
             return relationship_text
         return _t("\u201c{value}\u201d is not allowed.").format(value=value)
-    return relationship_problem_what(code, p) or table_limit_problem_what(code, p) or code
+    return (relationship_problem_what(code, p) or table_limit_problem_what(code, p)
+            or engagement_problem_what(code, p) or code)
 
 
 def table_import_error_text(problems: list, *, limit: int = 20, total: int = 0) -> str:
@@ -751,4 +757,40 @@ def commitment_reason_text(label: str, reason: str | None, p: dict) -> str | Non
     if reason == "unknown_setting":
         return _t("\u201c{field}\u201d is not a setting of this MissionDesk.").format(
             field=p.get("field"))
+    return None
+
+
+# --- Engagement import (engagements from CSV/XLSX): its own problems ---------------------------
+
+
+def engagement_bad_value_what(reason: str | None, p: dict) -> str | None:
+    """A bad cell of an engagement import whose reason the common wording does not cover."""
+    value = p.get("value", "")
+    if reason == "not_a_datetime":
+        return _t("\u201c{value}\u201d is not a date; write the day, and the time if known, "
+                  "in the mission's time zone (2025-05-14 or 2025-05-14 09:30).").format(
+                      value=value)
+    if reason == "not_a_boolean":
+        return _t("\u201c{value}\u201d is neither yes nor no.").format(value=value)
+    if reason == "one_lead":
+        return _t("\u201c{value}\u201d names several people; an engagement has one lead (put "
+                  "the others under participants).").format(value=value)
+    return None
+
+
+def engagement_problem_what(code: str, p: dict) -> str | None:
+    """The problems only an engagement import reports (None: not one of them)."""
+    columns = ", ".join("\u201c%s\u201d" % c for c in p.get("columns", []))
+    if code == "missing_engagement_columns":
+        return _t("The file has no {columns} column; an engagement file needs date, lead and "
+                  "format, and may have: {allowed}.").format(
+                      columns=columns, allowed=", ".join(p.get("allowed", [])))
+    if code == "wrong_sheet":
+        return _t("The sheet \u201c{sheet}\u201d has no {columns} column; put the engagements "
+                  "on a sheet named \u201cEngagements\u201d (the workbook has: {sheets})."
+                  ).format(sheet=p.get("sheet", ""), columns=columns,
+                           sheets=", ".join(p.get("sheets", [])))
+    if code == "ambiguous_member":
+        return _t("Several team members are called \u201c{value}\u201d; rename one in the "
+                  "team first.").format(value=p.get("value", ""))
     return None

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import text
 
+from missiondesk.services.names import fold
 from missiondesk.store.handle import MissionHandle
 from missiondesk.store.vocab import Classification
 
@@ -210,7 +211,8 @@ def _keyset(conn, table: str, columns: str, order: str) -> Iterator[Any]:
 
 
 def register_rows(handle: MissionHandle, register: str) -> Iterator[list]:
-    """The register's rows, cells in `COLUMNS[register]` order, streamed."""
+    """The register's rows, cells in `COLUMNS[register]` order, streamed (names in a cell
+    sorted, so the same records give the same cells in any mission)."""
     with handle.session() as session:
         conn = session.connection()
         yield from _ROWS[register](conn)
@@ -274,8 +276,9 @@ def _engagement_rows(conn) -> Iterator[list]:
             lead = leads.get(eid, [])
             yield [local_text(r["starts_at"], zone), r["duration_minutes"],
                    lead[0] if lead else "",
-                   LIST_SEPARATOR.join(lead[1:] + others.get(eid, [])),
-                   LIST_SEPARATOR.join(met.get(eid, [])), r["format"], _yes_no(r["political"]),
+                   LIST_SEPARATOR.join(sorted(lead[1:] + others.get(eid, []), key=fold)),
+                   LIST_SEPARATOR.join(sorted(met.get(eid, []), key=fold)), r["format"],
+                   _yes_no(r["political"]),
                    r["location"], r["purpose"], r["outcomes"], r["classification"]]
 
 

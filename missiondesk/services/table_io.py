@@ -94,6 +94,9 @@ class RawTable:
     classification: str | None
     header_row: int = 1
     row_numbers: list[int] = field(default_factory=list)
+    #: A workbook: the title of the sheet read and the titles of all its sheets.
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
 
     def row_number(self, index: int) -> int:
         """The user-visible row number of `rows[index]`."""
@@ -113,7 +116,8 @@ def _unreadable(path: Path, reason: str) -> BadImport:
     return BadImport(problems=[("unreadable_file", {"path": str(path), "reason": reason})])
 
 
-def read_table(path: str | Path, progress: Progress | None = None) -> RawTable:
+def read_table(path: str | Path, progress: Progress | None = None, *,
+               sheet: str | None = None) -> RawTable:
     """Read a CSV or XLSX file (chosen by content, then by suffix) into a `RawTable`.
 
     BadImport problems: ("unreadable_file", {path, reason}) with reason "missing",
@@ -128,7 +132,8 @@ def read_table(path: str | Path, progress: Progress | None = None) -> RawTable:
     "invalid_character" (row, letter, column, code_point, position) in a header. The first
     row that holds something is the header; a file with a header and no rows is returned
     with `rows` empty. `progress(done, total)` is called every few hundred rows (total 0:
-    not known); an exception it raises (a cancel) propagates.
+    not known); an exception it raises (a cancel) propagates. `sheet`: a workbook's sheet of
+    that title (any case) is read instead of the first, when it has one.
     """
     path = Path(path)
     try:
@@ -141,7 +146,7 @@ def read_table(path: str | Path, progress: Progress | None = None) -> RawTable:
             head = fh.read(8)
             if head.startswith(_ZIP_MAGIC) or (path.suffix.lower() in XLSX_SUFFIXES and head):
                 fh.seek(0)
-                return _read_xlsx(path, fh, progress)
+                return _read_xlsx(path, fh, progress, sheet)
             if head.startswith(_OLE_MAGIC):
                 raise _unreadable(path, "old_excel")
             fh.seek(0)
@@ -502,7 +507,8 @@ def _parse_failure(path: Path, exc: BaseException) -> BadImport:
     return _unreadable(path, "damaged")
 
 
-def _read_xlsx(path: Path, fh, progress: Progress | None) -> RawTable:
+def _read_xlsx(path: Path, fh, progress: Progress | None, wanted: str | None = None
+               ) -> RawTable:
     from openpyxl import load_workbook
 
     workbook = None
@@ -512,6 +518,11 @@ def _read_xlsx(path: Path, fh, progress: Progress | None) -> RawTable:
         fh.seek(0)
         workbook = load_workbook(fh, read_only=True, data_only=True)
         sheet = workbook.worksheets[0] if workbook.worksheets else None
+        for named in workbook.worksheets:  # the sheet asked for by title, any case
+            if wanted and named.title.casefold().strip() == wanted.casefold().strip():
+                sheet = named
+                break
+        titles = tuple(ws.title for ws in workbook.worksheets)
         if sheet is None:
             raise BadImport(problems=[("empty_file", {})])
         declared_rows = sheet.max_row or 0
@@ -546,6 +557,7 @@ def _read_xlsx(path: Path, fh, progress: Progress | None) -> RawTable:
     if found.headers is None:
         raise BadImport(problems=[("empty_file", {})])
     return RawTable(headers=found.headers, rows=found.rows, encoding="xlsx", delimiter=None,
+                    sheet=sheet.title, sheets=titles,
                     classification=classification, header_row=found.header_row,
                     row_numbers=found.numbers)
 
