@@ -238,7 +238,7 @@ class StakeholdersDesk(ListDetailDesk):
         except MissionError as exc:
             self.detail.setHtml("<p>%s</p>" % html.escape(error_text(exc)))
             return
-        self.detail.setHtml(profile_html(self._detail))
+        self.detail.setHtml(profile_html(self._detail, self._ctx.handle))
 
     def update_buttons(self) -> None:
         has_mission = self._ctx is not None
@@ -253,6 +253,10 @@ class StakeholdersDesk(ListDetailDesk):
         text = url.toString()
         if text.startswith("stakeholder:"):
             self.go_to_stakeholder(text.split(":", 1)[1])
+        elif text.startswith("engagement:"):  # the profile's engagements open in their desk
+            from missiondesk.ui.stakeholders.profile import open_engagement
+
+            open_engagement(self, text.split(":", 1)[1])
 
     def go_to_stakeholder(self, target: str) -> None:
         """Select a stakeholder, clearing the filters if they hide it."""

@@ -33,10 +33,70 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def profile_html(d) -> str:
-    """The detail panel's profile of a `StakeholderDetail`: badges, priority, profile,
-    motivations, stance and perception (by group, with earlier values), relationships
-    (links that select the other side), drivers, engagements, commitments and history."""
+#: Engagements listed in the profile (the latest); the rest are counted.
+ENGAGEMENTS_SHOWN = 20
+
+
+def engagement_section(handle, stakeholder_id: str) -> tuple[list, int] | None:
+    """(the stakeholder's latest `ENGAGEMENTS_SHOWN` engagements as the Engagements service
+    gives them, how many it has in all), or None without that service."""
+    try:
+        from missiondesk.services.engagements import (
+            EngagementFilter,
+            count_engagements,
+            stakeholder_engagements,
+        )
+    except ImportError:  # pragma: no cover - the service ships with the desk
+        return None
+    rows = stakeholder_engagements(handle, stakeholder_id, limit=ENGAGEMENTS_SHOWN)
+    total = (len(rows) if len(rows) < ENGAGEMENTS_SHOWN
+             else count_engagements(handle, EngagementFilter(stakeholder_id=stakeholder_id)))
+    return rows, total
+
+
+def open_engagement(widget, engagement_id: str) -> bool:
+    """Show an engagement in the Engagements desk of `widget`'s main window, if it has one."""
+    window = widget.window()
+    specs = [s.key for s in getattr(window, "_specs", ())]
+    if "engagements" not in specs or not hasattr(window, "select_desk"):
+        return False
+    window.select_desk("engagements")
+    desk = window.desk("engagements")
+    select = getattr(desk, "select_engagement", None) or getattr(desk, "select_id", None)
+    return bool(select(engagement_id)) if select is not None else False
+
+
+def engagement_format_label(code: str | None) -> str:
+    words = {"bilateral": _t("bilateral"), "group": _t("group meeting"), "forum": _t("forum"),
+             "phone_video": _t("phone or video"), "field_visit": _t("field visit"),
+             "public_event": _t("public event"), "informal": _t("informal"),
+             "correspondence": _t("correspondence")}
+    return words.get(code or "", code or "")
+
+
+def _engagements_html(rows: list, total: int) -> str:
+    """The latest engagements, newest first: date, title (a link that opens it), lead,
+    format, the outcome's first words; "N more" below when there are more."""
+    items = []
+    for e in rows:
+        bits = [b for b in (e.lead_name, engagement_format_label(e.format)) if b]
+        outcome = ("<br><span style='color:#555'>%s</span>" % _esc(_short(e.outcome_excerpt,
+                                                                          140))
+                   if e.outcome_excerpt else "")
+        items.append("<li>%s — <a href='engagement:%s'>%s</a>%s%s</li>" % (
+            e.starts_at.date().isoformat(), html.escape(e.id), _esc(e.title),
+            (" (" + _esc(", ".join(bits)) + ")") if bits else "", outcome))
+    more = total - len(rows)
+    tail = "<p>%s</p>" % _esc(_t("%d more") % more) if more > 0 else ""
+    return "<ul>%s</ul>%s" % ("".join(items), tail)
+
+
+def profile_html(d, handle=None) -> str:
+    """The detail panel's profile of a `StakeholderDetail`: badges, last engaged, priority,
+    profile, motivations, stance and perception (by group, with earlier values),
+    relationships (links that select the other side), drivers, engagements (with `handle`:
+    the latest 20 with their lead, format and outcome, each a link that opens it),
+    commitments and history."""
     t = _t
     parts = ["<h2 style='margin-bottom:2px'>%s</h2>" % _esc(d.name)]
     if d.aliases:
@@ -52,6 +112,12 @@ def profile_html(d) -> str:
     for badge in badges:
         parts.append("<p style='color:#b3261e;font-weight:bold;margin:2px 0'>%s</p>"
                      % _esc(badge))
+    if d.last_engaged is not None:
+        parts.append("<p><b>%s</b> %s</p>" % (_esc(t("Last engaged:")), _esc(
+            t("%s (%d days ago)") % (d.last_engaged.isoformat(), d.days_since_engaged or 0)
+            if d.days_since_engaged else t("%s (today)") % d.last_engaged.isoformat())))
+    else:
+        parts.append("<p><b>%s</b> %s</p>" % (_esc(t("Last engaged:")), _esc(t("never"))))
     parts.append("<p><b>%s</b> %s</p>" % (_esc(t("Engagement priority")),
                                           _esc(priority_text(d.priority))))
     if d.priority.overridden and d.priority.computed:
@@ -119,7 +185,10 @@ def profile_html(d) -> str:
                        for link in d.drivers)
         parts.append("<h3>%s</h3><ul>%s</ul>" % (_esc(t("Drivers")), rows))
     parts.append("<h3>%s</h3>" % _esc(t("Engagements")))
-    if d.engagements:
+    latest = engagement_section(handle, d.id) if handle is not None else None
+    if latest is not None and latest[0]:
+        parts.append(_engagements_html(*latest))
+    elif d.engagements:
         rows = "".join("<li>%s \u2014 %s%s</li>" % (
             e.starts_at.date().isoformat(), _esc(e.title),
             (" (" + _esc(e.lead_name) + ")") if e.lead_name else "")
