@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoStack
 
 if TYPE_CHECKING:  # the store loads after the window paints
     from missiondesk.store.handle import Changed, MissionHandle
+    from missiondesk.ui.preload import Prefetch
 
 
 class MissionBus(QObject):
@@ -30,3 +31,5 @@ class MissionContext:
     handle: MissionHandle
     undo_stack: QUndoStack
     bus: MissionBus
+    #: Reads done ahead in the background (the map's inputs), None when nothing is read ahead.
+    prefetch: Prefetch | None = None

@@ -442,8 +442,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _attach(self, handle: MissionHandle) -> None:
+        from missiondesk.ui.preload import Prefetch
+
         handle.add_listener(self.bus.relay)
-        self.ctx = MissionContext(handle=handle, undo_stack=self.undo_stack, bus=self.bus)
+        self.ctx = MissionContext(handle=handle, undo_stack=self.undo_stack, bus=self.bus,
+                                  prefetch=Prefetch(handle))
         self.bus.missionChanged.connect(self._on_mission_changed)
         for desk in self._desks.values():
             desk.attach(self.ctx)
@@ -461,8 +464,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.start()
         from missiondesk.ui.preload import warm_imports
 
-        # once the Overview is painted, the map's imports go on in the background
-        QTimer.singleShot(WARM_IMPORTS_AFTER_MS, warm_imports)
+        # once the Overview is painted, the map's imports and reads go on in the background
+        prefetch = self.ctx.prefetch
+        QTimer.singleShot(WARM_IMPORTS_AFTER_MS, lambda: warm_imports(prefetch))
 
     def _tell_about_drafts(self, handle: MissionHandle) -> None:
         """Once per open: drafts kept from a crash or a lock wait in their forms."""
@@ -507,6 +511,8 @@ class MainWindow(QMainWindow):
         for desk in self._desks.values():
             desk.detach()
         self.undo_stack.clear()
+        if self.ctx.prefetch is not None:
+            self.ctx.prefetch.close()  # a read ahead under way ends before the pool closes
         self.ctx.handle.close()
         self.ctx = None
         self.setWindowTitle("MissionDesk")

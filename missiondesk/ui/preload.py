@@ -15,23 +15,112 @@ from pathlib import Path
 _warmed = threading.Event()
 
 
-def warm_imports() -> None:
+def _import_map_modules() -> None:
+    import igraph  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import networkx  # noqa: F401
+
+    import missiondesk.services.network  # noqa: F401
+    import missiondesk.ui.map.desk  # noqa: F401
+
+
+def warm_imports(prefetch: Prefetch | None = None) -> None:
     """Import what the map and the charts need (the map's modules, networkx, igraph, which
     pulls in matplotlib: ~1 s in all) in a background thread, once per process: started when
-    a mission's Overview is on screen, so the first click on the map does not pay it."""
-    if _warmed.is_set():
-        return
+    a mission's Overview is on screen, so the first click on the map does not pay it. Then,
+    with `prefetch`, read what the map shows (its graph, saved positions, names) in the same
+    thread, for the map to take if the mission has not changed meanwhile."""
+    first = not _warmed.is_set()
     _warmed.set()
+    if not first and prefetch is None:
+        return
+    if prefetch is not None:
+        prefetch.expect(MAP_INPUTS)  # a map opened from now on waits for this read
 
     def work() -> None:
-        import igraph  # noqa: F401
-        import matplotlib.figure  # noqa: F401
-        import networkx  # noqa: F401
+        if first:
+            _import_map_modules()
+        if prefetch is not None:
+            from missiondesk.services.network import map_inputs
 
-        import missiondesk.services.network  # noqa: F401
-        import missiondesk.ui.map.desk  # noqa: F401
+            prefetch.run(MAP_INPUTS, map_inputs)
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
+
+
+#: The key of the map's inputs in a mission's `Prefetch`.
+MAP_INPUTS = "map-inputs"
+
+
+class Prefetch:
+    """Reads done ahead of time for one open mission, in a background thread, each valid
+    until the mission changes: a desk `take`s a result (waiting for it if it is still being
+    read) and gets None when a change came after the read began, or the read failed (it
+    then reads again itself, and meets the error where it can say it). No Qt here."""
+
+    def __init__(self, handle) -> None:
+        self._handle = handle
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._results: dict[str, tuple[int, object]] = {}
+        self._running: dict[str, threading.Event] = {}
+        self._started: set[str] = set()
+        self._closed = False
+        handle.add_listener(self._changed)
+
+    def _changed(self, _changed) -> None:  # a handle listener: any thread that committed
+        with self._lock:
+            self._generation += 1
+            self._results.clear()
+
+    def expect(self, key: str) -> None:
+        """A read of `key` is on its way: `take` waits for it rather than reading twice."""
+        with self._lock:
+            self._running.setdefault(key, threading.Event())
+
+    def run(self, key: str, read) -> None:
+        """Run `read(handle)` now, in the calling (background) thread, and keep its result."""
+        with self._lock:
+            generation = self._generation
+            done = self._running.setdefault(key, threading.Event())
+            if self._closed:
+                done.set()
+                return
+            self._started.add(key)
+        try:
+            result = read(self._handle)
+        except Exception:  # noqa: BLE001 - the desk reads again and reports it there
+            result = None
+        with self._lock:
+            if result is not None and generation == self._generation:
+                self._results[key] = (generation, result)
+        done.set()
+
+    def take(self, key: str, timeout: float = 30.0):
+        """The result for `key` if it is still valid (once: it is handed over), else None."""
+        with self._lock:
+            running = self._running.get(key)
+        if running is not None:
+            running.wait(timeout)
+        with self._lock:
+            self._running.pop(key, None)
+            found = self._results.pop(key, None)
+            if found is None or found[0] != self._generation:
+                return None
+            return found[1]
+
+    def close(self) -> None:
+        """Before the mission closes: no read starts any more; one under way is waited for
+        (its connection goes back to the pool before the pool is closed)."""
+        with self._lock:
+            self._closed = True
+            waiting = [self._running[k] for k in self._started if k in self._running]
+        for done in waiting:
+            done.wait(30.0)
+        self._handle.remove_listener(self._changed)
+        with self._lock:
+            self._results.clear()
+            self._running.clear()
 
 
 class MissionPreload(threading.Thread):

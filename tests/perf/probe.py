@@ -44,8 +44,14 @@ class Watcher(QObject):
         super().__init__()
         self.window = None
         self.waiting_for = None   # (widget, name) whose next paint is a mark
+        self.painting = None      # that mark, while the paint pass that began it goes on
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if self.painting is not None and event.type() != QEvent.Type.Paint:
+            # the window paints its widgets one after the other in one pass: the first
+            # other event comes once the pass is over and the desk is on screen
+            name, self.painting = self.painting, None
+            mark(name)
         if event.type() == QEvent.Type.Paint:
             if "painted" not in MARKS and obj is self.window:
                 mark("painted")
@@ -53,7 +59,7 @@ class Watcher(QObject):
                 widget, name = self.waiting_for
                 if obj is widget or (isinstance(obj, QWidget) and widget.isAncestorOf(obj)):
                     self.waiting_for = None
-                    QTimer.singleShot(0, lambda: mark(name))
+                    self.painting = name
         return False
 
 
@@ -139,19 +145,29 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
             mark("select:" + key)
             desk = window.desk(key)
             laid_out = getattr(desk, "layoutFinished", None)
-            state["ready"] = laid_out is None
-            if laid_out is not None:
-                laid_out.connect(lambda: state.__setitem__("ready", True))
-            window.select_desk(key)
+
+            def ready() -> None:
+                # the desk's next paint is the mark: set now, on the GUI thread, before the
+                # event loop paints (a check on the next timer tick could come after that
+                # paint and wait for another one)
+                if state.get("current") == key and state["step"] == "wait-ready":
+                    state["step"] = "tour"
+                    watcher.waiting_for = (desk, "desk:" + key)
+                    QWidget.update(desk)
+
             state["step"] = "wait-ready"
-            return
-        if state["step"] == "wait-ready":
-            desk = window.desk(state["current"])
+            state["ready"] = ready
+            if laid_out is not None:
+                laid_out.connect(ready)
+            window.select_desk(key)
             busy = getattr(desk, "busy", None)
-            if state["ready"] or (callable(busy) and not busy()):
-                state["step"] = "tour"
-                watcher.waiting_for = (desk, "desk:" + state["current"])
-                QWidget.update(desk)
+            if laid_out is None or not (callable(busy) and busy()):
+                ready()  # built and attached synchronously: shown at the next paint
+            return
+        if state["step"] == "wait-ready":  # in case a desk stops being busy without a signal
+            busy = getattr(window.desk(state["current"]), "busy", None)
+            if not (callable(busy) and busy()):
+                state["ready"]()
 
     def finish(window) -> None:
         timer.stop()

@@ -187,14 +187,18 @@ def test_hovering_an_edge_shows_its_type_strength_and_evidence(session, qtbot):
     desk, _ctx = session
     def alone(e) -> bool:  # nothing else near the middle of the line
         middle = e.midpoint()
-        return desk.scene.items(QRectF(middle.x() - 6, middle.y() - 6, 12, 12)) == [e]
+        near = QRectF(middle.x() - 6, middle.y() - 6, 12, 12)
+        return not desk.scene.items(near) and not [
+            o for o in desk.scene.edges.values()
+            if o is not e and o.isVisible() and o.shape().intersects(near)]
 
     edge = next(e for e in desk.scene.edges.values()
                 if e.attrs.get("evidence_note") and e.offset == 0 and alone(e))
     # the mouse over the middle of the line (its shape is the line, not its bounding box)
-    desk.view.centerOn(edge)
+    desk.view.centerOn(edge.midpoint())
     point = desk.view.mapFromScene(edge.midpoint())
-    assert isinstance(desk.view.itemAt(point), EdgeItem)
+    assert desk.scene.edge_at(desk.view.mapToScene(point)) is edge
+    assert isinstance(edge, EdgeItem)
     event = QHelpEvent(QEvent.Type.ToolTip, point, desk.view.viewport().mapToGlobal(point))
     desk.view.viewportEvent(event)
     qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=2000)

@@ -310,6 +310,28 @@ def undated_relationships(handle) -> int:
 
 
 
+@dataclass(frozen=True)
+class MapInputs:
+    """What the influence map reads when it opens: the unfiltered graph, the saved
+    positions (id -> (x, y, pinned)), aliases and regions of the actors, and the number of
+    undated relationships."""
+
+    graph: object
+    saved: dict
+    aliases: dict
+    regions: dict
+    undated: int
+
+
+def map_inputs(handle) -> MapInputs:
+    """Everything the map reads to open (one call, so it can be read ahead of time)."""
+    from missiondesk.services.network.positions import saved_positions
+
+    return MapInputs(graph=build_graph(handle), saved=dict(saved_positions(handle)),
+                     aliases=stakeholder_aliases(handle), regions=stakeholder_regions(handle),
+                     undated=undated_relationships(handle))
+
+
 # --- the export graph (GraphML / GEXF, helper G) --------------------------------------------
 
 

@@ -8,6 +8,7 @@ moves, and no per-paint work that depends on the size of the graph.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QLineF, QPointF, QRectF, Qt
@@ -134,6 +135,8 @@ def _cosmetic(colour: QColor | str, width: float, style=Qt.PenStyle.SolidLine) -
 
 
 _NODE_STYLES: dict[str, tuple[QBrush, QPen]] = {}
+_MOVED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED = QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
 _BADGE_PENS: dict[str, QPen] = {}
 
 
@@ -244,13 +247,14 @@ class NodeItem(QGraphicsItem):
                 painter.drawEllipse(self._disc.adjusted(-grow, -grow, grow, grow))
 
     def itemChange(self, change, value):  # noqa: N802 - Qt's name
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            self.label_item.setPos(self.pos())
+        # called for every change of every node (ten as a map is built): kept lean
+        if change == _MOVED:
+            self.label_item.setPos(value)
             for edge in self.edges:  # only this node's edges move (PITFALLS.md)
                 edge.adjust()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+        elif change == _SELECTED:
             self.label_item.update()
-        return super().itemChange(change, value)
+        return value  # what QGraphicsItem.itemChange returns
 
 
 _FONTS: dict[float, tuple[QFont, QFontMetricsF]] = {}
@@ -324,6 +328,30 @@ class LabelItem(QGraphicsItem):
                       (-side - width, -side - height, width, height)]
         return boxes
 
+    def first_place(self, unit: float) -> QRectF:
+        """The first place a name tries (below its disc), in scene coordinates, for a pixel
+        of `unit` scene units: where a Fit checks that the legend leaves it room."""
+        width, height = self._size[0] * unit, self._size[1] * unit
+        gap = self.node.radius + 3.5 * len(self.node.badges) + 1.5 * unit
+        pos = self.node.pos()
+        return QRectF(pos.x() - width / 2, pos.y() + gap, width, height)
+
+    def slot_box(self, slot: int, unit: float) -> tuple[float, float, float, float]:
+        """One of `slot_boxes` alone (a label's own place, without making all of them)."""
+        width, height = self._size[0] * unit, self._size[1] * unit
+        ring, side = divmod(slot, 8)
+        gap = (self.node.radius + 3.5 * len(self.node.badges) + 1.5 * unit
+               + self.RINGS[ring] * height)
+        diagonal = gap * 0.72
+        return ((-width / 2, gap, width, height),
+                (-width / 2, -gap - height, width, height),
+                (gap + unit, -height / 2, width, height),
+                (-gap - unit - width, -height / 2, width, height),
+                (diagonal, diagonal, width, height),
+                (diagonal, -diagonal - height, width, height),
+                (-diagonal - width, diagonal, width, height),
+                (-diagonal - width, -diagonal - height, width, height))[side]
+
     def slots(self) -> list[QRectF]:
         return [QRectF(*box) for box in self.slot_boxes()]
 
@@ -336,7 +364,7 @@ class LabelItem(QGraphicsItem):
 
     def _geometry(self) -> None:
         self.prepareGeometryChange()
-        self._rect = QRectF(*self.slot_boxes()[self.slot or 0])
+        self._rect = QRectF(*self.slot_box(self.slot or 0, self.unit))
         self._place_leader()
 
     def _place_leader(self) -> None:
@@ -467,25 +495,30 @@ def _edge_style(valence: int, strength: int, status: str) -> tuple[QPen, QPen, Q
     return style
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem:
     """A relationship: colour by valence, width by strength, dashed when alleged or dormant,
     an arrow for direction (none for symmetric types); parallel links bend apart.
 
-    Straight edges (nearly all) are a QLineF drawn with drawLine; only parallel links build a
-    curved path. The hover shape is made when first asked for.
+    Not a QGraphicsItem: the thousands of links of a big map are drawn by one `EdgeLayer`
+    (creating, indexing and painting one Qt item per link was most of the time a large map
+    took to open). An edge keeps the item-like methods the map uses (visibility, opacity,
+    highlight, geometry) and tells its layer what changed.
     """
 
     ARROW = 9.0
 
     def __init__(self, key: str, source: NodeItem, target: NodeItem, attrs: dict,
-                 offset: float = 0.0) -> None:
-        super().__init__()
+                 offset: float = 0.0, layer: EdgeLayer | None = None) -> None:
         self.key = key
         self.source = source
         self.target = target
         self.attrs = attrs
         self.offset = offset  # bend of parallel links, in scene units (0: straight)
         self.highlighted = False
+        self.layer = layer
+        self._visible = True
+        self._opacity = 1.0
+        self._tooltip = ""
         self._strength = int(attrs.get("strength") or 3)
         self._pen, self._highlight_pen, self._arrow_brush = _edge_style(
             int(attrs.get("valence") or 0), self._strength, attrs.get("status") or "active")
@@ -495,22 +528,50 @@ class EdgeItem(QGraphicsItem):
         self._shape: QPainterPath | None = None
         self._arrow: QPolygonF | None = None
         self._bounds = QRectF()
-        if offset:  # straight edges keep the default z (0): one Qt call less per edge
-            self.setZValue(0.1)
         source.edges.append(self)
         if target is not source:
             target.edges.append(self)
         self.adjust()
 
+    # the item-like part
+    def isVisible(self) -> bool:  # noqa: N802 - the QGraphicsItem name the map uses
+        return self._visible
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        if visible != self._visible:
+            self._visible = visible
+            self._changed()
+
+    def opacity(self) -> float:
+        return self._opacity
+
+    def setOpacity(self, opacity: float) -> None:  # noqa: N802
+        if opacity != self._opacity:
+            self._opacity = opacity
+            self._changed()
+
+    def zValue(self) -> float:  # noqa: N802 - drawn in the layer's plane, highlights on top
+        base = self.layer.zValue() if self.layer is not None else 0.0
+        return base + (0.5 if self.highlighted else 0.1 if self.offset else 0.0)
+
+    def toolTip(self) -> str:  # noqa: N802
+        return self._tooltip
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802
+        self._tooltip = text
+
     def set_highlighted(self, on: bool) -> None:
         if on != self.highlighted:
             self.highlighted = on
-            self.setZValue(0.5 if on else 0.1 if self.offset else 0)
-            self.update()
+            self._changed()
+
+    def _changed(self, old: QRectF | None = None) -> None:
+        if self.layer is not None:
+            self.layer.edge_changed(self, old)
 
     def adjust(self) -> None:
         """Recompute the geometry from the two nodes' positions."""
-        self.prepareGeometryChange()
+        old = self._bounds
         self._shape = None
         p1, p2 = self.source.pos(), self.target.pos()
         x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
@@ -518,6 +579,7 @@ class EdgeItem(QGraphicsItem):
         self._line = self._curve = self._arrow = None
         if length < 1e-6:
             self._bounds = QRectF()
+            self._changed(old)
             return
         ux, uy = (x2 - x1) / length, (y2 - y1) / length
         r1, r2 = self.source.radius + 1, self.target.radius + 2
@@ -547,6 +609,7 @@ class EdgeItem(QGraphicsItem):
             xs, ys = xs + (lx, rx), ys + (ly, ry)
         left, top = min(xs) - pad, min(ys) - pad
         self._bounds = QRectF(left, top, max(xs) + pad - left, max(ys) + pad - top)
+        self._changed(old)
 
     @staticmethod
     def _towards(x: float, y: float, ox: float, oy: float, distance: float):
@@ -569,34 +632,156 @@ class EdgeItem(QGraphicsItem):
     def midpoint(self) -> QPointF:
         return self.path().pointAtPercent(0.5)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+    def boundingRect(self) -> QRectF:  # noqa: N802 - scene coordinates (the layer is at 0, 0)
+        return self._bounds
+
+    def sceneBoundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        """The area a pointer is over the edge in (7 scene units wide)."""
         if self._shape is None:
             stroker = QPainterPathStroker()
             stroker.setWidth(7)
             self._shape = stroker.createStroke(self.path())
         return self._shape
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        if self._line is not None:
-            if self.highlighted:
-                painter.setPen(self._highlight_pen)
+    def paint(self, painter: QPainter) -> None:
+        """Draw this edge alone (the layer draws the straight ones in batches)."""
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.highlighted:
+            painter.setPen(self._highlight_pen)
+            if self._line is not None:
                 painter.drawLine(self._line)
-            painter.setPen(self._pen)
+            elif self._curve is not None:
+                painter.drawPath(self._curve)
+        painter.setPen(self._pen)
+        if self._line is not None:
             painter.drawLine(self._line)
         elif self._curve is not None:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            if self.highlighted:
-                painter.setPen(self._highlight_pen)
-                painter.drawPath(self._curve)
-            painter.setPen(self._pen)
             painter.drawPath(self._curve)
         if self._arrow is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._arrow_brush)
             painter.drawPolygon(self._arrow)
+
+
+class EdgeLayer(QGraphicsItem):
+    """Every relationship of the map, drawn in one item under the actors: straight lines in
+    one `drawLines` call per pen, arrows in one path per colour, curves (parallel links) one
+    by one, then the highlighted edges on top. What it draws is grouped once and kept until
+    an edge moves, hides or changes look; a moving edge repaints only where it was and is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edges: list[EdgeItem] = []
+        self._bounds = QRectF()
+        self._bounds_stale = False
+        self._batches: list | None = None  # grouped drawing, None: to be grouped again
+        self._bulk = 0  # inside `bulk()`: one repaint at the end, not one per edge
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def add_edges(self, edges: list[EdgeItem]) -> None:
+        """Take edges built with `layer=None` (the map's build): one geometry change."""
+        self.prepareGeometryChange()
+        bounds = QRectF(self._bounds)
+        for edge in edges:
+            edge.layer = self
+            bounds = bounds.united(edge._bounds) if not edge._bounds.isNull() else bounds
+        self.edges.extend(edges)
+        self._bounds = bounds
+        self._batches = None
+        self.update()
+
+    @contextmanager
+    def bulk(self):
+        """Many edges change at once (a filter, a highlight): one repaint of the layer."""
+        self._bulk += 1
+        try:
+            yield
+        finally:
+            self._bulk -= 1
+            if not self._bulk:
+                self.update()
+
+    def edge_changed(self, edge: EdgeItem, old: QRectF | None) -> None:
+        self._batches = None
+        new = edge._bounds
+        if self._bulk:
+            if old is not None and not self._bounds.contains(new) and not new.isNull() \
+                    and not self._bounds_stale:
+                self.prepareGeometryChange()
+                self._bounds_stale = True
+            return
+        if old is not None and not self._bounds.contains(new) and not new.isNull():
+            if not self._bounds_stale:
+                self.prepareGeometryChange()
+                self._bounds_stale = True
+        region = new if old is None or old.isNull() else old.united(new)
+        if not region.isNull():
+            self.update(region.adjusted(-6, -6, 6, 6))
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        if self._bounds_stale:
+            bounds = QRectF()
+            for edge in self.edges:
+                if not edge._bounds.isNull():
+                    bounds = bounds.united(edge._bounds)
+            self._bounds = bounds
+            self._bounds_stale = False
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()  # never "under the pointer": pointing goes to edge_at
+
+    def edge_at(self, point: QPointF) -> EdgeItem | None:
+        """The visible edge under a scene point (the topmost: highlighted first)."""
+        hits = [e for e in self.edges if e._visible and e._bounds.contains(point)
+                and e.shape().contains(point)]
+        return max(hits, key=lambda e: (e.highlighted, e.offset != 0), default=None)
+
+    def _group(self) -> list:
+        """(opacity, highlighted, [(pen, lines)], [(brush, arrows path)], [curved edges])
+        for the dimmed, then the plain, then the highlighted edges."""
+        groups: dict[tuple[float, bool], tuple[dict, dict, list]] = {}
+        for edge in self.edges:
+            if not edge._visible or (edge._line is None and edge._curve is None):
+                continue
+            lines, arrows, curves = groups.setdefault((edge._opacity, edge.highlighted),
+                                                      ({}, {}, []))
+            if edge._line is not None and not edge.highlighted:
+                lines.setdefault(id(edge._pen), (edge._pen, []))[1].append(edge._line)
+            else:
+                curves.append(edge)
+                continue
+            if edge._arrow is not None:
+                brush = arrows.get(id(edge._arrow_brush))
+                if brush is None:
+                    path = QPainterPath()
+                    path.setFillRule(Qt.FillRule.WindingFill)  # overlapping tips stay filled
+                    brush = arrows[id(edge._arrow_brush)] = (edge._arrow_brush, path)
+                brush[1].addPolygon(edge._arrow)
+        return [(opacity, high, list(lines.values()), list(arrows.values()), curves)
+                for (opacity, high), (lines, arrows, curves)
+                in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self._batches is None:
+            self._batches = self._group()
+        base = painter.opacity()
+        for opacity, _high, lines, arrows, curves in self._batches:
+            painter.setOpacity(base * opacity)
+            for pen, batch in lines:
+                painter.setPen(pen)
+                painter.drawLines(batch)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for brush, path in arrows:
+                painter.setBrush(brush)
+                painter.drawPath(path)
+            for edge in curves:
+                edge.paint(painter)
+        painter.setOpacity(base)
 
 
 # --- cluster hulls --------------------------------------------------------------------------

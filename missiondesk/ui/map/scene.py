@@ -164,23 +164,22 @@ class SceneMixin:
         if self._layout_job is not None:  # its result would be for the old graph
             self._layout_job.cancel()
             self._layout_job = None
-        graph = network.build_graph(handle)
+        inputs = self._take_prefetched() or network.map_inputs(handle)
+        graph = inputs.graph
         self._graph_all = graph
-        self._saved = dict(network.saved_positions(handle))
+        self._saved = inputs.saved
         positions = {n: self._saved[n][:2] for n in graph if n in self._saved}
         missing = [n for n in graph if n not in positions]
         self._fresh = not positions
         self._placed = set(positions)
         if self._scale is None and len(positions) >= 2:
             self._scale = self._scale_for(positions)
-        self._aliases = network.stakeholder_aliases(handle)
-        from missiondesk.services.network.graph import stakeholder_regions
-
-        self._regions = stakeholder_regions(handle)
+        self._aliases = inputs.aliases
+        self._regions = inputs.regions
         self._fill_region_menu()
         self._labels = {n: short_label(a.get("name") or "", self._aliases.get(n, ()))
                         for n, a in graph.nodes(data=True)}
-        self._undated = network.undated_relationships(handle)
+        self._undated = inputs.undated
         self._fill_category_menu(graph)
         self._set_as_of_range(self._earliest_date(graph))
         if self._fresh:  # nothing to show before the first layout
@@ -206,6 +205,14 @@ class SceneMixin:
         if missing:
             self._start_layout(graph, positions, frozenset(positions), incremental=True,
                                fit=fit or self._fresh)
+
+    def _take_prefetched(self):
+        """The map's inputs read ahead in the background when the mission opened (the first
+        opening only, and only if nothing changed since), else None."""
+        from missiondesk.ui.preload import MAP_INPUTS
+
+        prefetch = self._ctx.prefetch
+        return prefetch.take(MAP_INPUTS) if prefetch is not None else None
 
     def _populate(self, graph, positions: dict[str, tuple[float, float]]) -> None:
         shown = self.node_colours(graph)
@@ -520,24 +527,25 @@ class SceneMixin:
             self.fit()
 
     def fit(self, rect: QRectF | None = None) -> None:
-        """Fit the visible map (or `rect`); if the legend would then lie over an actor or a
-        name, fit it again into the viewport minus the legend's corner (beside or above
-        it). A Fit of the whole map is kept through window resizes until the user zooms or
-        pans."""
-        self.view.fit(rect)
-        self.view.fitted = rect is None
+        """Fit the visible map (or `rect`); if the legend would then lie over an actor or
+        its name, fit it again into the viewport minus the legend's corner (beside or above
+        it). The names are placed once, for the zoom finally chosen. A Fit of the whole map
+        is kept through window resizes until the user zooms or pans."""
         box = self._legend_box()
+        self.view.fit(rect, relabel=box is None)
+        self.view.fitted = rect is None
         if box is None:
             return
         near = box.adjusted(-14, -14, 14, 14)
+        unit = 1.0 / max(self.view.zoom(), 1e-6)
         hidden = any(near.intersects(self._on_screen(item.sceneBoundingRect()))
-                     or (item.label_item.slot is not None and near.intersects(
-                         self._on_screen(item.label_item.sceneBoundingRect())))
+                     or near.intersects(self._on_screen(item.label_item.first_place(unit)))
                      for node_id, item in self.scene.nodes.items()
                      if node_id in self._visible_nodes)
         if hidden:
-            self.view.fit(rect, avoid=box.adjusted(-8, -8, 8, 8))
+            self.view.fit(rect, avoid=box.adjusted(-8, -8, 8, 8), relabel=False)
             self.view.fitted = rect is None
+        self.view.relabel()
 
     def _legend_box(self) -> QRectF | None:
         """The legend overlay in viewport pixels (None: not shown)."""

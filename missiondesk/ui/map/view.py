@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QTransform
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
-from missiondesk.ui.map.items import EdgeItem, LabelItem, NodeItem
+from missiondesk.ui.map.items import EdgeItem, EdgeLayer, LabelItem, NodeItem
 
 
 @contextmanager
@@ -42,6 +42,7 @@ class MapScene(QGraphicsScene):
         super().__init__(parent)
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        self.edge_layer: EdgeLayer | None = None  # draws every edge (see EdgeItem)
         self.importance: dict[str, int] = {}  # node id -> rank, 0 the most important
         self.label_unit = 1.0  # scene units per screen pixel (1 / zoom)
         self.view_bounds: QRectF | None = None  # the part of the scene on screen
@@ -52,7 +53,8 @@ class MapScene(QGraphicsScene):
 
     def populate(self, graph, positions: dict[str, tuple[float, float]], scale: float,
                  labels: dict[str, str], colours: dict[str, str]) -> None:
-        """Replace every item: one NodeItem per graph node, one EdgeItem per relationship."""
+        """Replace every item: one NodeItem per graph node; one EdgeItem per relationship,
+        all drawn by one EdgeLayer."""
         with paused_gc():
             self._populate(graph, positions, scale, labels, colours)
 
@@ -63,8 +65,7 @@ class MapScene(QGraphicsScene):
         for node_id, attrs in graph.nodes(data=True):
             item = NodeItem(node_id, attrs, labels.get(node_id, ""), colours[node_id])
             x, y = positions.get(node_id, (0.0, 0.0))
-            item.setPos(x * scale, y * scale)
-            item.label_item.setPos(item.pos())
+            item.setPos(x * scale, y * scale)  # its label follows (itemChange)
             item.label_item.set_unit(self.label_unit)
             self.addItem(item)
             self.addItem(item.label_item)
@@ -74,6 +75,7 @@ class MapScene(QGraphicsScene):
         for u, v, key, attrs in graph.edges(keys=True, data=True):
             if u in self.nodes and v in self.nodes and u != v:
                 pairs[frozenset((u, v))].append((u, v, key, attrs))
+        edges = []
         for links in pairs.values():
             count = len(links)
             for i, (u, v, key, attrs) in enumerate(links):
@@ -81,9 +83,28 @@ class MapScene(QGraphicsScene):
                 if offset and u > v:  # the same side whichever way the link points
                     offset = -offset
                 edge = EdgeItem(str(key), self.nodes[u], self.nodes[v], attrs, offset)
-                self.addItem(edge)
+                edges.append(edge)
                 self.edges[str(key)] = edge
+        self.edge_layer = EdgeLayer()
+        self.edge_layer.add_edges(edges)
+        self.addItem(self.edge_layer)
         self.update_scene_rect()
+
+    def clear(self) -> None:
+        super().clear()
+        self.edge_layer = None
+
+    def edge_at(self, point: QPointF) -> EdgeItem | None:
+        """The visible edge under a scene point, if any."""
+        return self.edge_layer.edge_at(point) if self.edge_layer is not None else None
+
+    @contextmanager
+    def _edges_in_bulk(self):
+        if self.edge_layer is None:
+            yield
+        else:
+            with self.edge_layer.bulk():
+                yield
 
     #: The most important actors, whose names may go a ring further out to find a place.
     ALWAYS_NAMED = 12
@@ -211,10 +232,11 @@ class MapScene(QGraphicsScene):
             shown = node_id in node_ids
             if shown != item.isVisible():
                 item.set_shown(shown, item.opacity())
-        for key, edge in self.edges.items():
-            shown = key in edge_ids and edge.source.isVisible() and edge.target.isVisible()
-            if shown != edge.isVisible():
-                edge.setVisible(shown)
+        with self._edges_in_bulk():
+            for key, edge in self.edges.items():
+                shown = key in edge_ids and edge.source.isVisible() and edge.target.isVisible()
+                if shown != edge.isVisible():
+                    edge.setVisible(shown)
 
     def set_highlight(self, node_ids: set[str], edge_ids: set[str]) -> None:
         """Highlight a path (empty sets clear it); the rest is dimmed while one is shown."""
@@ -223,10 +245,11 @@ class MapScene(QGraphicsScene):
             on = node_id in node_ids
             item.set_highlighted(on)
             item.set_shown(item.isVisible(), 1.0 if on or not dim else 0.3)
-        for key, edge in self.edges.items():
-            on = key in edge_ids
-            edge.set_highlighted(on)
-            edge.setOpacity(1.0 if on or not dim else 0.15)
+        with self._edges_in_bulk():
+            for key, edge in self.edges.items():
+                on = key in edge_ids
+                edge.set_highlighted(on)
+                edge.setOpacity(1.0 if on or not dim else 0.15)
 
 
 class MapView(QGraphicsView):
@@ -271,9 +294,14 @@ class MapView(QGraphicsView):
         # tooltips are made when first asked for, not for each of thousands of items
         if event.type() == QEvent.Type.ToolTip:
             item = self.itemAt(event.pos())
-            if isinstance(item, EdgeItem) and not item.toolTip() and self.edge_text:
-                item.setToolTip(self.edge_text(item))
-            elif isinstance(item, NodeItem | LabelItem) and not item.toolTip():
+            edge = (self.map_scene().edge_at(self.mapToScene(event.pos()))
+                    if not isinstance(item, NodeItem | LabelItem) else None)
+            if edge is not None:
+                if not edge.toolTip() and self.edge_text:
+                    edge.setToolTip(self.edge_text(edge))
+                QToolTip.showText(event.globalPos(), edge.toolTip(), self.viewport())
+                return True
+            if isinstance(item, NodeItem | LabelItem) and not item.toolTip():
                 node = item if isinstance(item, NodeItem) else item.node
                 item.setToolTip(node.attrs.get("name") or node.label)
         return super().viewportEvent(event)
@@ -335,7 +363,8 @@ class MapView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def fit(self, rect: QRectF | None = None, avoid: QRectF | None = None) -> None:
+    def fit(self, rect: QRectF | None = None, avoid: QRectF | None = None, *,
+            relabel: bool = True) -> None:
         """Show `rect` (the visible actors) as large as the viewport allows, with a margin of
         pixels for the names on the edges; `avoid` (viewport pixels, the legend) is kept
         free: the map goes beside it or above it, whichever leaves it larger."""
@@ -368,7 +397,8 @@ class MapView(QGraphicsView):
         shift = area.center() - viewport.center()
         self.centerOn(rect.center() - QPointF(shift.x() / factor, shift.y() / factor))
         self.fitted = True
-        self.relabel()
+        if relabel:  # `relabel=False`: the caller places the names once it has settled
+            self.relabel()
 
     # pan and drag
     def actor_at(self, point):
