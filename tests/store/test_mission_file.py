@@ -227,7 +227,9 @@ def test_file_from_a_newer_missiondesk_is_refused_unchanged(tmp_path):
     before = file_state(path)
     with pytest.raises(errors.NewerSchema) as info:
         open_mission(path, None)
-    assert info.value.params == {"found": 99, "supported": 1}
+    from missiondesk.store.migrate import HEAD_REVISION, schema_number
+
+    assert info.value.params == {"found": 99, "supported": schema_number(HEAD_REVISION)}
     assert file_state(path) == before
 
 
