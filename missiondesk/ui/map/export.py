@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from missiondesk.labels import classification_label
 from missiondesk.messages import error_text
@@ -172,14 +172,14 @@ class ExportMixin:
 
         labels = [node.label_item for node in self.scene.nodes.values()]
         for label in labels:
-            label.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            label.set_cached(False)
         try:
             with staged_file(path) as partial:
                 self._export_image(partial, fmt)
             return Path(path)
         finally:
             for label in labels:
-                label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                label.set_cached(True)
             self.view.relabel()  # the names placed for the screen again
 
     def _export_image(self, path: Path, fmt: str) -> Path:

@@ -288,6 +288,8 @@ class LabelItem(QGraphicsItem):
         self.px = px
         self.unit = 1.0
         self.slot: int | None = 0
+        self._cache_allowed = True
+        self._cached = False
         self._leader: QGraphicsLineItem | None = None  # to a name placed further out
         self._font = _label_font(px)
         self._rect = QRectF()
@@ -296,9 +298,8 @@ class LabelItem(QGraphicsItem):
         self._geometry()
         self.setZValue(3)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        # text is the costly part of a repaint: keep it as a pixmap until the zoom changes
-        # (exports switch the cache off: a PDF or SVG gets text, not pictures of text)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # text is the costly part of a repaint: a placed name is kept as a pixmap until the
+        # zoom changes (`_apply_cache`; exports switch it off: a PDF or SVG gets text)
 
     #: How far out (in label heights) each ring of places lies beyond the disc.
     RINGS = (0.0, 0.9, 1.9, 2.9, 3.9, 5.0, 6.2)
@@ -364,8 +365,26 @@ class LabelItem(QGraphicsItem):
 
     def _geometry(self) -> None:
         self.prepareGeometryChange()
-        self._rect = QRectF(*self.slot_box(self.slot or 0, self.unit))
+        # a name without a place covers nothing: no area in the scene's index, and no cached
+        # picture of an empty box (5,000 of them took 43 MB on the large mission)
+        self._rect = (QRectF(*self.slot_box(self.slot, self.unit)) if self.slot is not None
+                      else QRectF())
         self._place_leader()
+        self._apply_cache()
+
+    def set_cached(self, allowed: bool) -> None:
+        """Whether a placed name may be kept as a pixmap (an export wants text)."""
+        self._cache_allowed = allowed
+        self._apply_cache()
+
+    def _apply_cache(self) -> None:
+        # only placed names get a cache: Qt keeps one per item, even of an empty box, and
+        # most names of a large map have no place (5,000 caches took 28 MB)
+        cached = self._cache_allowed and self.slot is not None
+        if cached != self._cached:
+            self._cached = cached
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache if cached
+                              else QGraphicsItem.CacheMode.NoCache)
 
     def _place_leader(self) -> None:
         """A thin line from the disc to a name placed a ring or more away from it."""
@@ -506,6 +525,10 @@ class EdgeItem:
     """
 
     ARROW = 9.0
+    # 20,000 of them on the large mission: no instance dict, the arrow as six numbers
+    __slots__ = ("key", "source", "target", "attrs", "offset", "highlighted", "layer",
+                 "_visible", "_opacity", "_tooltip", "_strength", "_pen", "_highlight_pen",
+                 "_arrow_brush", "directed", "_line", "_curve", "_shape", "_arrow", "_bounds")
 
     def __init__(self, key: str, source: NodeItem, target: NodeItem, attrs: dict,
                  offset: float = 0.0, layer: EdgeLayer | None = None) -> None:
@@ -526,7 +549,7 @@ class EdgeItem:
         self._line: QLineF | None = None
         self._curve: QPainterPath | None = None
         self._shape: QPainterPath | None = None
-        self._arrow: QPolygonF | None = None
+        self._arrow: tuple[float, ...] | None = None  # tip, left, right: x, y each
         self._bounds = QRectF()
         source.edges.append(self)
         if target is not source:
@@ -605,7 +628,7 @@ class EdgeItem:
             angle = math.atan2(ty, tx)
             lx, ly = ex - size * math.cos(angle - 0.4), ey - size * math.sin(angle - 0.4)
             rx, ry = ex - size * math.cos(angle + 0.4), ey - size * math.sin(angle + 0.4)
-            self._arrow = QPolygonF((QPointF(ex, ey), QPointF(lx, ly), QPointF(rx, ry)))
+            self._arrow = (ex, ey, lx, ly, rx, ry)
             xs, ys = xs + (lx, rx), ys + (ly, ry)
         left, top = min(xs) - pad, min(ys) - pad
         self._bounds = QRectF(left, top, max(xs) + pad - left, max(ys) + pad - top)
@@ -663,7 +686,11 @@ class EdgeItem:
         if self._arrow is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._arrow_brush)
-            painter.drawPolygon(self._arrow)
+            painter.drawPolygon(self.arrow_polygon())
+
+    def arrow_polygon(self) -> QPolygonF:
+        ex, ey, lx, ly, rx, ry = self._arrow
+        return QPolygonF((QPointF(ex, ey), QPointF(lx, ly), QPointF(rx, ry)))
 
 
 class EdgeLayer(QGraphicsItem):
@@ -761,7 +788,12 @@ class EdgeLayer(QGraphicsItem):
                     path = QPainterPath()
                     path.setFillRule(Qt.FillRule.WindingFill)  # overlapping tips stay filled
                     brush = arrows[id(edge._arrow_brush)] = (edge._arrow_brush, path)
-                brush[1].addPolygon(edge._arrow)
+                ex, ey, lx, ly, rx, ry = edge._arrow
+                path = brush[1]
+                path.moveTo(ex, ey)
+                path.lineTo(lx, ly)
+                path.lineTo(rx, ry)
+                path.closeSubpath()
         return [(opacity, high, list(lines.values()), list(arrows.values()), curves)
                 for (opacity, high), (lines, arrows, curves)
                 in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
