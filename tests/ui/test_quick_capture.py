@@ -273,3 +273,54 @@ def test_due_dates_as_typed():
     assert parse_due("+2w", meeting) == date(2026, 3, 15)
     with pytest.raises(ValueError):
         parse_due("next week", meeting)
+
+
+def test_the_outcome_is_kept_as_a_draft_and_offered_back(qtbot, ctx, dialog, monkeypatch):
+    from missiondesk.services.drafts import DraftKey, get_draft
+    from missiondesk.ui.framework.drafts import DraftOffer
+
+    dialog.outcome.setFocus()
+    type_(qtbot, "The spokesperson hinted at talks")
+    dialog._drafts.flush()                # what the timer does every few seconds
+    key = DraftKey("engagements", None, "outcomes")
+    assert get_draft(ctx.handle, key).text == "The spokesperson hinted at talks"
+    dialog._drafts.keep_state()           # a lock: the dialog goes, the draft stays
+    for keeper in dialog._drafts.keepers.values():
+        keeper.suspend()
+    dialog.close()
+    monkeypatch.setattr(DraftOffer, "ask", classmethod(lambda cls, parent, fields: True))
+    again = QuickCaptureDialog(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.outcome.toPlainText() == "The spokesperson hinted at talks")
+
+
+def test_the_full_editor_gets_what_was_typed_and_the_commitments(qtbot, ctx, dialog,
+                                                                   monkeypatch):
+    from missiondesk.ui.engagements.editor import EngagementEditor
+
+    assert dialog.full_editor_button is not None
+    before = count(ctx)
+    dialog.counterparts.setFocus()
+    type_(qtbot, "joseph anoke")
+    press(qtbot, Qt.Key.Key_Tab)
+    press(qtbot, Qt.Key.Key_Return, CTRL | SHIFT)
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "Share the ceasefire map")
+    seen = {}
+
+    def ask(cls, parent, handle, values, submit, *, creating):
+        seen.update(values)
+        return submit({**values, "title": "Talks with the Vice-President"}) is None
+
+    monkeypatch.setattr(EngagementEditor, "ask", classmethod(ask))
+    dialog.full_editor_button.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert seen["lead_id"] == ctx.handle.user_id and len(seen["counterpart_ids"]) == 1
+    assert not dialog.isVisible() and count(ctx) == before + 1
+    view = engagement_service.get_engagement(ctx.handle, dialog.created_id)
+    assert view.title == "Talks with the Vice-President"
+    (cid,) = view.commitment_ids
+    assert commitment_service.get_commitment(ctx.handle, cid).text == "Share the ceasefire map"
+    ctx.undo_stack.undo()
+    assert count(ctx) == before

@@ -15,7 +15,7 @@ named; Save then asks for confirmation with the file's reason (cancel keeps the 
 saves nothing). Saving creates the engagement and its commitments in one unit of work, one
 undo step: undo tombstones both, redo brings both back (revisions checked).
 
-The dates typed are the mission's local time (its time zone); the engagement stores UTC.
+Times are typed in UTC (`TIMES_IN`), as the Engagements log and its full editor show them.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ from missiondesk.ui.framework.widgets import ERROR_COLOUR, error_label
 #: Formats whose engagements are not political by default (the rest are).
 NOT_POLITICAL_BY_DEFAULT = frozenset({"field_visit", "public_event"})
 DEFAULT_DURATION = 60
+#: The zone times are typed in: UTC, as the Engagements log and its full editor show them
+#: (the mission's own zone, `get_mission(handle).time_zone`, once the desk shows local time).
+TIMES_IN = "UTC"
 _PLUS_DAYS = re.compile(r"^\+\s*(\d{1,4})\s*([dw]?)$", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
@@ -151,7 +154,7 @@ class QuickCaptureDialog(QDialog):
         self.people = people(ctx.handle)
         self.members = [p for p in self.people if p.kind == MEMBER]
         info = mission.get_mission(ctx.handle)
-        self.zone = _zone(info.time_zone)
+        self.zone = _zone(TIMES_IN)
         self.rows: list[CommitmentRow] = []
         self._political_by_hand = False
 
@@ -178,6 +181,7 @@ class QuickCaptureDialog(QDialog):
         when = QHBoxLayout()
         when.addWidget(self.date)
         when.addWidget(self.time)
+        when.addWidget(QLabel(TIMES_IN))
         when.addWidget(QLabel(self.tr("for")))
         when.addWidget(self.duration)
         when.addStretch(1)
@@ -428,7 +432,7 @@ class QuickCaptureDialog(QDialog):
         return self._typed() != self._initial
 
     def starts_at(self) -> datetime:
-        """The start typed (the mission's local time) as naive UTC."""
+        """The start typed (in `TIMES_IN`) as naive UTC."""
         from datetime import UTC
 
         d, t = self.date.date(), self.time.time()
@@ -562,19 +566,23 @@ class QuickCaptureDialog(QDialog):
     # --- the full editor -------------------------------------------------------------------
 
     def open_full_editor(self) -> None:
-        """Hand what was typed to the full editor (E1's), which saves it from there."""
-        from missiondesk.ui.engagements import editor
+        """Hand what was typed to the full editor; what it saves comes with the commitments
+        typed here, in the same single undo step."""
+        from missiondesk.ui.engagements.editor import EngagementEditor
 
         values, problem = self.gather()
         if problem:
             self.show_error(problem)
             return
-        opener = getattr(editor, "open_from_capture", None)
-        if opener is None:
-            self.show_error(self.tr("The full editor cannot take a quick capture yet."))
-            return
+        commitments = values.pop("commitments")
+
+        def submit(edited: dict) -> str | None:
+            edited = {k: v for k, v in edited.items() if k != "id"}
+            return self._push({**edited, "commitments": commitments})
+
         self.hide()
-        if opener(self.ctx, self.parentWidget(), values):
+        if EngagementEditor.ask(self.parentWidget(), self.ctx.handle, values, submit,
+                                creating=True):
             self._initial = self._typed()
             self.accept()
         else:
