@@ -122,7 +122,37 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                 window.grab().save(str(gaps))
                 written.append(gaps)
                 desk.tabs.setCurrentIndex(0)
+            if spec.key == "engagements":  # the quick capture over it, filled in
+                capture = out / ("%s-%dx%d-quick-capture.png" % (mission, width, height))
+                shoot_quick_capture(window, app, desk, capture)
+                written.append(capture)
     return written
+
+
+def shoot_quick_capture(window, app, desk, path: Path) -> None:
+    """The quick capture with a meeting typed in: completion, a badge, two commitments."""
+    from missiondesk.ui.engagements.capture import QuickCaptureDialog
+
+    dialog = QuickCaptureDialog(desk._ctx, window)  # noqa: SLF001 - the desk's mission
+    dialog.show()
+    people = [p for p in dialog.people if p.kind == "stakeholder"]
+    dialog.counterparts.set_persons(people[:1] + [p for p in people if p.flags][:1])
+    dialog.location.setText("Corma")
+    dialog.outcome.setPlainText("Agreed to convene the Joint Ceasefire Commission next week; "
+                                "asked the mission for guarantees on the cantonment site.")
+    for what, due in (("Convene the JCC", "+7"), ("Share the cantonment site plan", "")):
+        row = dialog.add_commitment()
+        row.what.setText(what)
+        row.due.setText(due)
+    dialog.counterparts.setFocus()
+    dialog.counterparts.setText(dialog.counterparts.text() + "; gen")
+    dialog.counterparts.textEdited.emit(dialog.counterparts.text())  # the offers show
+    _settle(app, dialog, 0.3)
+    dialog.grab().save(str(path))
+    dialog.counterparts.popup.grab().save(str(path.with_name(path.stem + "-offers.png")))
+    dialog.done(0)
+    dialog.deleteLater()
+    app.processEvents()
 
 
 def export_map_pdf(window, app, mission: str, out: Path) -> list[Path]:

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.services.people import MEMBER, STAKEHOLDER, Person
 from missiondesk.ui.context import MissionContext
-from missiondesk.ui.engagements.completion import NameListEdit
+from missiondesk.ui.engagements.completion import NameListEdit, flag_words
 from missiondesk.ui.framework.form import classification_combo, hint_label
 from missiondesk.ui.framework.widgets import ERROR_COLOUR, error_label
 
@@ -307,17 +307,9 @@ class QuickCaptureDialog(QDialog):
     # --- set-up helpers --------------------------------------------------------------------
 
     def _format_labels(self) -> list[tuple[str, str]]:
-        labels = {
-            "bilateral": self.tr("Bilateral meeting"),
-            "group": self.tr("Group meeting"),
-            "forum": self.tr("Forum or conference"),
-            "phone_video": self.tr("Phone or video call"),
-            "field_visit": self.tr("Field visit"),
-            "public_event": self.tr("Public event"),
-            "informal": self.tr("Informal contact"),
-            "correspondence": self.tr("Correspondence"),
-        }
-        return [(code, labels.get(code, code)) for code in self._engagements.FORMATS]
+        from missiondesk.ui.engagements.labels import format_label
+
+        return [(code, format_label(code)) for code in self._engagements.FORMATS]
 
     def _current_member(self) -> Person | None:
         handle = self.ctx.handle
@@ -372,10 +364,7 @@ class QuickCaptureDialog(QDialog):
         self._update_title_hint()
 
     def flag_words(self, flags: Sequence[str]) -> str:
-        words = {"do_not_engage": self.tr("DO NOT ENGAGE"),
-                 "sanctioned": self.tr("SANCTIONED"),
-                 "hrddp": self.tr("HRDDP")}
-        return ", ".join(words.get(f, f) for f in flags)
+        return flag_words(flags)
 
     def _auto_title(self) -> str:
         names = [p.name for p in self.counterparts.persons()]

@@ -27,6 +27,14 @@ SEPARATOR = ";"
 OFFERED = 8
 
 
+def flag_words(flags) -> str:
+    """The badges of a person's flags, in words (do-not-engage, sanctioned, HRDDP)."""
+    words = {"do_not_engage": QCoreApplication.translate("Completion", "DO NOT ENGAGE"),
+             "sanctioned": QCoreApplication.translate("Completion", "SANCTIONED"),
+             "hrddp": QCoreApplication.translate("Completion", "HRDDP")}
+    return ", ".join(words.get(f, f) for f in flags)
+
+
 class SuggestionList(QListWidget):
     """The matches under a name field: a window that never takes the keyboard."""
 
@@ -45,6 +53,7 @@ class SuggestionList(QListWidget):
             item = QListWidgetItem(shown(m))
             item.setData(Qt.ItemDataRole.UserRole, m.person)
             if m.person.flags:
+                item.setText("%s   \u26a0 %s" % (shown(m), flag_words(m.person.flags)))
                 item.setForeground(QColor(ERROR_COLOUR))
             self.addItem(item)
         if not matches:
