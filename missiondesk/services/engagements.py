@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import and_, false, func, literal, or_, select, text
 
-from missiondesk.services import validation
+from missiondesk.services import clock, validation
 from missiondesk.services.records import load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
@@ -71,8 +71,10 @@ LINKS = ("participant_ids", "counterpart_ids", "driver_ids", "objective_ids", "b
 LONG_TEXTS = ("purpose", "key_messages_delivered", "counterpart_positions", "outcomes",
               "risks_to_interlocutors")
 #: Columns `page_engagements` sorts on.
+#: Columns the log sorts on, each from an index (0004); the lead, the people and the outcome
+#: are not among them: no index orders them, and sorting 200,000 rows is what the log avoids.
 SORTS = ("starts_at", "duration_minutes", "title", "format", "level", "political", "location",
-         "classification", "lead_name", "outcome_excerpt")
+         "classification")
 EXCERPT = 160
 MAX_DURATION = 7 * 24 * 60
 _LONG = 20000
@@ -602,52 +604,110 @@ def get_engagement(handle: MissionHandle, engagement_id: str, *,
         return _view(session, row)
 
 
-def _fts_query(text_: str) -> str | None:
-    """A prefix query for each word (quoted: no FTS syntax from the user reaches MATCH)."""
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text_).split() if w]
-    if not words:
+#: A text (or member) filter matching at most this many engagements is read from its matches
+#: and sorted; above it, the log walks its order's index and keeps the matches (a common word
+#: matches half the large mission: the first page is then ~400 entries away).
+DRIVE_AT_MOST = 2000
+#: While typed, a last word shorter than this is a whole word, not a prefix ("co*" merges
+#: the postings of every word in "co" over 200,000 engagements: ~70 ms).
+TEXT_MIN_PREFIX = 3
+#: Counts stop here when counting further would read more than an index range.
+COUNT_AT_MOST = 1000
+#: ... or at a page when every row counted must be read.
+PAGE_COUNT = 200
+
+
+def text_query(text_: str | None) -> str | None:
+    """The FTS5 MATCH expression of what a user typed in the log's filter: words folded as
+    the index folds them (case and accents ignored) and quoted (no FTS syntax gets through),
+    every word required, the last one a prefix once it has TEXT_MIN_PREFIX letters. None
+    when nothing searchable was typed."""
+    from missiondesk.services.search import parse_query
+
+    parsed = parse_query((text_ or "").strip())
+    if parsed.empty:
         return None
-    return " ".join('"%s"*' % w for w in words)
+    terms = ['"%s"' % w for w in parsed.words]
+    if parsed.prefix:
+        terms.append('"%s"*' % parsed.prefix if len(parsed.prefix) >= TEXT_MIN_PREFIX
+                     else '"%s"' % parsed.prefix)
+    return " ".join(terms)
 
 
-def _conditions(flt: EngagementFilter | None, dialect: str = "sqlite") -> list:
-    """The WHERE terms of a filter. On SQLite the common terms are marked likely(), so the
-    planner walks the start index in order and stops after a page, instead of reading and
-    sorting every engagement (format filter on the large mission: 500 ms -> 1 ms); a
-    stakeholder's few engagements go through the counterparts' own index (IN)."""
+def _fts_matches(session, query: str) -> int:
+    return session.execute(text("SELECT count(*) FROM engagements_fts "
+                                "WHERE engagements_fts MATCH :q"), {"q": query}).scalar_one()
+
+
+def _conditions(session, flt: EngagementFilter | None, dialect: str = "sqlite") -> list:
+    """The WHERE terms of a filter, written so each runs from an index:
+    - the period is the mission's local days (its time zone), as UTC bounds on the start;
+    - format, political and classification are equalities the log's indexes (0004) seek;
+    - a stakeholder's few engagements come through the counterparts' own index (IN);
+    - words go through the FTS5 index, a member's engagements through the participants'
+      index: few matches are read and sorted, many are kept (by rowid, no row read) while
+      walking the order's index (`+rowid`: SQLite must not drive the query from 100,000
+      rowids and sort them all)."""
     e = Engagement.__table__.c
     where = [e.deleted_at.is_(None)]
     if flt is None:
         return where
-    hint = func.likely if dialect == "sqlite" else (lambda term: term)
-    if flt.since is not None:
-        where.append(e.starts_at >= datetime.combine(flt.since, time()))
-    if flt.until is not None:
-        where.append(e.starts_at < datetime.combine(flt.until + timedelta(days=1), time()))
+    if flt.since is not None or flt.until is not None:
+        tz = clock.zone(session.scalars(select(Mission.time_zone)).first())
+        if flt.since is not None:
+            where.append(e.starts_at >= clock.local_day_start(flt.since, tz))
+        if flt.until is not None:
+            where.append(e.starts_at < clock.local_day_end(flt.until, tz))
     if flt.format:
-        where.append(hint(e.format == flt.format))
+        where.append(e.format == flt.format)
     if flt.political is not None:
-        where.append(hint(e.political == bool(flt.political)))
+        where.append(e.political == bool(flt.political))
     if flt.classification:
-        where.append(hint(e.classification == flt.classification))
+        where.append(e.classification == flt.classification)
     if flt.member_id:
-        p = EngagementParticipant.__table__.c
-        where.append(hint(exists().where(p.engagement_id == e.id,
-                                         p.team_member_id == flt.member_id,
-                                         p.deleted_at.is_(None))))
+        # The member's engagements as rowids, from the participants' index (a delete
+        # tombstones the links with the engagement): few are read and sorted, many are
+        # kept while walking the order's index, without reading a row.
+        member_of = ("SELECT x.rowid FROM engagement_participants p JOIN engagements x "
+                     "ON x.id = p.engagement_id WHERE p.team_member_id = :member_id "
+                     "AND p.deleted_at IS NULL")
+        taking_part = session.execute(text(
+            "SELECT count(*) FROM engagement_participants WHERE team_member_id = :m "
+            "AND deleted_at IS NULL"), {"m": flt.member_id}).scalar_one()
+        rowid = "engagements.rowid" if taking_part <= DRIVE_AT_MOST else "+engagements.rowid"
+        where.append(text("%s IN (%s)" % (rowid, member_of))
+                     .bindparams(member_id=flt.member_id))
     if flt.stakeholder_id:
         c = EngagementCounterpart.__table__.c
         where.append(e.id.in_(select(c.engagement_id).where(
             c.stakeholder_id == flt.stakeholder_id, c.deleted_at.is_(None))))
     if flt.text and flt.text.strip():
-        query = _fts_query(flt.text)
-        if query is None:
-            where.append(text("0"))
+        query = text_query(flt.text)
+        matches = _fts_matches(session, query) if query is not None else 0
+        if not matches:
+            where.append(false())
         else:
-            where.append(hint(text("engagements.rowid IN (SELECT rowid FROM engagements_fts "
-                                   "WHERE engagements_fts MATCH :fts_query)")
-                              .bindparams(fts_query=query)))
+            rowid = "engagements.rowid" if matches <= DRIVE_AT_MOST else "+engagements.rowid"
+            where.append(text(rowid + " IN (SELECT rowid FROM engagements_fts "
+                                      "WHERE engagements_fts MATCH :fts_query)")
+                         .bindparams(fts_query=query))
     return where
+
+
+def _count_cap(flt: EngagementFilter | None) -> int | None:
+    """How far `log_count` counts: None (exactly) when that reads one index range or a
+    stakeholder's few engagements; COUNT_AT_MOST when the rows are kept from an index walk
+    without reading them (words, a member); a page (PAGE_COUNT) when each row kept must be
+    read (two or more of format / political / classification: ~0.1 ms a row)."""
+    if flt is None or flt.stakeholder_id:
+        return None
+    equalities = sum(x is not None and x != "" for x in (flt.format, flt.political,
+                                                         flt.classification))
+    if equalities >= 2:
+        return PAGE_COUNT
+    if flt.member_id or (flt.text and flt.text.strip()):
+        return COUNT_AT_MOST
+    return None
 
 
 def count_engagements(handle: MissionHandle, flt: EngagementFilter | None = None, *,
@@ -655,14 +715,27 @@ def count_engagements(handle: MissionHandle, flt: EngagementFilter | None = None
     """How many engagements pass the filter; with `at_most`, counting stops there (a filter
     on the large mission can match 100,000 rows a screen never needs to count)."""
     e = Engagement.__table__
-    where = and_(*_conditions(flt, handle.engine.dialect.name))
     with handle.session() as session:
+        where = and_(*_conditions(session, flt, handle.engine.dialect.name))
         if at_most is None:
             query = select(func.count()).select_from(e).where(where)
         else:
             inner = select(e.c.id).where(where).limit(max(0, at_most))
             query = select(func.count()).select_from(inner.subquery())
         return session.execute(query).scalar_one()
+
+
+def log_count(handle: MissionHandle, flt: EngagementFilter | None = None, *,
+              at_most: int = COUNT_AT_MOST) -> tuple[int, bool]:
+    """(how many engagements pass the filter, whether that is exact). Exact when it is
+    cheap (see `_count_cap`) or when fewer than `at_most` pass; otherwise (at_most,
+    False): "more than 1,000", never a count that reads 100,000 rows."""
+    cap = _count_cap(flt)
+    if cap is None:
+        return count_engagements(handle, flt), True
+    at_most = min(at_most, cap)
+    n = count_engagements(handle, flt, at_most=at_most + 1)
+    return (n, True) if n <= at_most else (at_most, False)
 
 
 @dataclass(frozen=True)
@@ -721,14 +794,37 @@ def engagement_detail(handle: MissionHandle, view: EngagementView) -> Engagement
         commitments=tuple(lines))
 
 
-def _lead_name_sql():
-    p = EngagementParticipant.__table__.c
-    m = TeamMember.__table__.c
-    e = Engagement.__table__.c
-    return (select(m.name).select_from(EngagementParticipant.__table__.join(
-        TeamMember.__table__, m.id == p.team_member_id))
-        .where(p.engagement_id == e.id, p.is_lead.is_(True), p.deleted_at.is_(None))
-        .limit(1).scalar_subquery())
+#: sort -> (its key as the index 0004 holds it, whether it can be blank). starts_at has no
+#: key of its own: every order ends with (starts_at, id).
+_SORT_KEYS = {
+    "starts_at": (None, False),
+    "duration_minutes": (Engagement.__table__.c.duration_minutes, False),
+    "title": (func.lower(Engagement.__table__.c.title), False),
+    "format": (Engagement.__table__.c.format, False),
+    "level": (Engagement.__table__.c.level, True),
+    "political": (Engagement.__table__.c.political, False),
+    "location": (func.lower(Engagement.__table__.c.location), True),
+    "classification": (Engagement.__table__.c.classification, False),
+}
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """Where the next page of the log starts: just after this row, in this order. Opaque to
+    callers: hand back the `next` of the page before."""
+
+    sort: str
+    descending: bool
+    blank: bool        # the row is among the blanks, shown last (a key that can be blank)
+    key: object        # its sort key as SQL has it (None for starts_at or a blank)
+    starts_at: datetime
+    id: str
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: list[EngagementRow]
+    next: PageCursor | None    # None: the log ends here
 
 
 def _rows(session, records: list) -> list[EngagementRow]:
@@ -758,16 +854,13 @@ def _rows(session, records: list) -> list[EngagementRow]:
             .where(c.engagement_id.in_(ids)).order_by(c.created_at, c.id)):
         if gone is None:
             counterparts[eid].append((sid, name))
+    # Counted from the links' own index (0004): a deleted commitment's links are tombstoned
+    # with it (services/commitments), so the commitments themselves are not read.
     ce = CommitmentEngagement.__table__.c
-    co = Commitment.__table__.c
-    counts: dict[str, int] = {}
-    for eid, link_gone, gone in session.execute(
-            select(ce.engagement_id, ce.deleted_at, co.deleted_at)
-            .select_from(CommitmentEngagement.__table__.join(
-                Commitment.__table__, co.id == ce.commitment_id))
-            .where(ce.engagement_id.in_(ids))):
-        if link_gone is None and gone is None:
-            counts[eid] = counts.get(eid, 0) + 1
+    counts: dict[str, int] = dict(session.execute(
+        select(ce.engagement_id, func.count()).where(ce.engagement_id.in_(ids),
+                                                     ce.deleted_at.is_(None))
+        .group_by(ce.engagement_id)).all())
     out = []
     for r in records:
         people = members[r.id]
@@ -790,33 +883,99 @@ def _rows(session, records: list) -> list[EngagementRow]:
     return out
 
 
+def _seek(session, where: list, sort: str, descending: bool, after: PageCursor | None,
+          limit: int) -> list:
+    """Up to `limit` records of the log after `after` (from the start when None), each query
+    a range of the order's index: the rows tied with `after` on its key (by start, id),
+    then the rows past its key; for a key that can be blank, the blanks last (by start)."""
+    e = Engagement.__table__.c
+    key, nullable = _SORT_KEYS[sort]
+
+    def order(column):
+        return column.desc() if descending else column.asc()
+
+    def past(column, value):
+        if isinstance(value, bool):  # `political`: SQL compares its 0/1
+            value = int(value)
+        return column < value if descending else column > value
+
+    columns = [e.id, e.revision, e.starts_at, e.duration_minutes, e.title, e.format, e.level,
+               e.political, e.location, func.substr(e.outcomes, 1, EXCERPT + 40)
+               .label("outcomes"), e.classification,
+               (key if key is not None else literal(None)).label("sort_key")]
+    by_start = [order(e.starts_at), order(e.id)]
+    queries: list[tuple[list, list]] = []
+    for blank in ((False, True) if nullable else (False,)):
+        if after is not None and after.blank and not blank:
+            continue  # the cursor is already among the blanks
+        part = [] if not nullable else [key.is_(None) if blank else key.is_not(None)]
+        keyed = key is not None and not blank
+        if after is not None and after.blank == blank:
+            tied = [e.starts_at <= after.starts_at if descending
+                    else e.starts_at >= after.starts_at,
+                    or_(past(e.starts_at, after.starts_at), past(e.id, after.id))]
+            if keyed:
+                queries.append((part + [key == (int(after.key) if isinstance(after.key, bool)
+                                                 else after.key)] + tied, by_start))
+                queries.append((part + [past(key, after.key)], [order(key)] + by_start))
+            else:
+                queries.append((part + tied, by_start))
+        else:
+            queries.append((part, ([order(key)] if keyed else []) + by_start))
+    records: list = []
+    for terms, ordering in queries:
+        need = limit - len(records)
+        if need <= 0:
+            break
+        records.extend(session.execute(select(*columns).where(and_(*where, *terms))
+                                       .order_by(*ordering).limit(need)).all())
+    return records
+
+
+def _cursor(sort: str, descending: bool, record) -> PageCursor:
+    _key, nullable = _SORT_KEYS[sort]
+    return PageCursor(sort=sort, descending=descending,
+                      blank=nullable and record.sort_key is None, key=record.sort_key,
+                      starts_at=record.starts_at, id=record.id)
+
+
+def log_page(handle: MissionHandle, flt: EngagementFilter | None = None, *,
+             sort: str = "starts_at", descending: bool = True,
+             after: PageCursor | None = None, limit: int = 200) -> LogPage:
+    """One page of the log, filtered and sorted in SQL, seeking from the last row of the page
+    before (`after`, its `next`): a page costs the same at row 10,000 as at row 0. Every
+    order ends with (starts_at, id); blanks come last either way. The orders are SORTS, each
+    read from an index (0004); no order is offered that would sort the whole table."""
+    if sort not in SORTS:
+        raise ValueError("not an engagement sort: %s" % sort)
+    if after is not None and (after.sort, after.descending) != (sort, descending):
+        raise ValueError("the cursor is of another order")
+    limit = max(0, limit)
+    with handle.session() as session:
+        where = _conditions(session, flt, handle.engine.dialect.name)
+        records = _seek(session, where, sort, descending, after, limit)
+        following = _cursor(sort, descending, records[-1]) \
+            if records and len(records) == limit else None
+        return LogPage(_rows(session, records), following)
+
+
 def page_engagements(handle: MissionHandle, flt: EngagementFilter | None = None, *,
                      sort: str = "starts_at", descending: bool = True, offset: int = 0,
                      limit: int = 200) -> list[EngagementRow]:
-    """One page of the log, filtered and sorted in SQL (ties by start, then id)."""
-    if sort not in SORTS:
-        raise ValueError("not an engagement sort: %s" % sort)
-    e = Engagement.__table__.c
-    key = {"lead_name": _lead_name_sql(), "outcome_excerpt": e.outcomes}.get(sort)
-    if key is None:
-        key = getattr(e, sort)
-    order = []
-    if sort in ("title", "location", "lead_name", "outcome_excerpt", "level"):
-        order.append(key.is_(None))  # blanks last either way
-        key = func.lower(key)
-    order.append(key.desc() if descending else key.asc())
-    if sort != "starts_at":
-        order.append(e.starts_at.desc() if descending else e.starts_at.asc())
-    order.append(e.id.desc() if descending else e.id.asc())
-    columns = [e.id, e.revision, e.starts_at, e.duration_minutes, e.title, e.format, e.level,
-               e.political, e.location, func.substr(e.outcomes, 1, EXCERPT + 40)
-               .label("outcomes"), e.classification]
-    where = and_(*_conditions(flt, handle.engine.dialect.name))
-    query = (select(*columns).where(where).order_by(*order)
-             .offset(max(0, offset)).limit(max(0, limit)))
-    with handle.session() as session:
-        records = session.execute(query).all()
-        return _rows(session, records)
+    """The rows of the log from `offset` (the same order as `log_page`, which a view that
+    pages should use: the rows skipped here are read, as ids)."""
+    after = None
+    if offset > 0:
+        if sort not in SORTS:
+            raise ValueError("not an engagement sort: %s" % sort)
+        with handle.session() as session:
+            where = _conditions(session, flt, handle.engine.dialect.name)
+            skipped = _seek(session, where, sort, descending, None, offset)
+        if len(skipped) < offset:
+            return []
+        after = _cursor(sort, descending, skipped[-1])
+    return log_page(handle, flt, sort=sort, descending=descending, after=after,
+                    limit=limit).rows
 
 
 def stakeholder_engagements(handle: MissionHandle, stakeholder_id: str,
@@ -824,13 +983,15 @@ def stakeholder_engagements(handle: MissionHandle, stakeholder_id: str,
     """A stakeholder's engagements, the latest first."""
     flt = EngagementFilter(stakeholder_id=stakeholder_id)
     if limit is not None:
-        return page_engagements(handle, flt, limit=limit)
+        return log_page(handle, flt, limit=limit).rows
     rows: list[EngagementRow] = []
+    after = None
     while True:
-        page = page_engagements(handle, flt, offset=len(rows), limit=500)
-        rows.extend(page)
-        if len(page) < 500:
+        page = log_page(handle, flt, after=after, limit=500)
+        rows.extend(page.rows)
+        if page.next is None:
             return rows
+        after = page.next
 
 
 def counterpart_flags(handle: MissionHandle, stakeholder_ids: Iterable[str]

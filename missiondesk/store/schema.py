@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with_loader_criteria
 
@@ -296,11 +297,27 @@ class Engagement(Common, Base):
     risks_to_interlocutors: Mapped[str | None] = mapped_column(Text)
 
 
+# The engagement log's orders, each read from an index of the live rows (0004): the log seeks
+# from the last row shown, (key, starts_at, id), so a page reads ~200 entries in any order.
+for _name, _key in (("start", None), ("duration", Engagement.duration_minutes),
+                    ("title", func.lower(Engagement.title)), ("format", Engagement.format),
+                    ("level", Engagement.level), ("political", Engagement.political),
+                    ("location", func.lower(Engagement.location)),
+                    ("classification", Engagement.classification)):
+    Index("ix_engagements_live_" + _name, Engagement.deleted_at,
+          *(() if _key is None else (_key,)), Engagement.starts_at)
+
+
 class EngagementParticipant(Common, Base):
     __tablename__ = "engagement_participants"
     engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
     team_member_id: Mapped[str] = _fk("team_members.id", nullable=False)
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# A team member's engagements, from the index alone (0004).
+Index("ix_engagement_participants_member_live", EngagementParticipant.team_member_id,
+      EngagementParticipant.deleted_at, EngagementParticipant.engagement_id)
 
 
 class EngagementCounterpart(Common, Base):
@@ -371,6 +388,11 @@ class CommitmentEngagement(Common, Base):
     __tablename__ = "commitment_engagements"
     commitment_id: Mapped[str] = _fk("commitments.id", nullable=False)
     engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
+
+
+# The commitments of a page of the log counted from the links alone (0004).
+Index("ix_commitment_engagements_live", CommitmentEngagement.engagement_id,
+      CommitmentEngagement.deleted_at)
 
 
 # --- the mandate and the Council ----------------------------------------------------------

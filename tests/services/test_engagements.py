@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from missiondesk.messages import error_text
+from missiondesk.services import clock
 from missiondesk.services import engagements as eng
 from missiondesk.services.engagements import CommitmentInput, EngagementFilter
 from missiondesk.store.errors import InvalidValue, RevisionConflict
@@ -262,10 +263,11 @@ def test_demo_filters_narrow_in_sql(demo):
     met = eng.page_engagements(demo, EngagementFilter(stakeholder_id=stakeholder), limit=500)
     assert met and all(stakeholder in r.counterpart_ids for r in met)
     assert met == eng.stakeholder_engagements(demo, stakeholder)
-    day = some.starts_at.date()
+    tz = clock.mission_zone(demo)  # the period is the mission's local days
+    day = clock.to_local(some.starts_at, tz).date()
     same_day = eng.page_engagements(demo, EngagementFilter(since=day, until=day), limit=500)
     assert some.id in [r.id for r in same_day]
-    assert all(r.starts_at.date() == day for r in same_day)
+    assert all(clock.to_local(r.starts_at, tz).date() == day for r in same_day)
     word = some.title.split()[0]
     found = eng.page_engagements(demo, EngagementFilter(text=word), limit=500)
     assert some.id in [r.id for r in found] and len(found) < 174
@@ -276,12 +278,12 @@ def test_demo_sorts_in_sql(demo):
                                     limit=500)
     titles = [r.title.lower() for r in by_title]
     assert titles == sorted(titles)
-    by_lead = eng.page_engagements(demo, EngagementFilter(), sort="lead_name",
-                                   descending=False, limit=500)
-    leads = [r.lead_name.lower() for r in by_lead]
-    assert leads == sorted(leads)
-    with pytest.raises(ValueError):
-        eng.page_engagements(demo, sort="nonsense")
+    by_format = eng.page_engagements(demo, EngagementFilter(), sort="format", limit=500)
+    formats = [r.format for r in by_format]
+    assert formats == sorted(formats, reverse=True)
+    for unsorted in ("nonsense", "lead_name", "outcome_excerpt"):  # no index orders them
+        with pytest.raises(ValueError):
+            eng.page_engagements(demo, sort=unsorted)
 
 
 def test_demo_view_has_every_link(demo):
