@@ -210,3 +210,82 @@ def test_the_paged_log_passes_the_model_tester(ctx, qtmodeltester):
         offset + 50 < 174))
     qtmodeltester.check(model)
     assert model.rowCount() >= 50
+
+
+# --- one clock, and orders an index serves ----------------------------------------------------
+
+
+@pytest.fixture
+def lagos_ctx(tmp_path):
+    """A mission an hour ahead of UTC (Africa/Lagos, no summer time) with one team member."""
+    from missiondesk.store.handle import NewMission, create_mission
+    from missiondesk.store.schema import TeamMember
+
+    handle = create_mission(tmp_path / "lagos.mdesk", None,
+                            NewMission(name="Lagos", time_zone="Africa/Lagos"))
+    handle.set_user(None, "Desk tester")
+    with handle.unit_of_work() as uow:
+        member = TeamMember(name="Ana Lead", role="OTHER")
+        uow.add(member)
+    bus = MissionBus()
+    handle.add_listener(bus.relay)
+    yield MissionContext(handle, QUndoStack(), bus)
+    handle.close()
+
+
+def test_nine_local_is_nine_in_the_log_and_the_editor_and_eight_utc_in_the_file(
+        qtbot, lagos_ctx, monkeypatch):
+    from datetime import datetime
+
+    from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
+
+    desk = EngagementsDesk()
+    qtbot.addWidget(desk)
+    desk.attach(lagos_ctx)
+
+    def fill(dialog):
+        QTest.keyClicks(dialog.title, "Morning call with the governor")
+        dialog.starts.setDateTime(QDateTime(QDate(2025, 3, 4), QTime(9, 0), QTimeZone.utc()))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    def ask(cls, parent, handle, values, submit, *, creating):
+        dialog = cls(parent, handle, values, submit, creating=creating)
+        qtbot.addWidget(dialog)
+        assert "Africa/Lagos" in dialog.form.labelForField(dialog.starts).text()
+        fill(dialog)
+        return True
+
+    monkeypatch.setattr(EngagementEditor, "ask", classmethod(ask))
+    monkeypatch.setattr(EngagementEditor, "confirm_flags", classmethod(lambda *a: True))
+    desk.new_in_full_editor()
+    row = desk.model.row_at(0)
+    assert row.title == "Morning call with the governor"
+    assert row.starts_at == datetime(2025, 3, 4, 8, 0)          # stored in UTC
+    assert desk.model.index(0, desk.model.column_of("starts_at")).data() == "2025-03-04 09:00"
+    assert "2025-03-04 09:00 (Africa/Lagos)" in desk.detail.toPlainText()
+    seen = {}
+
+    def look(cls, parent, handle, values, submit, *, creating):
+        dialog = cls(parent, handle, values, submit, creating=creating)
+        qtbot.addWidget(dialog)  # the editor opened on the record shows the local time
+        seen["start"] = dialog.starts.dateTime().toString("yyyy-MM-dd HH:mm")
+        return False
+
+    monkeypatch.setattr(EngagementEditor, "ask", classmethod(look))
+    desk.edit_button.click()
+    assert seen["start"] == "2025-03-04 09:00"
+    assert service.get_engagement(lagos_ctx.handle, row.id).starts_at == datetime(
+        2025, 3, 4, 8, 0)
+    desk.detach()
+
+
+def test_a_header_no_index_orders_keeps_the_order(desk):
+    title = desk.model.column_of("title")
+    desk.table.sortByColumn(title, Qt.SortOrder.AscendingOrder)
+    before = [desk.model.row_at(i).id for i in range(20)]
+    desk.table.sortByColumn(desk.model.column_of("lead_name"), Qt.SortOrder.AscendingOrder)
+    assert [desk.model.row_at(i).id for i in range(20)] == before
+    assert desk.table.horizontalHeader().sortIndicatorSection() == title
+    desk.refresh()  # a change in the mission reloads the log: still by title
+    assert [desk.model.row_at(i).id for i in range(20)] == before
+    assert desk.model.service_sort() == ("title", False)

@@ -54,6 +54,12 @@ class EngagementsDesk(ListDetailDesk):
         super().__init__(EngagementTableModel(), parent, row_height=24)
         self.model.setParent(self)
         self.model.on_sort = lambda _key, _descending: self.refresh()
+        self._sorted_by = (0, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_asked)
+        from missiondesk.services import clock
+
+        self.zone = clock.zone("UTC")  # the mission's, once attached
+        self._exact = True
         from missiondesk.services import engagements as service
 
         self.actions = RecordActions(
@@ -143,7 +149,9 @@ class EngagementsDesk(ListDetailDesk):
             since = self.since.date().toPython()
             until = self.until.date().toPython()
         elif period is not None:
-            since = datetime.now(UTC).date() - timedelta(days=int(period))
+            from missiondesk.services import clock
+
+            since = clock.local_today(self.zone) - timedelta(days=int(period))
         return EngagementFilter(
             since=since, until=until, member_id=self.member.currentData(),
             stakeholder_id=self.stakeholder.currentData(), format=self.format.currentData(),
@@ -180,20 +188,35 @@ class EngagementsDesk(ListDetailDesk):
         sort, descending = self.model.service_sort()
         self.model.flagged = service.flagged_stakeholder_ids(handle)
 
+        after = {}  # the cursor of the last page read: the next one seeks from it
+
         def fetch(offset: int) -> Page:
-            rows = service.page_engagements(handle, flt, sort=sort, descending=descending,
-                                            offset=offset, limit=PAGE)
-            return Page(rows, len(rows) == PAGE)
+            page = service.log_page(handle, flt, sort=sort, descending=descending,
+                                    after=after.get(offset), limit=PAGE)
+            if page.next is not None:
+                after[offset + len(page.rows)] = page.next
+            return Page(page.rows, page.next is not None)
 
         self.model.set_source(fetch)
-        unfiltered = flt == service.EngagementFilter()
-        self._total = service.count_engagements(
-            handle, flt, at_most=None if unfiltered else COUNT_AT_MOST + 1)
+        self._total, self._exact = service.log_count(handle, flt, at_most=COUNT_AT_MOST)
         self._reselect(keep)
 
+    def _sort_asked(self, column: int, order: Qt.SortOrder) -> None:
+        """A click on a header: the columns no index orders (lead, people, outcome) keep
+        the order shown, and the arrow goes back where it was."""
+        from missiondesk.ui.engagements.model import SORT_OF
+
+        if SORT_OF.get(self.model.COLUMNS[column].key) is None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self._sorted_by)
+            header.blockSignals(False)
+            return
+        self._sorted_by = (column, order)
+
     def count_text(self) -> str:
-        if self._total > COUNT_AT_MOST and self.current_filter() != self._no_filter():
-            return self.tr("over {n} engagements").format(n=f"{COUNT_AT_MOST:,}")
+        if not self._exact:
+            return self.tr("more than {n} engagements").format(n=f"{self._total:,}")
         return self.tr("%n engagement(s)", "", self._total)
 
     @staticmethod
@@ -203,6 +226,10 @@ class EngagementsDesk(ListDetailDesk):
         return EngagementFilter()
 
     def attach(self, ctx) -> None:
+        from missiondesk.services import clock
+
+        self.zone = clock.mission_zone(ctx.handle)
+        self.model.zone = self.zone
         self._fill_people(ctx)
         super().attach(ctx)
 
@@ -243,11 +270,14 @@ class EngagementsDesk(ListDetailDesk):
         self.detail.setHtml(self.detail_html(view, detail))
 
     def detail_html(self, v, d) -> str:
+        from missiondesk.services import clock
+
         t = self.tr
         flags = {f.stakeholder_id: f for f in d.flags}
         facts = [
-            (t("When"), "%s UTC, %s" % (v.starts_at.strftime("%Y-%m-%d %H:%M"),
-                                        duration_text(v.duration_minutes))),
+            (t("When"), "%s (%s), %s" % (
+                clock.to_local(v.starts_at, self.zone).strftime("%Y-%m-%d %H:%M"),
+                self.zone.key, duration_text(v.duration_minutes))),
             (t("Format"), format_label(v.format)),
             (t("Level"), level_label(v.level) if v.level else "\u2014"),
             (t("Location"), v.location or "\u2014"),
@@ -374,5 +404,5 @@ class EngagementsDesk(ListDetailDesk):
         current = self._current
         self.confirm_delete(current, self.tr("Delete Engagement"), self.tr(
             "Delete \u201c{title}\u201d of {date}? The commitments made in it stay; Undo "
-            "brings it back.").format(title=current.title,
-                                      date=current.starts_at.strftime("%Y-%m-%d")))
+            "brings it back.").format(title=current.title, date=self.model.local_start(
+                current).strftime("%Y-%m-%d")))

@@ -4,7 +4,9 @@ encrypted drafts while it is open. A counterpart flagged do-not-engage, sanction
 shows its badge as soon as it is ticked; Save then asks for confirmation with the file's
 reason, and a "No" saves nothing (the form stays open).
 
-Times are entered and shown in UTC, as the log shows them."""
+Times are entered and shown on the mission's clock (its time zone, `services/clock`), as the
+log shows them; the engagement stores UTC. The date-time field holds the local wall-clock
+time (in a UTC field, so the laptop's own zone never shifts it)."""
 
 from __future__ import annotations
 
@@ -140,8 +142,12 @@ class EngagementEditor(RecordForm):
         self.starts.setTimeZone(QTimeZone.utc())
         self.starts.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.starts.setCalendarPopup(True)
+        from missiondesk.services import clock
+
+        self.zone = clock.mission_zone(self.handle)
         start = values.get("starts_at")
         if start is not None:
+            start = clock.to_local(start, self.zone)
             self.starts.setDateTime(QDateTime(start.date(), start.time(), QTimeZone.utc()))
         self.duration = QSpinBox()
         self.duration.setRange(1, service.MAX_DURATION)
@@ -164,7 +170,7 @@ class EngagementEditor(RecordForm):
         self.atmosphere = _blank_combo([(atmosphere_label(c), c) for c in service.ATMOSPHERES],
                                        values.get("atmosphere"))
         self.add_field("title", t("Title"), self.title)
-        self.form.addRow(t("Date and time (UTC)"), self.starts)
+        self.form.addRow(t("Date and time ({zone})").format(zone=self.zone.key), self.starts)
         self.add_field("duration_minutes", t("Duration"), self.duration)
         self.add_field("format", t("Format"), self.format)
         self.add_field("level", t("Level"), self.level)
@@ -235,8 +241,10 @@ class EngagementEditor(RecordForm):
 
     def values(self) -> dict:
         values = super().values()
-        stamp = self.starts.dateTime().toUTC()
-        values["starts_at"] = stamp.toPython().replace(tzinfo=None, microsecond=0)
+        from missiondesk.services import clock
+
+        wall = self.starts.dateTime().toUTC().toPython().replace(tzinfo=None, microsecond=0)
+        values["starts_at"] = clock.from_local(wall, self.zone)
         values["participant_ids"] = [m for m in self.participants.ids()
                                      if m != values.get("lead_id")]
         values["counterpart_ids"] = self.counterparts.ids()

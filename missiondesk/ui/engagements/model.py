@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from missiondesk.labels import classification_label
+from missiondesk.services import clock
 from missiondesk.ui.engagements.labels import format_label, level_label
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
 
@@ -18,12 +19,12 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("EngagementTableModel", text)
 
 
-#: column key -> the service's sort (columns without one keep the current order)
+#: column key -> the service's sort (each read from an index; the lead, the people and the
+#: outcome have none, and a click on their header keeps the current order)
 SORT_OF = {
-    "starts_at": "starts_at", "duration_minutes": "duration_minutes", "lead_name": "lead_name",
-    "format": "format", "level": "level", "political": "political", "location": "location",
-    "outcome_excerpt": "outcome_excerpt", "classification": "classification",
-    "title": "title",
+    "starts_at": "starts_at", "duration_minutes": "duration_minutes", "format": "format",
+    "level": "level", "political": "political", "location": "location",
+    "classification": "classification", "title": "title",
 }
 
 
@@ -57,10 +58,15 @@ class EngagementTableModel(RecordTableModel):
         #: called with (service sort, descending) when a header asks for a new order
         self.on_sort: Callable[[str, bool], None] | None = None
         self.flagged: set[str] = set()   # stakeholder ids with a do-not-engage/sanction/HRDDP
+        self.zone = clock.zone("UTC")    # the mission's time zone: starts are shown in it
+
+    def local_start(self, r: Any):
+        """The row's start on the mission's clock (stored in UTC)."""
+        return clock.to_local(r.starts_at, self.zone)
 
     def display(self, r: Any, key: str) -> str:
         if key == "starts_at":
-            return r.starts_at.strftime("%Y-%m-%d %H:%M")
+            return self.local_start(r).strftime("%Y-%m-%d %H:%M")
         if key == "duration_minutes":
             return duration_text(r.duration_minutes)
         if key == "lead_name":
@@ -87,8 +93,9 @@ class EngagementTableModel(RecordTableModel):
                    "location"):
             return self.display(r, key) or None
         if key == "starts_at":
-            return _t("{start} UTC, {duration}").format(
-                start=self.display(r, key), duration=duration_text(r.duration_minutes))
+            return _t("{start} ({zone}), {duration}").format(
+                start=self.display(r, key), zone=self.zone.key,
+                duration=duration_text(r.duration_minutes))
         return None
 
     def foreground(self, r: Any, key: str) -> Any:
@@ -99,6 +106,8 @@ class EngagementTableModel(RecordTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self.COLUMNS) and self.COLUMNS[column].key not in SORT_OF:
+            return  # no index orders it: the rows keep their order
         before = self._sort
         super().sort(column, order)
         if self._sort == before or self.on_sort is None:
