@@ -764,9 +764,32 @@ class EngagementDetail:
     commitments: tuple[CommitmentLine, ...]
 
 
+def _link_names(session, view: EngagementView) -> dict[str, dict[str, str]]:
+    """The names of what the engagement links (only those: not every choice of the form)."""
+    from missiondesk.store.schema import KeyMessageText
+
+    names = {}
+    for key, model, column in (("driver_ids", Driver, Driver.name),
+                               ("objective_ids", StrategyObjective, StrategyObjective.title),
+                               ("benchmark_ids", Benchmark, Benchmark.statement)):
+        ids = getattr(view, key)
+        names[key] = dict(session.execute(select(model.id, column).where(
+            model.id.in_(ids))).all()) if ids else {}
+    texts: dict[str, str] = {}
+    if view.key_message_ids:
+        for kid, lang, text_ in session.execute(
+                select(KeyMessageText.key_message_id, KeyMessageText.language,
+                       KeyMessageText.text).where(KeyMessageText.key_message_id.in_(
+                           view.key_message_ids)).order_by(KeyMessageText.language)):
+            if kid not in texts or lang == "en":
+                texts[kid] = text_
+    names["key_message_ids"] = texts
+    return names
+
+
 def engagement_detail(handle: MissionHandle, view: EngagementView) -> EngagementDetail:
-    choices = link_choices(handle)
-    names = {k: {c.id: c.name for c in v} for k, v in choices.items()}
+    with handle.session() as session:
+        names = _link_names(session, view)
     with handle.session() as session:
         members = dict(session.execute(select(TeamMember.id, TeamMember.name).where(
             TeamMember.id.in_((view.lead_id,) + view.participant_ids))).all())

@@ -59,6 +59,7 @@ class EngagementsDesk(ListDetailDesk):
         from missiondesk.services import clock
 
         self.zone = clock.zone("UTC")  # the mission's, once attached
+        self._detail_of = None  # (id, revision) of the record the detail shows
         self._exact = True
         from missiondesk.services import engagements as service
 
@@ -184,6 +185,7 @@ class EngagementsDesk(ListDetailDesk):
 
         handle = self._ctx.handle
         keep = self.current_id()
+        self._detail_of = None  # the mission changed: the detail is drawn again
         flt = self.current_filter()
         sort, descending = self.model.service_sort()
         self.model.flagged = service.flagged_stakeholder_ids(handle)
@@ -253,14 +255,18 @@ class EngagementsDesk(ListDetailDesk):
 
     def show_detail(self, r: Any) -> None:
         if r is None or self._ctx is None:
+            self._detail_of = None
             self.detail.setHtml("<p style='color:#666'>%s</p>" % _esc(self.placeholder(
                 self.tr("Select an engagement to see the whole record: who took part, who "
                         "was met, what was said and what was promised."),
                 self.tr("No engagements yet. New engagement\u2026 records a meeting in a "
                         "minute."))))
             return
+        if self._detail_of == (r.id, r.revision):
+            return  # shown already (a refresh selects, then shows the selection again)
         from missiondesk.services import engagements as service
 
+        self._detail_of = (r.id, r.revision)
         try:
             view = service.get_engagement(self._ctx.handle, r.id)
             detail = service.engagement_detail(self._ctx.handle, view)
