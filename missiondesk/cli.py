@@ -689,6 +689,10 @@ COMMANDS["search"] = cmd_search
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--layout-worker"]:  # a bundled build's layout child (layout_worker.py)
+        from missiondesk.services.network.layout_worker import main as layout_worker
+
+        return layout_worker()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from missiondesk.store.passphrase import take_env_passphrase
 

@@ -96,6 +96,12 @@ class Prefetch:
                 self._results[key] = (generation, result)
         done.set()
 
+    def pending(self, key: str) -> bool:
+        """A read of `key` is expected or under way and has not ended yet."""
+        with self._lock:
+            running = self._running.get(key)
+        return running is not None and not running.is_set()
+
     def take(self, key: str, timeout: float = 30.0):
         """The result for `key` if it is still valid (once: it is handed over), else None."""
         with self._lock:

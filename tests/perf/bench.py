@@ -92,6 +92,8 @@ def spawn(args: list[str], env: dict, *, timeout: float = 600) -> tuple[dict[str
         parts = line.split()
         if len(parts) == 3 and parts[0] == "mark":
             marks[parts[1]] = float(parts[2]) - start
+        elif len(parts) == 3 and parts[0] == "stall":  # seconds, not a time of day
+            marks[parts[1]] = float(parts[2])
         elif len(parts) == 2 and parts[0] == "peak_kb":
             peak = int(parts[1])
     return marks, peak

@@ -29,6 +29,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 MARKS: dict[str, float] = {}
+STALLS: dict[str, float] = {}
 
 
 def mark(name: str) -> None:
@@ -45,6 +46,7 @@ class Watcher(QObject):
         self.window = None
         self.waiting_for = None   # (widget, name) whose next paint is a mark
         self.painting = None      # that mark, while the paint pass that began it goes on
+        self.first_shown = None   # (widget, name): a desk's first results, marked when painted
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
         if self.painting is not None and event.type() != QEvent.Type.Paint:
@@ -55,6 +57,11 @@ class Watcher(QObject):
         if event.type() == QEvent.Type.Paint:
             if "painted" not in MARKS and obj is self.window:
                 mark("painted")
+            if self.first_shown is not None and self.painting is None:
+                widget, name = self.first_shown
+                if obj is widget or (isinstance(obj, QWidget) and widget.isAncestorOf(obj)):
+                    self.first_shown = None
+                    self.painting = name
             if self.waiting_for is not None:
                 widget, name = self.waiting_for
                 if obj is widget or (isinstance(obj, QWidget) and widget.isAncestorOf(obj)):
@@ -97,6 +104,13 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
     state = {"step": "figures", "queue": [], "current": None, "since": 0.0}
 
     def drive() -> None:
+        # the longest the event loop went without this 2-ms timer while a desk was asked
+        # for and shown: how long the window did not answer
+        now = time.time()
+        if state.get("current") is not None and state.get("last_tick") is not None:
+            key = "stall:" + state["current"]
+            STALLS[key] = max(STALLS.get(key, 0.0), now - state["last_tick"])
+        state["last_tick"] = now
         window = watcher.window or _main_window()
         if window is None:
             return
@@ -159,6 +173,10 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
             state["ready"] = ready
             if laid_out is not None:
                 laid_out.connect(ready)
+            first_shown = getattr(desk, "firstActorsShown", None)
+            if first_shown is not None:  # a large map shows its most important actors first
+                first_shown.connect(lambda: setattr(watcher, "first_shown",
+                                                    (desk, "partial:" + key)))
             window.select_desk(key)
             busy = getattr(desk, "busy", None)
             if laid_out is None or not (callable(busy) and busy()):
@@ -171,6 +189,8 @@ def run(scenario: str, path: Path, desks: list[str]) -> int:
 
     def finish(window) -> None:
         timer.stop()
+        for key, seconds in STALLS.items():
+            print("stall %s %.6f" % (key, seconds), flush=True)
         print("peak_kb %d" % peak_kb(), flush=True)
         window.close()
         QApplication.instance().quit()

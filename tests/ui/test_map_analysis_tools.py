@@ -117,9 +117,14 @@ def test_hulls_follow_a_dragged_actor(session, qtbot):
     desk, _ctx = session
     _metrics(desk, qtbot, lambda: desk.hulls_check.setChecked(True))
     number, polygon, _c = desk._hull_item.hulls[0]
-    member = next(n for n, m in desk.metrics().nodes.items() if m.community == number - 1)
+    members = [n for n, m in desk.metrics().nodes.items() if m.community == number - 1]
+    centre = sum((desk.scene.nodes[n].pos() for n in members), QPointF()) / len(members)
+    # the member farthest out, dragged further out: the hull must grow to follow it
+    member = max(members, key=lambda n: (desk.scene.nodes[n].pos() - centre).manhattanLength())
+    away = desk.scene.nodes[member].pos() - centre
+    length = max(abs(away.x()) + abs(away.y()), 1e-6)
     before = polygon.boundingRect()
-    _drag(desk, member, 160, 120)
+    _drag(desk, member, int(200 * away.x() / length), int(200 * away.y() / length))
     after = next(p for k, p, _c in desk._hull_item.hulls if k == number).boundingRect()
     assert after != before
     assert next(p for k, p, _c in desk._hull_item.hulls if k == number).containsPoint(

@@ -92,6 +92,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
     """The influence map with its filters, focus, analysis panel and exports."""
 
     layoutFinished = Signal()
+    #: A large first layout showed its most important actors (the others follow).
+    firstActorsShown = Signal()
     metricsReady = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,6 +111,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self._layout_job: _Job | None = None
         self._metrics_job: _Job | None = None
         self._jobs: list[_Job] = []
+        self._adding = False  # the actors of a large layout arriving in batches
+        self._awaiting = False  # the map's inputs still being read ahead
         self._metrics = None
         self._metrics_generation = -1
         self._reach: list = []
@@ -375,6 +379,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
             job.wait()
         self._jobs = []
         self._layout_job = self._metrics_job = None
+        self._adding = self._awaiting = False
+        self._generation += 1  # batches or a wait still queued for the old map stop
         self.progress.hide()
         self.cancel_button.hide()
 
@@ -396,7 +402,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
 
     def busy(self) -> bool:
         """True while a layout runs (tests and callers wait on `layoutFinished`)."""
-        return self._layout_job is not None or self._pending_save is not None
+        return (self._layout_job is not None or self._pending_save is not None
+                or self._adding or self._awaiting)
 
     # --- filters and focus ---------------------------------------------------------------
 

@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
 
 
+#: A first visit of a map larger than this shows its most important actors first.
+PROGRESSIVE_ABOVE = 600
+#: How many: laid out in a fraction of a second, enough to read the map's core.
+FIRST_SHOWN = 300
+#: Actors added per turn of the event loop as the rest of a large layout arrives.
+ADD_BATCH = 400
+
+
 def nx_edge_values(graph, name: str) -> list:
     """The non-empty values of one edge attribute."""
     return [attrs[name] for _u, _v, attrs in graph.edges(data=True) if attrs.get(name)]
@@ -48,6 +56,7 @@ class _Job(QThread):
     """
 
     progressed = Signal(float)
+    partial = Signal(object)  # a first result worth showing before the whole (see layout)
     done = Signal(object)
 
     def __init__(self, kind: str, generation: int,
@@ -164,6 +173,11 @@ class SceneMixin:
         if self._layout_job is not None:  # its result would be for the old graph
             self._layout_job.cancel()
             self._layout_job = None
+        if self._prefetch_pending():
+            # the read ahead is still under way (a click on the map right after the
+            # mission opened): the desk shows now and fills in when the read lands
+            self._await_prefetch(fit)
+            return
         inputs = self._take_prefetched() or network.map_inputs(handle)
         graph = inputs.graph
         self._graph_all = graph
@@ -204,7 +218,34 @@ class SceneMixin:
             self._show_card()
         if missing:
             self._start_layout(graph, positions, frozenset(positions), incremental=True,
-                               fit=fit or self._fresh)
+                               fit=fit or self._fresh,
+                               progressive=self._fresh and len(graph) > PROGRESSIVE_ABOVE)
+
+    def _prefetch_pending(self) -> bool:
+        from missiondesk.ui.preload import MAP_INPUTS
+
+        prefetch = self._ctx.prefetch
+        return prefetch is not None and prefetch.pending(MAP_INPUTS)
+
+    def _await_prefetch(self, fit: bool) -> None:
+        generation = self._generation
+        self._awaiting = True
+        self.status.setText(self.tr("Reading the map\u2026"))
+
+        def check() -> None:
+            if generation != self._generation or self._ctx is None:
+                self._awaiting = False
+                return
+            if self._prefetch_pending():
+                QTimer.singleShot(20, check)
+                return
+            self._awaiting = False
+            self.status.setText("")
+            self.reload(fit=fit)
+            if not self.busy():  # every actor had its place: the map is ready as it is
+                self.layoutFinished.emit()
+
+        QTimer.singleShot(20, check)
 
     def _take_prefetched(self):
         """The map's inputs read ahead in the background when the mission opened (the first
@@ -265,17 +306,35 @@ class SceneMixin:
     # --- layout --------------------------------------------------------------------------
 
     def _start_layout(self, graph, positions: dict, pinned: frozenset, *, incremental: bool,
-                      fit: bool) -> None:
+                      fit: bool, progressive: bool = False) -> None:
+        """Lay the map out in a worker. `progressive` (a first visit of a large map): the
+        most important actors are laid out first and shown at once (a fraction of a
+        second), then the others are placed around them, pinned, and arrive in batches."""
         _import_on_gui_thread()
         from missiondesk.services import network
+        from missiondesk.services.network.layout_worker import layout_in_child
+
+        first_ids = self.importance_order(graph)[:FIRST_SHOWN] if progressive else []
+        # igraph holds the interpreter's lock while it lays out: a large graph is laid out
+        # in a child process, or the window would not answer until it is done
+        lay_out = layout_in_child if len(graph) > PROGRESSIVE_ABOVE else network.layout
 
         def work(progress):
-            return network.layout(graph, positions=positions or None, pinned=pinned,
-                                  progress=progress, relayout=not incremental)
+            if not progressive:
+                return lay_out(graph, positions=positions or None, pinned=pinned,
+                               progress=progress, relayout=not incremental)
+            first = network.layout(graph.subgraph(first_ids))  # a fraction of a second
+            job.partial.emit(first)
+            if not progress(0.1):
+                raise network.LayoutCancelled()
+            return lay_out(graph, positions=first, pinned=frozenset(first),
+                           progress=lambda f: progress(0.1 + 0.9 * f))
 
         job = _Job("layout", self._generation, work)
         job.incremental = incremental
         job.fit = fit
+        job.progressive = progressive
+        job.partial.connect(lambda first, job=job: self._layout_partial(job, first))
         job.before = {n: (item.pos().x() / (self._scale or 1.0),
                           item.pos().y() / (self._scale or 1.0))
                       for n, item in self.scene.nodes.items() if n in self._placed}
@@ -288,6 +347,54 @@ class SceneMixin:
         self.cancel_button.show()
         self.status.setText(self.tr("Laying out the map\u2026"))
         job.start()
+
+    def _layout_partial(self, job: _Job, first: dict[str, tuple[float, float]]) -> None:
+        """The most important actors of a large first layout: shown now, fitted."""
+        if job is not self._layout_job or job.generation != self._generation \
+                or self._ctx is None or not first:
+            return
+        graph = self._graph_all
+        self._scale = self._scale_for(first) if len(first) >= 2 else 1.0
+        self.scene.label_unit = 1.0 / max(self.view.zoom(), 1e-6)
+        self.scene.set_importance(self.importance_order(graph))
+        shown = self.node_colours(graph)
+        colours = {n: shown.get(n) or node_colour(graph.nodes[n], "category") for n in first}
+        self.scene.populate(graph.subgraph(first), first, self._scale, self._labels, colours)
+        self._placed = set(first)
+        self.apply_filter(fit=True)
+        self.status.setText(self.tr(
+            "The %n most important actors are placed; the others follow as the layout "
+            "goes on (Cancel keeps what is placed).", "", len(first)))
+        self.firstActorsShown.emit()
+
+    def _add_in_batches(self, positions: dict[str, tuple[float, float]], finish) -> None:
+        """Put the actors not on the map yet there, a batch per turn of the event loop
+        (the window answers between batches), most important first; then `finish()`."""
+        graph = self._graph_all
+        waiting = [n for n in self.importance_order(graph) if n not in self.scene.nodes]
+        shown = self.node_colours(graph)
+        generation = self._generation
+        self._adding = True
+
+        def step() -> None:
+            if generation != self._generation or self._ctx is None:
+                self._adding = False
+                return
+            batch = waiting[:ADD_BATCH]
+            del waiting[:ADD_BATCH]
+            colours = {n: shown.get(n) or node_colour(graph.nodes[n], "category")
+                       for n in batch}
+            self.scene.extend(graph, batch, positions, self._scale or 1.0, self._labels,
+                              colours)
+            for node_id in batch:  # named when all are there and the names are placed
+                self.scene.nodes[node_id].label_item.set_slot(None)
+            if waiting:
+                QTimer.singleShot(0, step)
+                return
+            self._adding = False
+            finish()
+
+        step()
 
     def _layout_progress(self, fraction: float) -> None:
         self.progress.setValue(int(fraction * 100))
@@ -332,19 +439,27 @@ class SceneMixin:
         elif job.error is not None:
             self.status.setText(error_text(job.error) if isinstance(job.error, MissionError)
                                 else self.tr("The map could not be laid out."))
-            self._place_provisionally()
-            self.layoutFinished.emit()
+            self._finish_unplaced(job)
             return
         if job.cancelled or not job.result:
             self.status.setText(self.tr("Layout cancelled: actors not yet placed are shown "
                                         "near their neighbours and not saved."))
-            self._place_provisionally()
-            self.layoutFinished.emit()
+            self._finish_unplaced(job)
             return
         result: dict[str, tuple[float, float]] = job.result
+        if getattr(job, "progressive", False) and self.scene.nodes:
+            # the first actors are on the map: the others join them a batch at a time
+            self._add_in_batches(result, lambda: self._layout_placed(job, result))
+            return
         if self._scale is None or self._fresh:
             self._scale = self._scale_for(result)
             self._populate(self._graph_all, result)
+        self._layout_placed(job, result)
+
+    def _layout_placed(self, job: _Job, result: dict[str, tuple[float, float]]) -> None:
+        """Every actor of a finished layout is on the map: place, save, show."""
+        if job.generation != self._generation or self._ctx is None:
+            return
         if job.incremental:
             new = {n: (float(x), float(y), False) for n, (x, y) in result.items()
                    if n not in self._saved}
@@ -365,6 +480,19 @@ class SceneMixin:
             self.status.setText(self.tr("The map was laid out again (Undo puts it back)."))
         self.apply_filter(fit=job.fit)
         self.layoutFinished.emit()
+
+    def _finish_unplaced(self, job: _Job) -> None:
+        """A layout cancelled or failed: the actors it did not place go near their placed
+        neighbours (a large first layout adds the ones not on the map yet first)."""
+        def provisional() -> None:
+            self._place_provisionally()
+            self.layoutFinished.emit()
+
+        if getattr(job, "progressive", False) and self.scene.nodes \
+                and len(self.scene.nodes) < len(self._graph_all):
+            self._add_in_batches({}, provisional)
+        else:
+            provisional()
 
     def _place_provisionally(self) -> None:
         """Nodes without a position go near the mean of their placed neighbours."""

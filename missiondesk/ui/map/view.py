@@ -11,6 +11,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
+from itertools import chain
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QTransform
@@ -62,32 +63,53 @@ class MapScene(QGraphicsScene):
         self.clear()
         self.nodes = {}
         self.edges = {}
-        for node_id, attrs in graph.nodes(data=True):
-            item = NodeItem(node_id, attrs, labels.get(node_id, ""), colours[node_id])
+        self._extend(graph, list(graph.nodes), positions, scale, labels, colours)
+
+    def extend(self, graph, node_ids: list[str], positions: dict[str, tuple[float, float]],
+               scale: float, labels: dict[str, str], colours: dict[str, str]) -> None:
+        """Add these actors of `graph` (those not on the map yet), and every relationship
+        between them and the actors already there: a large first layout shows the most
+        important actors first and the others arrive a batch at a time."""
+        with paused_gc():
+            self._extend(graph, node_ids, positions, scale, labels, colours)
+
+    def _extend(self, graph, node_ids, positions, scale, labels, colours) -> None:
+        new = []
+        for node_id in node_ids:
+            if node_id in self.nodes:
+                continue
+            item = NodeItem(node_id, graph.nodes[node_id], labels.get(node_id, ""),
+                            colours[node_id])
             x, y = positions.get(node_id, (0.0, 0.0))
             item.setPos(x * scale, y * scale)  # its label follows (itemChange)
             item.label_item.set_unit(self.label_unit)
             self.addItem(item)
             self.addItem(item.label_item)
             self.nodes[node_id] = item
-        # Parallel links of one pair (either direction) bend apart so each can be hovered.
-        pairs: dict[frozenset, list] = defaultdict(list)
-        for u, v, key, attrs in graph.edges(keys=True, data=True):
-            if u in self.nodes and v in self.nodes and u != v:
-                pairs[frozenset((u, v))].append((u, v, key, attrs))
+            new.append(node_id)
+        # Parallel links of one pair (either direction) bend apart so each can be hovered;
+        # a pair's links all arrive with the later of its two actors.
+        pairs: dict[frozenset, dict[str, tuple]] = {}
+        nodes, known = self.nodes, self.edges
+        for node_id in new:
+            for u, v, key, attrs in chain(graph.out_edges(node_id, keys=True, data=True),
+                                          graph.in_edges(node_id, keys=True, data=True)):
+                if u != v and u in nodes and v in nodes and str(key) not in known:
+                    pairs.setdefault(frozenset((u, v)), {})[str(key)] = (u, v, attrs)
         edges = []
         for links in pairs.values():
             count = len(links)
-            for i, (u, v, key, attrs) in enumerate(links):
+            for i, (key, (u, v, attrs)) in enumerate(links.items()):
                 offset = 0.0 if count == 1 else (i - (count - 1) / 2) * 16.0
                 if offset and u > v:  # the same side whichever way the link points
                     offset = -offset
-                edge = EdgeItem(str(key), self.nodes[u], self.nodes[v], attrs, offset)
+                edge = EdgeItem(key, nodes[u], nodes[v], attrs, offset)
                 edges.append(edge)
-                self.edges[str(key)] = edge
-        self.edge_layer = EdgeLayer()
+                known[key] = edge
+        if self.edge_layer is None:
+            self.edge_layer = EdgeLayer()
+            self.addItem(self.edge_layer)
         self.edge_layer.add_edges(edges)
-        self.addItem(self.edge_layer)
         self.update_scene_rect()
 
     def clear(self) -> None:
