@@ -36,6 +36,7 @@ def large(monkeypatch):
     monkeypatch.setattr(scene_module, "PROGRESSIVE_ABOVE", 30)
     monkeypatch.setattr(scene_module, "FIRST_SHOWN", 20)
     monkeypatch.setattr(scene_module, "ADD_BATCH", 15)
+    monkeypatch.setattr(scene_module, "SAVE_IN_WORKER_ABOVE", 10)  # written in a worker
 
 
 def _desk(qtbot) -> MapDesk:
@@ -67,8 +68,13 @@ def test_the_most_important_actors_come_first_and_keep_their_places(qtbot, ctx, 
         assert abs(pos.x() - x) < 1e-6 and abs(pos.y() - y) < 1e-6
     assert len(desk.scene.edges) == sum(1 for u, v in graph.edges() if u != v)
     assert desk.visible_nodes() == set(graph.nodes)
-    # and the whole layout is saved, for the next opening
-    assert set(network.saved_positions(ctx.handle)) == set(graph.nodes)
+    # and the whole layout is saved (in a worker), for the next opening, where it was shown
+    saved = network.saved_positions(ctx.handle)
+    assert set(saved) == set(graph.nodes)
+    scale = desk._scale
+    for node_id, item in desk.scene.nodes.items():
+        assert abs(saved[node_id][0] * scale - item.pos().x()) < 1e-6
+    assert desk._saved.keys() == saved.keys()
     desk.detach()
 
 

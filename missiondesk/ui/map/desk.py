@@ -126,6 +126,7 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self._as_of_today = True  # the slider stays on "today" when its range grows
         self._focused = False
         self._pending_save: dict | None = None
+        self._save_job: _Job | None = None  # positions being written in a worker
         self._pending_focus: str | None = None
         self.layoutFinished.connect(self._focus_pending)
         self._mission_name = ""
@@ -378,7 +379,8 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
             job.cancel()
             job.wait()
         self._jobs = []
-        self._layout_job = self._metrics_job = None
+        self._layout_job = self._metrics_job = self._save_job = None
+        self._pending_save = None  # written above (a worker's save was waited for)
         self._adding = self._awaiting = False
         self._generation += 1  # batches or a wait still queued for the old map stop
         self.progress.hide()

@@ -32,6 +32,8 @@ PROGRESSIVE_ABOVE = 600
 FIRST_SHOWN = 300
 #: Actors added per turn of the event loop as the rest of a large layout arrives.
 ADD_BATCH = 400
+#: A first layout's positions are written in a worker above this many.
+SAVE_IN_WORKER_ABOVE = 500
 
 
 def nx_edge_values(graph, name: str) -> list:
@@ -420,6 +422,8 @@ class SceneMixin:
             self._jobs.remove(job)
         if job.kind == "layout":
             self._layout_done(job)
+        elif job.kind == "save":
+            self._save_done(job)
         else:
             self._metrics_done(job)
         job.deleteLater()
@@ -515,9 +519,43 @@ class SceneMixin:
         self.apply_filter()
 
     def _save_pending(self) -> None:
-        positions, self._pending_save = self._pending_save, None
-        if positions and self._ctx is not None:
+        """Save a first layout's positions: a few at once; many (thousands of rows, most of
+        a second) in a worker, the window answering meanwhile (`busy()` until written)."""
+        if self._save_job is not None:  # already being written
+            return
+        positions = self._pending_save
+        if not positions or self._ctx is None:
+            self._pending_save = None
+            return
+        if len(positions) <= SAVE_IN_WORKER_ABOVE:
+            self._pending_save = None
             self._save_silently(positions)
+            return
+        from missiondesk.services import network
+
+        handle = self._ctx.handle
+
+        def work(_progress):
+            with handle.unit_of_work() as uow:
+                network.save_positions(uow, positions)
+
+        job = _Job("save", self._generation, work)
+        job.positions = positions
+        self._save_job = job
+        self._jobs.append(job)
+        job.done.connect(self._job_done)
+        job.start()
+
+    def _save_done(self, job: _Job) -> None:
+        if job is self._save_job:
+            self._save_job = None
+            self._pending_save = None
+        if job.error is not None:
+            if self._ctx is not None:
+                self.status.setText(error_text(job.error) if isinstance(job.error, MissionError)
+                                    else self.tr("The map's positions could not be saved."))
+            return
+        self._saved.update(job.positions)
 
     def _save_silently(self, positions: dict[str, tuple[float, float, bool]]) -> None:
         """Positions of a first layout: saved, not an undo step (the user did nothing)."""
