@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from missiondesk.services import validation
 from missiondesk.services.records import check_revision
+from missiondesk.store.counts import COUNTED_TABLES, COUNTS_SQL
 from missiondesk.store.errors import RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork
-from missiondesk.store.schema import COUNTED_TABLES, Mission
+from missiondesk.store.schema import Mission
 from missiondesk.store.vocab import Classification
 
 #: Fields a leader edits on the mission record, in form order.
@@ -42,16 +43,6 @@ class MissionSummary:
     overdue_commitments: int = 0
 
 
-OPEN_STATUSES = ("open", "in_progress", "overdue")
-
-# Table names are this module's constants; the date is a bound parameter.
-_COUNTS_SQL = " UNION ALL ".join(
-    ["SELECT '%s', count(*) FROM %s WHERE deleted_at IS NULL" % (t, t) for t in COUNTED_TABLES]
-    + ["SELECT 'overdue_commitments', count(*) FROM commitments WHERE status IN (%s) "
-       "AND due_date < ? AND deleted_at IS NULL" % ", ".join("'%s'" % s for s in OPEN_STATUSES)]
-)
-
-
 def _view(row: Mission) -> MissionView:
     return MissionView(
         id=row.id, revision=row.revision, name=row.name, acronym=row.acronym,
@@ -77,7 +68,7 @@ def mission_summary(handle: MissionHandle, today: date | None = None) -> Mission
         if row is None:
             raise RecordMissing(table="mission")
         # One statement for all counts: the Overview is the first thing shown on opening.
-        rows = session.connection().exec_driver_sql(_COUNTS_SQL, (today.isoformat(),))
+        rows = session.connection().exec_driver_sql(COUNTS_SQL, (today.isoformat(),))
         counts = dict(rows.fetchall())
         overdue = counts.pop("overdue_commitments")
         return MissionSummary(mission=_view(row),

@@ -617,26 +617,9 @@ TABLES_IN_ORDER: list[str] = [t.name for t in Base.metadata.sorted_tables]
 #: The ORM class of each table.
 MODELS: dict[str, type[Base]] = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
 
-#: Entity tables counted on the Overview, in the order a leader reads them.
-COUNTED_TABLES: list[str] = [
-    "stakeholders",
-    "relationships",
-    "drivers",
-    "team_members",
-    "portfolios",
-    "engagements",
-    "commitments",
-    "mandate_tasks",
-    "benchmarks",
-    "consultations",
-    "cycle_events",
-    "comms_objectives",
-    "key_messages",
-    "comms_milestones",
-    "media_outlets",
-    "rumours",
-    "sources",
-]
+#: Entity tables counted on the Overview (defined where the start-up can read it without
+#: SQLAlchemy: store/counts.py).
+from missiondesk.store.counts import COUNTED_TABLES  # noqa: E402, F401
 
 
 class MissionSession(Session):

@@ -148,10 +148,25 @@ class MissionPreload(threading.Thread):
             if not encrypted or passphrase:
                 self._connection = connect(self.path, passphrase, encrypted=encrypted)
                 self._passphrase = passphrase
+                self._warm(self._connection)
         except errors.MissionError:
             # Not reported here: the window's open path meets the same error and says it,
             # with the user there to read it.
             self._connection = None
+
+    @staticmethod
+    def _warm(conn) -> None:
+        """Read what the Overview's figures read (SQLite works without the interpreter's
+        lock, so the disk and the decryption overlap the window being built): the pages are
+        then in this connection's cache, and this connection serves the first session."""
+        from datetime import date
+
+        from missiondesk.store.counts import COUNTS_SQL
+
+        try:
+            conn.execute(COUNTS_SQL, (date.today().isoformat(),)).fetchall()
+        except Exception:  # noqa: BLE001 - an older file, a damaged one: the window says it
+            pass
 
     def take(self, path: Path, passphrase: str | None):
         """The keyed connection, if it was made for this file and passphrase; else None."""

@@ -100,3 +100,44 @@ def test_a_failed_read_gives_nothing_and_closing_waits_for_a_read_under_way(hand
     worker.join()
     prefetch.run(MAP_INPUTS, network.map_inputs)  # after close: no read starts
     assert prefetch.take(MAP_INPUTS) is None
+
+
+def test_the_start_up_preload_reads_the_figures_ahead_and_hands_over_a_usable_connection(
+        demo_file, monkeypatch):
+    """The preload thread keys the file and runs the Overview's counts on its connection
+    (warming its page cache); a statement it cannot run leaves the connection usable."""
+    from missiondesk.services.mission import mission_summary
+    from missiondesk.store import counts
+    from missiondesk.ui.preload import MissionPreload
+
+    ran = []
+    real = counts.COUNTS_SQL
+
+    class Watched:  # the connection's execute, watched
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, *args):
+            ran.append(sql)
+            return self._conn.execute(sql, *args)
+
+    preload = MissionPreload(demo_file, PASSPHRASE)
+    original = MissionPreload._warm
+    monkeypatch.setattr(MissionPreload, "_warm",
+                        staticmethod(lambda conn: original(Watched(conn))))
+    preload.start()
+    conn = preload.take(demo_file, PASSPHRASE)
+    assert conn is not None and ran == [real]
+    conn.close()
+
+    monkeypatch.setattr(counts, "COUNTS_SQL", "SELECT no_such_column FROM nowhere")
+    preload = MissionPreload(demo_file, PASSPHRASE)
+    preload.start()
+    conn = preload.take(demo_file, PASSPHRASE)
+    assert conn.execute("SELECT count(*) FROM stakeholders").fetchone()[0] > 0
+    conn.close()
+    handle = open_mission(demo_file, PASSPHRASE)
+    try:
+        assert mission_summary(handle).counts["engagements"] == 174
+    finally:
+        handle.close()
