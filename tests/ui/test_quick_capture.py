@@ -122,6 +122,13 @@ def test_a_whole_capture_typed_without_the_mouse_lands_in_the_mission(qtbot, ctx
     assert view.lead_id == me
     assert view.title == "Meeting with General Pea, Joseph Anoké"
     assert view.format == "phone_video" and view.location == "Galasi"
+    from missiondesk.services import clock
+
+    zone = clock.mission_zone(ctx.handle)   # Carana: Africa/Nairobi, UTC+3
+    typed = dialog.date.date().toPython(), dialog.time.time().toPython()
+    local = clock.to_local(view.starts_at, zone)
+    assert (local.date(), local.time()) == typed        # typed on the mission's clock
+    assert view.starts_at != local                       # stored as UTC
     assert view.outcomes == "Release of the children agreed."
     names = {p.id: p.name for p in dialog.people}
     assert sorted(names[i] for i in view.counterpart_ids) == ["General Pea", "Joseph Anoké"]

@@ -15,7 +15,8 @@ named; Save then asks for confirmation with the file's reason (cancel keeps the 
 saves nothing). Saving creates the engagement and its commitments in one unit of work, one
 undo step: undo tombstones both, redo brings both back (revisions checked).
 
-Times are typed in UTC (`TIMES_IN`), as the Engagements log and its full editor show them.
+Times are typed on the mission's clock (its time zone, `services/clock`), as the Engagements
+log and its full editor show them; the engagement stores UTC.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import importlib.util
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QDate, QObject, Qt, QTime
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -58,9 +58,6 @@ from missiondesk.ui.framework.widgets import ERROR_COLOUR, error_label
 #: Formats whose engagements are not political by default (the rest are).
 NOT_POLITICAL_BY_DEFAULT = frozenset({"field_visit", "public_event"})
 DEFAULT_DURATION = 60
-#: The zone times are typed in: UTC, as the Engagements log and its full editor show them
-#: (the mission's own zone, `get_mission(handle).time_zone`, once the desk shows local time).
-TIMES_IN = "UTC"
 _PLUS_DAYS = re.compile(r"^\+\s*(\d{1,4})\s*([dw]?)$", re.IGNORECASE)
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
@@ -80,13 +77,6 @@ def parse_due(text: str, meeting: date) -> date | None:
     if dmy:
         return date(int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1)))
     return date.fromisoformat(text)
-
-
-def _zone(name: str | None):
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 class CommitmentRow(QObject):
@@ -154,7 +144,9 @@ class QuickCaptureDialog(QDialog):
         self.people = people(ctx.handle)
         self.members = [p for p in self.people if p.kind == MEMBER]
         info = mission.get_mission(ctx.handle)
-        self.zone = _zone(TIMES_IN)
+        from missiondesk.services import clock
+
+        self.zone = clock.mission_zone(ctx.handle)
         self.rows: list[CommitmentRow] = []
         self._political_by_hand = False
 
@@ -181,7 +173,7 @@ class QuickCaptureDialog(QDialog):
         when = QHBoxLayout()
         when.addWidget(self.date)
         when.addWidget(self.time)
-        when.addWidget(QLabel(TIMES_IN))
+        when.addWidget(QLabel(self.zone.key))
         when.addWidget(QLabel(self.tr("for")))
         when.addWidget(self.duration)
         when.addStretch(1)
@@ -421,12 +413,12 @@ class QuickCaptureDialog(QDialog):
         return self._typed() != self._initial
 
     def starts_at(self) -> datetime:
-        """The start typed (in `TIMES_IN`) as naive UTC."""
-        from datetime import UTC
+        """The start typed (the mission's local time) as the naive UTC it is stored as."""
+        from missiondesk.services import clock
 
         d, t = self.date.date(), self.time.time()
-        local = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=self.zone)
-        return local.astimezone(UTC).replace(tzinfo=None)
+        return clock.from_local(datetime(d.year(), d.month(), d.day(), t.hour(), t.minute()),
+                                self.zone)
 
     def gather(self) -> tuple[dict | None, str | None]:
         """(the create_engagement arguments, None) or (None, why not)."""
