@@ -14,6 +14,14 @@ from pathlib import Path
 PASSPHRASE = "benchmark passphrase, not a secret"
 PROBE = Path(__file__).with_name("probe.py")
 
+#: `python -c FORGET_POSITIONS FILE PASSPHRASE`: the mission's saved map positions deleted (a
+#: first visit of its map).
+FORGET_POSITIONS = (
+    "import sys; from missiondesk.store.handle import open_mission; "
+    "h = open_mission(sys.argv[1], sys.argv[2]); "
+    "c = h.engine.raw_connection(); c.execute('DELETE FROM map_positions'); c.commit(); "
+    "c.close(); h.close()")
+
 #: A bare PySide6 main window, painted: the floor every start-up figure is a ratio to.
 BARE = r"""
 import sys, time

@@ -18,12 +18,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
-FORGET_POSITIONS = (
-    "import sys; from missiondesk.store.handle import open_mission; "
-    "h = open_mission(sys.argv[1], sys.argv[2]); "
-    "c = h.engine.raw_connection(); c.execute('DELETE FROM map_positions'); c.commit(); "
-    "c.close(); h.close()")
-
 BARE_PEAK = bench.BARE.replace(
     'print("mark painted %.6f" % time.time(), flush=True); app.quit()',
     'print("peak_kb", [l.split()[1] for l in open("/proc/self/status") '
@@ -44,7 +38,7 @@ def main() -> int:
     for _ in range(args.runs):
         floors.append(bench.spawn(["-c", BARE_PEAK], env)[1] / 1024)
         shutil.copyfile(mission, work)
-        bench.spawn(["-c", FORGET_POSITIONS, str(work), bench.PASSPHRASE], env)
+        bench.spawn(["-c", bench.FORGET_POSITIONS, str(work), bench.PASSPHRASE], env)
         run_env = dict(env, MISSIONDESK_PASSPHRASE=bench.PASSPHRASE)
         fresh.append(bench.spawn([str(bench.PROBE), "tour", str(work)], run_env)[1] / 1024)
         # the tour saved the fresh layout's positions: the next visit reopens them
