@@ -106,3 +106,56 @@ def test_a_gap_opens_its_stakeholder(window, demo_file, qtbot):
     overview.needs.tree.itemActivated.emit(gaps[0], 0)
     assert window.stack.currentWidget() is window.desk("stakeholders")
     assert window.desk("stakeholders").selected_id() == stakeholder_id
+
+
+def test_the_panel_is_read_in_a_worker_and_the_window_answers_meanwhile(window, demo_file,
+                                                                        qtbot, monkeypatch):
+    """~2 s on the large mission: the read runs off the GUI thread; the panel says it is
+    reading, and fills in when the read lands."""
+    import threading
+
+    from missiondesk.services import followups
+
+    release, threads = threading.Event(), []
+    real = followups.what_needs_me
+
+    def slow(handle, member, today=None, **kw):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return real(handle, member, today, **kw)
+
+    monkeypatch.setattr(followups, "what_needs_me", slow)
+    assert window.open_path(demo_file, passphrase=PASSPHRASE)
+    overview = window.desk("overview")
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads[0] is not threading.main_thread()
+    assert not overview.needs.loaded
+    assert "Reading" in overview.needs.summary.text()
+    window.select_desk("stakeholders")  # the window answers while the panel reads
+    assert window.stack.currentWidget() is window.desk("stakeholders")
+    release.set()
+    qtbot.waitUntil(lambda: overview.needs.loaded)
+    assert overview.needs.items()
+
+
+def test_a_change_while_the_overview_is_hidden_is_counted_when_it_is_shown(window, demo_file,
+                                                                           qtbot, monkeypatch):
+    from missiondesk.services import mission as mission_service
+    from missiondesk.services.stakeholders import list_stakeholders, update_stakeholder
+
+    assert window.open_path(demo_file, passphrase=PASSPHRASE)
+    overview = window.desk("overview")
+    qtbot.waitUntil(lambda: overview.needs.loaded)
+    window.select_desk("stakeholders")
+    counted = []
+    real = mission_service.mission_summary
+    monkeypatch.setattr(mission_service, "mission_summary",
+                        lambda *a, **k: counted.append(1) or real(*a, **k))
+    handle = window.ctx.handle
+    row = list_stakeholders(handle)[0]
+    with handle.unit_of_work() as uow:
+        update_stakeholder(uow, row.id, expected_revision=row.revision, name="Renamed")
+    qtbot.wait(50)
+    assert counted == []  # hidden: not counted on every edit elsewhere
+    window.select_desk("overview")
+    qtbot.waitUntil(lambda: counted == [1])

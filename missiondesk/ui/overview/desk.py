@@ -26,6 +26,7 @@ from missiondesk.labels import classification_label, table_label
 from missiondesk.messages import error_text
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.context import MissionContext
+from missiondesk.ui.framework.background import BackgroundRead
 from missiondesk.ui.framework.commands import EditRecordCommand, push_edit, show_undo_refused
 
 if TYPE_CHECKING:
@@ -205,6 +206,8 @@ class OverviewDesk(QWidget):
         super().__init__(parent)
         self._ctx: MissionContext | None = None
         self._summary: MissionSummary | None = None
+        self._stale = False  # the mission changed while the Overview was not on screen
+        self._reads = BackgroundRead(self)  # "What needs me today", off the GUI thread
         self._pages = QStackedWidget()
         self.welcome = WelcomePanel()
         self._pages.addWidget(self.welcome)
@@ -266,14 +269,28 @@ class OverviewDesk(QWidget):
     def detach(self) -> None:
         if self._ctx is not None:
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
+        self._reads.cancel()
+        self._reads.wait()  # no read left on the mission's pool as it closes
         self._ctx = None
+        self._stale = False
         self._summary = None
         self._needs_pending = False
         self.needs.clear()
         self._pages.setCurrentIndex(0)
 
     def _on_changed(self, _changed) -> None:
-        self.refresh()
+        # counted again when next shown: an edit elsewhere on the large mission does not
+        # pay for the Overview's counts and its "What needs me today" while it is hidden
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale and self._ctx is not None:
+            self._stale = False
+            self.refresh()
 
     def refresh(self) -> None:
         if self._ctx is None:
@@ -333,13 +350,24 @@ class OverviewDesk(QWidget):
         from missiondesk.services import followups
 
         handle = self._ctx.handle
-        try:
-            needs = followups.what_needs_me(handle, handle.user_id)
-        except MissionError as exc:
-            self.needs.clear()
-            self.needs.summary.setText(error_text(exc))
-            return
-        self.needs.show_needs(needs, handle.user_name if handle.user_id else None)
+        user_id = handle.user_id
+        member = handle.user_name if user_id else None
+        if not self.needs.loaded:
+            self.needs.summary.setText(self.tr("Reading what needs you today\u2026"))
+
+        def done(needs, error) -> None:  # on the GUI thread, if still current
+            if self._ctx is None or self._ctx.handle is not handle:
+                return
+            if error is not None:
+                self.needs.clear()
+                self.needs.summary.setText(
+                    error_text(error) if isinstance(error, MissionError)
+                    else self.tr("What needs you today could not be read."))
+                return
+            self.needs.show_needs(needs, member)
+
+        # ~2 s on the large mission: read in a worker, the window answering meanwhile
+        self._reads.run(lambda: followups.what_needs_me(handle, user_id), done)
 
     def open_record(self, kind: str, record_id: str) -> None:
         """Open an item's record in its desk (the window's show_record when it has one)."""
