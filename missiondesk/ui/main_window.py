@@ -291,6 +291,23 @@ class MainWindow(QMainWindow):
     def select_desk(self, key: str) -> None:
         self.nav.setCurrentRow([s.key for s in self._specs].index(key))
 
+    #: How a desk shows one of its records (else the framework's `select_id`).
+    _SHOW_RECORD = {"stakeholders": "select_stakeholder", "engagements": "select_engagement",
+                    "commitments": "select_commitment", "sources": "select_source",
+                    "drivers": "select_driver"}
+
+    def show_record(self, key: str, record_id: str) -> bool:
+        """Open a record in its desk (`key`: the desk, "engagements"...): the desk is shown
+        and selects it. False when there is no such desk or it does not show the record (a
+        filter hides it)."""
+        if key not in {s.key for s in self._specs}:
+            return False
+        self.select_desk(key)
+        desk = self.desk(key)
+        show = (getattr(desk, self._SHOW_RECORD.get(key, ""), None)
+                or getattr(desk, "select_id", None))
+        return bool(show(record_id)) if show is not None else False
+
     # --- the mission lifecycle -----------------------------------------------------------
 
     def show_error(self, text: str) -> None:

@@ -32,18 +32,14 @@ def show_search(window) -> SearchPopup | None:
 
 
 def open_record(window, kind: str, record_id: str) -> bool:
-    """Show a record in its desk: the desk is selected, then asked to show the record
-    (`show_record(id)`, else `select_id(id)`). False (with a status-bar word) when the
-    desk is not there yet or does not show the record (a filter hides it)."""
+    """Show a record in its desk (`MainWindow.show_record`). False (with a status-bar
+    word) when the desk is not there yet or does not show the record (a filter hides it)."""
     key = DESK_OF_KIND.get(kind)
     if key not in {spec.key for spec in desk_specs()}:
         window.statusBar().showMessage(
             _t("This kind of record has no desk yet."), 5000)
         return False
-    window.select_desk(key)
-    desk = window.desk(key)
-    show = getattr(desk, "show_record", None) or getattr(desk, "select_id", None)
-    shown = bool(show(record_id)) if show is not None else False
+    shown = window.show_record(key, record_id)
     if not shown:
         window.statusBar().showMessage(
             _t("The record is hidden by the desk's filters; clear them to see it."), 8000)

@@ -57,13 +57,8 @@ def engagement_section(handle, stakeholder_id: str) -> tuple[list, int] | None:
 def open_engagement(widget, engagement_id: str) -> bool:
     """Show an engagement in the Engagements desk of `widget`'s main window, if it has one."""
     window = widget.window()
-    specs = [s.key for s in getattr(window, "_specs", ())]
-    if "engagements" not in specs or not hasattr(window, "select_desk"):
-        return False
-    window.select_desk("engagements")
-    desk = window.desk("engagements")
-    select = getattr(desk, "select_engagement", None) or getattr(desk, "select_id", None)
-    return bool(select(engagement_id)) if select is not None else False
+    show = getattr(window, "show_record", None)
+    return bool(show("engagements", engagement_id)) if show is not None else False
 
 
 def engagement_format_label(code: str | None) -> str:
