@@ -382,6 +382,9 @@ class Commitment(Common, Base):
 Index("ix_commitments_status_due", Commitment.status, Commitment.due_date, Commitment.deleted_at)
 # The Commitments desk's default order (live ones by due date) read from the index (0003).
 Index("ix_commitments_live_due", Commitment.deleted_at, Commitment.due_date)
+# A member's open commitments by due date: What needs me today, My follow-ups (0005).
+Index("ix_commitments_owner_status_due", Commitment.owner_id, Commitment.status,
+      Commitment.due_date, Commitment.deleted_at)
 
 
 class CommitmentEngagement(Common, Base):
