@@ -32,18 +32,19 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from missiondesk.services import engagements
+from missiondesk.services import clock, engagements
 from missiondesk.services.names import fold
 from missiondesk.services.relationship_import import _default_classification, _stakeholder_index
 from missiondesk.services.stakeholder_import import (
     _classification,
     _code,
-    _header_key,
     _number,
     cell_problem,
     column_letter,
     map_columns,
+    recognise_in,
     shadowed_columns,
+    unknown_headers,
 )
 from missiondesk.services.table_io import RawTable, read_table
 from missiondesk.store.errors import InvalidValue
@@ -133,10 +134,7 @@ def read_engagement_table(path: str | Path, progress=None) -> RawTable:
 
 def recognise_header(header: str) -> str | None:
     """The known column a header names (case, accents, spaces ignored), or None."""
-    key = _header_key(header)
-    if key in KNOWN_COLUMNS:
-        return key
-    return SYNONYMS.get(key)
+    return recognise_in(header, KNOWN_COLUMNS, SYNONYMS)
 
 
 def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
@@ -146,8 +144,7 @@ def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
 
 def unrecognised_headers(headers: Sequence[str]) -> list[int]:
     """Indexes of headers that are neither a known column nor a computed one."""
-    return [i for i, h in enumerate(headers)
-            if recognise_header(h) is None and _header_key(h) not in COMPUTED_COLUMNS]
+    return unknown_headers(headers, recognise_header, COMPUTED_COLUMNS)
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -207,13 +204,6 @@ class _Members:
                 self.names.append(name)
 
 
-def _zone(handle: MissionHandle):
-    from missiondesk.services.register_export import mission_zone
-
-    with handle.session() as session:
-        return mission_zone(session.connection())
-
-
 # --- planning -------------------------------------------------------------------------------
 
 
@@ -261,7 +251,7 @@ def plan_engagement_import(handle: MissionHandle, raw: RawTable,
 
     people = _stakeholder_index(handle, pending)
     members = _Members(handle)
-    zone = _zone(handle)
+    zone = clock.mission_zone(handle)
     default_classification = _default_classification(handle, raw.classification)
     width = len(raw.headers)
     seen: dict[tuple, int] = {}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -89,12 +89,10 @@ def _names(conn, table: str) -> dict[str, str]:
 
 
 def mission_zone(conn) -> ZoneInfo:
-    """The mission's time zone (UTC when unknown)."""
-    name = conn.execute(text("SELECT time_zone FROM mission LIMIT 1")).scalar()
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    """The mission's time zone on an open connection (`services.clock.zone`'s rule)."""
+    from missiondesk.services.clock import zone
+
+    return zone(conn.execute(text("SELECT time_zone FROM mission LIMIT 1")).scalar())
 
 
 def local_text(starts_at: datetime | str | None, zone: ZoneInfo) -> str:

@@ -37,7 +37,6 @@ from missiondesk.services.names import fold, similar_names, variants
 from missiondesk.services.stakeholder_import import (
     _classification,
     _code,
-    _header_key,
     _number,
     apply_plan,
     cell_problem,
@@ -46,7 +45,9 @@ from missiondesk.services.stakeholder_import import (
     mapped_value,
     note_mapped_value,
     note_unknown_value,
+    recognise_in,
     shadowed_columns,
+    unknown_headers,
 )
 from missiondesk.services.table_io import RawTable
 from missiondesk.store.errors import InvalidValue
@@ -142,10 +143,7 @@ class RelationshipImportPlan:
 
 def recognise_header(header: str) -> str | None:
     """The known column a header names (case, accents, spaces ignored), or None."""
-    key = _header_key(header)
-    if key in KNOWN_COLUMNS:
-        return key
-    return SYNONYMS.get(key)
+    return recognise_in(header, KNOWN_COLUMNS, SYNONYMS)
 
 
 def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
@@ -155,8 +153,7 @@ def map_headers(headers: Sequence[str]) -> dict[int, str | None]:
 
 def unrecognised_headers(headers: Sequence[str]) -> list[int]:
     """Indexes of headers that are neither a known column nor a computed one."""
-    return [i for i, h in enumerate(headers)
-            if recognise_header(h) is None and _header_key(h) not in COMPUTED_COLUMNS]
+    return unknown_headers(headers, recognise_header, COMPUTED_COLUMNS)
 
 
 # --- the stakeholders a file may name -------------------------------------------------------

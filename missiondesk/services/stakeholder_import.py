@@ -176,12 +176,24 @@ def _header_key(header: str) -> str:
     return _CODE_SPACE.sub("_", _CODE_JUNK.sub("", text)).strip("_")
 
 
+def recognise_in(header: str, known, synonyms: dict[str, str]) -> str | None:
+    """The column of `known` a header names, directly or by a synonym (case, accents,
+    spaces ignored), or None: every importer's header rule."""
+    key = _header_key(header)
+    if key in known:
+        return key
+    return synonyms.get(key)
+
+
+def unknown_headers(headers: Sequence[str], recognise, computed) -> list[int]:
+    """Indexes of headers that are neither recognised nor a computed (export-only) column."""
+    return [i for i, h in enumerate(headers)
+            if recognise(h) is None and _header_key(h) not in computed]
+
+
 def recognise_header(header: str) -> str | None:
     """The known column a header names (case, accents, spaces ignored), or None."""
-    key = _header_key(header)
-    if key in KNOWN_COLUMNS:
-        return key
-    return SYNONYMS.get(key)
+    return recognise_in(header, KNOWN_COLUMNS, SYNONYMS)
 
 
 def is_computed_header(header: str) -> bool:
