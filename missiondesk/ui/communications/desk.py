@@ -1,0 +1,111 @@
+"""The Communications desk: the strategic communications plan and what feeds it, one tab each.
+
+The tabs come from `TABS`, one line per tab: (key, title function, module, class name). A tab's
+module is imported and its widget built the first time the tab is shown, so opening the desk
+pays for one tab only. A tab is a QWidget with `attach(ctx)` (a mission opened), `detach()` (it
+closed) and, when it shows records, `show_record(record_id)` (select it; False if it is not
+one of its records).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from missiondesk.ui.context import MissionContext
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("CommunicationsDesk", text)
+
+
+_PACKAGE = "missiondesk.ui.communications."
+
+#: The desk's tabs, in order: (key, title, module, class name).
+TABS: list[tuple[str, Callable[[], str], str, str]] = [
+]
+
+
+class CommunicationsDesk(QWidget):
+    """A tab per part of the communications plan, each built when first shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx: MissionContext | None = None
+        self._built: dict[str, QWidget] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for _key, title, _module, _class in TABS:
+            self.tabs.addTab(QWidget(), title())  # a placeholder until first shown
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        if TABS:
+            self._tab_shown(self.tabs.currentIndex())
+
+    # --- the tabs ------------------------------------------------------------------------------
+
+    def keys(self) -> list[str]:
+        return [key for key, *_rest in TABS]
+
+    def tab(self, key: str) -> QWidget:
+        """The tab's widget, built (and attached to the open mission) on first use."""
+        if key not in self._built:
+            index = self.keys().index(key)
+            _key, title, module, class_name = TABS[index]
+            widget = getattr(importlib.import_module(module), class_name)(None)
+            placeholder = self.tabs.widget(index)
+            self.tabs.blockSignals(True)
+            current = self.tabs.currentIndex()
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, title())
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._built[key] = widget
+            if self._ctx is not None:
+                widget.attach(self._ctx)
+        return self._built[key]
+
+    def select_tab(self, key: str) -> QWidget:
+        widget = self.tab(key)
+        self.tabs.setCurrentIndex(self.keys().index(key))
+        return widget
+
+    def _tab_shown(self, index: int) -> None:
+        if 0 <= index < len(TABS):
+            self.tab(TABS[index][0])
+
+    def show_record(self, record_id: str) -> bool:
+        """Show a record in the tab that holds it (objective, audience, message...)."""
+        for key in self.keys():
+            widget = self.tab(key)
+            show = getattr(widget, "show_record", None)
+            if show is not None and show(record_id):
+                self.tabs.setCurrentIndex(self.keys().index(key))
+                return True
+        return False
+
+    select_id = show_record  # what the main window's show_record calls
+
+    # --- the mission's lifecycle ----------------------------------------------------------------
+
+    @property
+    def ctx(self) -> MissionContext | None:
+        return self._ctx
+
+    def attach(self, ctx: MissionContext) -> None:
+        self._ctx = ctx
+        for widget in self._built.values():
+            widget.attach(ctx)
+
+    def detach(self) -> None:
+        self._ctx = None
+        for widget in self._built.values():
+            widget.detach()
