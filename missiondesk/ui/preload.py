@@ -16,20 +16,26 @@ _warmed = threading.Event()
 
 
 def _import_map_modules() -> None:
-    import igraph  # noqa: F401
-    import matplotlib.figure  # noqa: F401
     import networkx  # noqa: F401
 
-    import missiondesk.services.network  # noqa: F401
+    from missiondesk.services.network import igraph_core
+
+    igraph_core.load()  # without matplotlib: the map never draws with it
     import missiondesk.ui.map.desk  # noqa: F401
 
 
+def _import_chart_modules() -> None:
+    """matplotlib's figure (the charts of the Stakeholders and Drivers desks), once the map's
+    modules and inputs are ready: the map's first click does not wait behind it."""
+    import matplotlib.figure  # noqa: F401
+
+
 def warm_imports(prefetch: Prefetch | None = None) -> None:
-    """Import what the map and the charts need (the map's modules, networkx, igraph, which
-    pulls in matplotlib: ~1 s in all) in a background thread, once per process: started when
-    a mission's Overview is on screen, so the first click on the map does not pay it. Then,
-    with `prefetch`, read what the map shows (its graph, saved positions, names) in the same
-    thread, for the map to take if the mission has not changed meanwhile."""
+    """Import what the map needs (its modules, networkx, igraph without matplotlib) in a
+    background thread, once per process: started when a mission's Overview is on screen, so
+    the first click on the map does not pay it. Then, with `prefetch`, read what the map shows
+    (its graph, saved positions, names) in the same thread, for the map to take if the mission
+    has not changed meanwhile; then import matplotlib's figure for the charts."""
     first = not _warmed.is_set()
     _warmed.set()
     if not first and prefetch is None:
@@ -44,6 +50,8 @@ def warm_imports(prefetch: Prefetch | None = None) -> None:
             from missiondesk.services.network import map_inputs
 
             prefetch.run(MAP_INPUTS, map_inputs)
+        if first:
+            _import_chart_modules()
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta  # noqa: F401
 
+from missiondesk.services.network import igraph_core
 from missiondesk.services.network.graph import _ADVERSARIAL
 from missiondesk.services.network.metrics import _seeded
 
@@ -134,7 +135,7 @@ def layout(graph, *, positions: dict[str, tuple[float, float]] | None = None,
     `progress(fraction)` is called between chunks of iterations; returning False raises
     `LayoutCancelled`.
     """
-    import igraph
+    igraph = igraph_core.load()
 
     positions = positions or {}
     ids = sorted(graph.nodes)
@@ -229,7 +230,7 @@ def layout(graph, *, positions: dict[str, tuple[float, float]] | None = None,
 
 def _fresh(ids, edges, weights, adjacency, *, seed, rng, progress) -> list[list[float]]:
     """A fresh layout: FR over the linked nodes fitted to the box, the rest in rows below."""
-    import igraph
+    igraph = igraph_core.load()
 
     n = len(ids)
     side = box_side(n)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta  # noqa: F401
 
+from missiondesk.services.network import igraph_core
 from missiondesk.services.network.graph import (
     _ADVERSARIAL,
     _INFLUENCE_FAMILIES,
@@ -26,7 +27,7 @@ _RNG_LOCK = threading.Lock()
 @contextmanager
 def _seeded(seed: int):
     """igraph's random generator seeded for one computation (igraph's generator is global)."""
-    import igraph
+    igraph = igraph_core.load()
 
     with _RNG_LOCK:
         igraph.set_random_number_generator(random.Random(seed))
@@ -224,7 +225,7 @@ def network_metrics(graph, *, seed: int = 7,
     exact up to SAMPLE_ABOVE nodes, then estimated from SAMPLE_SOURCES sources drawn with the
     seed (scaled by n / sources).
     """
-    import igraph
+    igraph = igraph_core.load()
 
     ids = sorted(graph.nodes)
     n = len(ids)
@@ -356,7 +357,7 @@ def _communities(n: int, together: dict[tuple[int, int], float], ids: list[str],
     previous partition (actors it did not hold start alone), so a small edit leaves the
     clusters that it does not touch as they were.
     """
-    import igraph
+    igraph = igraph_core.load()
 
     g_com = igraph.Graph(n=n, edges=list(together), directed=False)
     weights = list(together.values())

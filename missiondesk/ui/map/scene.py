@@ -45,9 +45,12 @@ def nx_edge_values(graph, name: str) -> list:
 
 
 def _import_on_gui_thread() -> None:
-    """Import igraph (which imports matplotlib) here: an import of a module that touches
-    PySide6 in a worker thread, while the GUI thread runs, crashed the interpreter."""
-    import igraph  # noqa: F401
+    """Import igraph before a job's thread uses it (through `igraph_core`: without
+    matplotlib, so it touches no Qt and costs ~0.07 s; usually already done by the warm
+    imports)."""
+    from missiondesk.services.network import igraph_core
+
+    igraph_core.load()
 
 
 class _Job(QThread):
