@@ -59,6 +59,14 @@ REGISTRY: dict[str, Setting] = {s.key: s for s in (
     Setting("gap_days_a", "int", 30, 1, 365),
     # ...and a priority-B one after this many.
     Setting("gap_days_b", "int", 60, 1, 730),
+    # The Council cycle (services/council_cycle.py): an SG report every this many days...
+    Setting("cycle_report_every_days", "int", 90, 30, 365),
+    # ...briefed to the Council this many days after it is due...
+    Setting("cycle_briefing_after_report_days", "int", 14, 0, 60),
+    # ...TCC/PCC consultations this many days before the renewal...
+    Setting("cycle_tcc_before_renewal_days", "int", 30, 0, 120),
+    # ...and events this many days ahead flagged as imminent on the Overview.
+    Setting("cycle_imminent_days", "int", 14, 1, 90),
 )}
 
 
