@@ -428,6 +428,7 @@ def record_kind_label(table: str) -> str:
         "audience_stakeholders": _t("Audience member"),
         "key_messages": _t("Key message"),
         "key_message_texts": _t("Key message text"),
+        "comms_plan_rows": _t("Communications plan line"),
         "comms_milestones": _t("Communications milestone"),
         "media_outlets": _t("Media outlet"),
         "rumours": _t("Rumour"),
@@ -451,6 +452,8 @@ def _code_word(table: str, code) -> str:
         from missiondesk.messages import field_label
 
         return field_label(code, table)
+    if table == "comms_plan_rows":
+        return comms_channel_label(code)
     return str(code)
 
 
@@ -500,6 +503,26 @@ def record_text(table: str, name) -> str:
     if ends:  # a link: what it links
         return " \u2194 ".join(ends)
     return text or record_kind_label(table)
+
+
+# --- communications plan (Communications desk) ----------------------------------------------
+
+
+def comms_channel_label(code: str) -> str:
+    return {
+        "radio": _t("Radio"),
+        "television": _t("Television"),
+        "print": _t("Print"),
+        "online": _t("Online"),
+        "social_media": _t("Social media"),
+        "messaging_app": _t("Messaging app"),
+        "press_conference": _t("Press conference"),
+        "bilateral_meeting": _t("Bilateral meeting"),
+        "community_meeting": _t("Community meeting"),
+        "briefing": _t("Briefing"),
+        "publication": _t("Publication"),
+        "internal": _t("Internal channels"),
+    }.get(code, code)
 
 
 # --- commitments (Commitments desk, the Overview's "What needs me today") -------------------

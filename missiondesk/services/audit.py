@@ -108,6 +108,8 @@ NAME_RULES: dict[str, NameRule] = {
     # A key message has no words of its own: it is named by its first text (_key_messages).
     "key_messages": NameRule(),
     "key_message_texts": NameRule(own=("text",), code="language"),
+    "comms_plan_rows": NameRule(links=(_to("audience_id", "audiences"),
+                                       _to("key_message_id", "key_messages")), code="channel"),
     "comms_milestones": NameRule(own=("title",)),
     "media_outlets": NameRule(own=("name",)),
     "rumours": NameRule(own=("content",)),

@@ -496,6 +496,12 @@ class CommsObjective(Common, Base):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     objective_id: Mapped[str | None] = _fk("strategy_objectives.id")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # What in the mandate it serves (0006; added columns come last in a migrated table, so a
+    # new file puts them last too).
+    mandate_task_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("mandate_tasks.id"), index=True, sort_order=100)
+    benchmark_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("benchmarks.id"), index=True, sort_order=101)
 
 
 class Audience(Common, Base):
@@ -517,6 +523,11 @@ class KeyMessage(Common, Base):
     audience_id: Mapped[str | None] = _fk("audiences.id")
     kind: Mapped[str] = mapped_column(String(20), default="core")
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Who approved it and when; the dates it may be used between (0006, columns last).
+    approved_by: Mapped[str | None] = mapped_column(String(200), sort_order=100)
+    approved_on: Mapped[date | None] = mapped_column(Date, sort_order=101)
+    valid_from: Mapped[date | None] = mapped_column(Date, sort_order=102)
+    valid_until: Mapped[date | None] = mapped_column(Date, sort_order=103)
 
 
 class KeyMessageText(Common, Base):
@@ -524,6 +535,19 @@ class KeyMessageText(Common, Base):
     key_message_id: Mapped[str] = _fk("key_messages.id", nullable=False)
     language: Mapped[str] = mapped_column(String(8))  # "en", "fr", "ar"
     text: Mapped[str] = mapped_column(Text)
+
+
+class CommsPlanRow(Common, Base):
+    """One line of the communications plan: a message to an audience, by a channel, carried
+    by a messenger, at a time (0006)."""
+
+    __tablename__ = "comms_plan_rows"
+    audience_id: Mapped[str] = _fk("audiences.id", nullable=False)
+    key_message_id: Mapped[str] = _fk("key_messages.id", nullable=False)
+    channel: Mapped[str] = mapped_column(String(30))
+    messenger: Mapped[str | None] = mapped_column(String(200))
+    timing: Mapped[str | None] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CommsMilestone(Common, Base):

@@ -411,6 +411,23 @@ class MessageKind(StrEnum):
     CANNOT_DO = "cannot_do"
 
 
+class CommsChannel(StrEnum):
+    """How a line of the communications plan reaches its audience."""
+
+    RADIO = "radio"
+    TELEVISION = "television"
+    PRINT = "print"
+    ONLINE = "online"
+    SOCIAL_MEDIA = "social_media"
+    MESSAGING_APP = "messaging_app"
+    PRESS_CONFERENCE = "press_conference"
+    BILATERAL_MEETING = "bilateral_meeting"
+    COMMUNITY_MEETING = "community_meeting"
+    BRIEFING = "briefing"
+    PUBLICATION = "publication"
+    INTERNAL = "internal"
+
+
 class MilestoneStatus(StrEnum):
     PLANNED = "planned"
     ON_TRACK = "on_track"
@@ -525,6 +542,7 @@ COLUMN_VOCABULARIES: dict[tuple[str, str], type[StrEnum]] = {
     ("cycle_events", "kind"): CycleEventKind,
     ("audiences", "code"): AudienceCode,
     ("key_messages", "kind"): MessageKind,
+    ("comms_plan_rows", "channel"): CommsChannel,
     ("comms_milestones", "status"): MilestoneStatus,
     ("media_outlets", "media_type"): MediaType,
     ("media_outlets", "ownership"): MediaOwnership,
