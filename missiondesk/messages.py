@@ -98,6 +98,7 @@ def field_label(field: str, table: str | None = None) -> str:
     labels = {**source_field_labels(), **labels}  # the Sources desk's fields (block below)
     labels = {**commitment_field_labels(table), **labels}  # Commitments, settings (below)
     labels = {**engagement_field_labels(), **labels}  # Engagements desk (block below)
+    labels.update(council_field_labels(table))  # Council cycle, consultations (below)
     return labels.get(field, field)
 
 
@@ -137,6 +138,8 @@ def invalid_value_text(p: dict) -> str:
     commitment_text = commitment_reason_text(label, reason, p)  # Commitments (below)
     if commitment_text:
         return commitment_text
+    if reason == "expiry_not_after_adoption":  # Council cycle generation
+        return _t("The mandate's expiry must be after its adoption.")
     if reason == "end_not_after_start":  # Engagements desk
         return _t("The end of the meeting must be after its start.")
     return _t("{field} has a value that is not allowed.").format(field=label)
@@ -347,7 +350,8 @@ def _table_problem_what(code: str, p: dict) -> str:
             return relationship_text
         return _t("\u201c{value}\u201d is not allowed.").format(value=value)
     return (relationship_problem_what(code, p) or table_limit_problem_what(code, p)
-            or engagement_problem_what(code, p) or code)
+            or engagement_problem_what(code, p) or measurement_problem_what(code, p)
+            or code)
 
 
 def table_import_error_text(problems: list, *, limit: int = 20, total: int = 0) -> str:
@@ -793,4 +797,53 @@ def engagement_problem_what(code: str, p: dict) -> str | None:
     if code == "ambiguous_member":
         return _t("Several team members are called \u201c{value}\u201d; rename one in the "
                   "team first.").format(value=p.get("value", ""))
+    return None
+
+
+# --- Council cycle, consultations, measurement import: field labels and problems -----------
+
+
+def council_field_labels(table: str | None) -> dict[str, str]:
+    """The fields of the Council calendar, the consultations log and the mandate's dates
+    (only for those tables: "kind" or "notes" mean other things elsewhere)."""
+    if table == "cycle_events":
+        return {"kind": _t("Kind"), "due_on": _t("Date"), "title": _t("Title"),
+                "mandate_id": _t("Mandate"), "done": _t("Done"), "notes": _t("Notes"),
+                "tasks": _t("Preparation task"), "classification": _t("Classification")}
+    if table == "consultations":
+        return {"held_on": _t("Date"), "counterpart_type": _t("Counterpart type"),
+                "counterpart_name": _t("Counterparts"), "stakeholder_id": _t("Stakeholder"),
+                "lead_id": _t("Led by"), "topics": _t("Topics"),
+                "summary": _t("What was said"),
+                "inputs_for_mandate": _t("Inputs and asks for the next mandate"),
+                "follow_ups": _t("Follow-up"), "classification": _t("Classification")}
+    if table == "mandates":
+        return {"adopted_on": _t("Adoption date"), "expires_on": _t("Expiry date")}
+    if table == "mission_settings":
+        return {"cycle_report_every_days": _t("SG report every (days)"),
+                "cycle_briefing_after_report_days": _t("Council briefing after the report "
+                                                       "(days)"),
+                "cycle_tcc_before_renewal_days": _t("TCC/PCC meeting before the renewal "
+                                                    "(days)"),
+                "cycle_imminent_days": _t("Imminent Council events (days ahead)")}
+    return {}
+
+
+def measurement_problem_what(code: str, p: dict) -> str | None:
+    """The problems only a measurement import reports (None: not one of them)."""
+    if code == "unknown_indicator":
+        if not p.get("allowed"):
+            return _t("\u201c{value}\u201d is not an indicator of this mission (it has no "
+                      "indicators yet).").format(value=p.get("value", ""))
+        return _t("\u201c{value}\u201d is not an indicator of this mission; use one of: "
+                  "{allowed}.").format(value=p.get("value", ""),
+                                       allowed=_listing(p["allowed"]))
+    if code == "ambiguous_indicator":
+        return _t("Several indicators are called \u201c{value}\u201d; rename one on the "
+                  "Mandate desk first.").format(value=p.get("value", ""))
+    if code == "missing_measurement_columns":
+        return _t("The file has no {columns} column; a measurement file needs indicator, "
+                  "date and value, and may have: {allowed}.").format(
+                      columns=", ".join("\u201c%s\u201d" % c for c in p.get("columns", [])),
+                      allowed=", ".join(p.get("allowed", [])))
     return None
