@@ -19,11 +19,17 @@ class TeamMemberView:
     role: str
     title: str | None
     active: bool
+    revision: int = 0
+
+    def values(self) -> dict:
+        """The fields the member form edits."""
+        return {"name": self.name, "role": self.role, "title": self.title,
+                "active": self.active}
 
 
 def _view(row: TeamMember) -> TeamMemberView:
     return TeamMemberView(id=row.id, name=row.name, role=row.role, title=row.title,
-                          active=row.active)
+                          active=row.active, revision=row.revision or 1)
 
 
 def list_team(handle: MissionHandle, *, active_only: bool = True) -> list[TeamMemberView]:
@@ -48,5 +54,33 @@ def add_team_member(uow: UnitOfWork, *, name: str, role: str = "OTHER",
         classification="UNCLASSIFIED",
     )
     uow.add(row)
+    uow.session.flush()
+    return _view(row)
+
+
+def update_team_member(uow: UnitOfWork, member_id: str, *, expected_revision: int | None,
+                       **changes) -> TeamMemberView:
+    """Change a member's name, role, title or active flag (revision checked). An inactive
+    member stays in the records they took part in, off the lists of who can act now."""
+    from missiondesk.services.records import load_record
+    from missiondesk.store.errors import InvalidValue
+
+    unknown = set(changes) - {"name", "role", "title", "active"}
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], reason="unknown_field",
+                           table="team_members")
+    row = load_record(uow, TeamMember, member_id, expected_revision)
+    clean: dict = {}
+    if "name" in changes:
+        clean["name"] = validation.required_text("name", changes["name"], max_length=200)
+    if "role" in changes:
+        clean["role"] = validation.vocabulary("role", changes["role"], TeamRole)
+    if "title" in changes:
+        clean["title"] = validation.optional_text("title", changes["title"], max_length=200)
+    if "active" in changes:
+        clean["active"] = bool(changes["active"])
+    for name, value in clean.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
     uow.session.flush()
     return _view(row)
