@@ -1,0 +1,518 @@
+"""Where the leadership team's logged time goes, from the engagement log.
+
+Rules (the README says them too):
+- An engagement counts, whole, for every team member who took part in it, lead or not.
+- Hours are durations summed in SQL over the engagements that start in the period (local
+  days of the mission's clock, both ends included); tombstoned rows never count.
+- An engagement belongs to a portfolio when it is linked to the strategy objective the
+  portfolio serves (`Portfolio.objective_id`, set in the portfolio's form); one linked to two
+  portfolios' objectives counts in both, one linked to none is "no portfolio".
+- An engagement's priority tier is the best current engagement priority (A..D) among its
+  counterparts; one without a ranked counterpart is "none", so a member's tiers add up to
+  their total.
+- The SRSG is the first active member whose role is SRSG; their political share is political
+  minutes over all their minutes in the period, against `srsg_political_target` (a mission
+  setting, 60 % unless changed).
+
+Delegation suggestions (codes, no words) for the SRSG:
+- "delegate": non-political or priority-C/D engagements the SRSG took part in that the RACI
+  gives to someone else — the counterpart's accountable member in the stakeholder RACI, else
+  the accountable member of the engagement's portfolio, else the counterpart's owner
+  (`basis`: "stakeholder", "portfolio" or "owner"); grouped by counterpart and member.
+- "transfer": a priority-A stakeholder the SRSG owns whom another member engaged more often
+  than the SRSG in the period.
+Each carries the share with those engagements taken off the SRSG's time (`share_after`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, case, func, select
+
+from missiondesk.services import clock
+from missiondesk.services.leadership.portfolios import (
+    RaciMatrix,
+    list_portfolios,
+    priority_letters,
+    raci_matrix,
+)
+from missiondesk.services.mission_settings import get_setting
+from missiondesk.services.team import TeamMemberView, list_team
+from missiondesk.store.handle import MissionHandle
+from missiondesk.store.schema import (
+    Assignment,
+    Engagement,
+    EngagementCounterpart,
+    EngagementObjective,
+    EngagementParticipant,
+    Portfolio,
+    TeamMember,
+)
+
+TARGET_SETTING = "srsg_political_target"
+TIERS = ("A", "B", "C", "D")
+NO_TIER = "none"
+_e = Engagement.__table__.c
+_p = EngagementParticipant.__table__.c
+_c = EngagementCounterpart.__table__.c
+_eo = EngagementObjective.__table__
+_pf = Portfolio.__table__
+
+
+@dataclass(frozen=True)
+class MemberHours:
+    """One member's logged engagement time in the period (minutes)."""
+
+    member_id: str
+    name: str
+    role: str
+    political_minutes: int
+    other_minutes: int
+    engagements: int
+    by_portfolio: Mapping[str | None, int]  # portfolio id (None: no portfolio) -> minutes
+    by_tier: Mapping[str, int]              # "A".."D" or "none" -> minutes
+
+    @property
+    def total_minutes(self) -> int:
+        return self.political_minutes + self.other_minutes
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    month: date          # the first day of the month
+    political_minutes: int
+    total_minutes: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.political_minutes / self.total_minutes if self.total_minutes \
+            else None
+
+
+@dataclass(frozen=True)
+class ShareFigure:
+    """The SRSG's political share in the period, its target and its months."""
+
+    member_id: str | None        # None: the mission has no active SRSG
+    member_name: str | None
+    political_minutes: int
+    total_minutes: int
+    target: int                  # percent
+    months: tuple[MonthShare, ...]
+
+    @property
+    def percent(self) -> float | None:
+        return _share(self.political_minutes, self.total_minutes)
+
+    @property
+    def trend(self) -> float | None:
+        """Least-squares slope of the monthly share, in percentage points per month (None
+        with fewer than two months that have hours)."""
+        points = [(i, m.percent) for i, m in enumerate(self.months) if m.percent is not None]
+        if len(points) < 2:
+            return None
+        mean_x = sum(x for x, _ in points) / len(points)
+        mean_y = sum(y for _, y in points) / len(points)
+        spread = sum((x - mean_x) ** 2 for x, _ in points)
+        return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+@dataclass(frozen=True)
+class TimeAllocation:
+    start: date
+    end: date
+    members: tuple[MemberHours, ...]      # team order; active members and anyone with hours
+    portfolios: tuple[tuple[str, str], ...]  # (id, name) in the team's order
+    share: ShareFigure
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str                       # "delegate" or "transfer"
+    stakeholder_id: str | None
+    stakeholder: str | None
+    member_id: str                  # who would take it
+    member: str
+    member_role: str
+    basis: str                      # delegate: stakeholder | portfolio | owner; transfer: owner
+    reason: str                     # delegate: non_political | low_priority; transfer: engaged_more
+    engagements: int                # the SRSG's engagements concerned
+    minutes: int
+    political_minutes: int
+    portfolio: str | None = None    # basis "portfolio": its name
+    member_engagements: int = 0     # transfer: how often the other member engaged it
+    share_before: float | None = None
+    share_after: float | None = None
+
+
+def _share(political: int, total: int) -> float | None:
+    return 100.0 * political / total if total else None
+
+
+def period_bounds(handle: MissionHandle, start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's local days as the naive UTC instants the file stores."""
+    tz = clock.mission_zone(handle)
+    return clock.local_day_start(start, tz), clock.local_day_end(end, tz)
+
+
+def _in_period(lo: datetime, hi: datetime) -> list:
+    return [_e.deleted_at.is_(None), _e.starts_at >= lo, _e.starts_at < hi]
+
+
+def _tier_case(letters: Mapping) -> object:
+    """The tier rank (0 = A .. 3 = D, 9 = none) of a counterpart row, from the letters."""
+    groups = {t: [sid for sid, (letter, *_rest) in letters.items() if letter == t]
+              for t in TIERS}
+    return case(*[(_c.stakeholder_id.in_(groups[t]), i) for i, t in enumerate(TIERS)
+                  if groups[t]], else_=9)
+
+
+def _month_starts(start: date, end: date) -> list[date]:
+    months, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        months.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def srsg(handle: MissionHandle, team: list[TeamMemberView] | None = None
+         ) -> TeamMemberView | None:
+    """The mission's SRSG: the first active member with that role."""
+    team = list_team(handle) if team is None else team
+    return next((m for m in team if m.role == "SRSG"), None)
+
+
+def srsg_share(handle: MissionHandle, start: date, end: date, *,
+               team: list[TeamMemberView] | None = None) -> ShareFigure:
+    """The SRSG's political share in the period, with each month's (two SQL aggregates)."""
+    target = int(get_setting(handle, TARGET_SETTING))
+    head = srsg(handle, team)
+    if head is None:
+        return ShareFigure(None, None, 0, 0, target, ())
+    lo, hi = period_bounds(handle, start, end)
+    tz = clock.mission_zone(handle)
+    months = _month_starts(start, end)
+    bounds = [clock.local_day_start(m, tz) for m in months[1:]]
+    month_of = case(*[(_e.starts_at < b, i) for i, b in enumerate(bounds)],
+                    else_=len(bounds)) if bounds else 0
+    with handle.session() as session:
+        rows = session.execute(
+            select(month_of, _e.political, func.sum(_e.duration_minutes))
+            .select_from(EngagementParticipant.__table__.join(
+                Engagement.__table__, _e.id == _p.engagement_id))
+            .where(_p.team_member_id == head.id, _p.deleted_at.is_(None), *_in_period(lo, hi))
+            .group_by(month_of, _e.political)).all()
+    per_month = [[0, 0] for _ in months]
+    for index, political, minutes in rows:
+        per_month[int(index)][0 if political else 1] += int(minutes or 0)
+    political = sum(p for p, _ in per_month)
+    other = sum(o for _, o in per_month)
+    return ShareFigure(head.id, head.name, political, political + other, target,
+                       tuple(MonthShare(m, p, p + o) for m, (p, o) in zip(months, per_month,
+                                                                          strict=True)))
+
+
+def srsg_share_for_brief(handle: MissionHandle, start: date, end: date) -> tuple[int | None, int]:
+    """(the SRSG's political share as a whole percent, or None without hours; the target
+    percent): what the team brief prints ("SRSG political share: 41 % (target 60 %)")."""
+    figure = srsg_share(handle, start, end)
+    percent = figure.percent
+    return (None if percent is None else int(percent + 0.5)), figure.target
+
+
+def time_allocation(handle: MissionHandle, start: date, end: date, *,
+                    today: date | None = None, letters: Mapping | None = None
+                    ) -> TimeAllocation:
+    """Hours per member in the period (start and end local days included): political and
+    other, by portfolio and by priority tier — three SQL aggregates over the log."""
+    lo, hi = period_bounds(handle, start, end)
+    letters = priority_letters(handle, today) if letters is None else letters
+    team = list_team(handle, active_only=False)
+    portfolios = list_portfolios(handle)
+    joined = Engagement.__table__.join(EngagementParticipant.__table__,
+                                       and_(_p.engagement_id == _e.id, _p.deleted_at.is_(None)))
+    member = _p.team_member_id
+    with handle.session() as session:
+        totals = session.execute(
+            select(member, _e.political, func.sum(_e.duration_minutes), func.count())
+            .select_from(joined).where(*_in_period(lo, hi))
+            .group_by(member, _e.political)).all()
+        linked = _eo.join(_pf, and_(_pf.c.objective_id == _eo.c.objective_id,
+                                    _pf.c.deleted_at.is_(None)))
+        by_portfolio = session.execute(
+            select(member, _pf.c.id, func.sum(_e.duration_minutes))
+            .select_from(joined.outerjoin(linked, and_(_eo.c.engagement_id == _e.id,
+                                                       _eo.c.deleted_at.is_(None))))
+            .where(*_in_period(lo, hi)).group_by(member, _pf.c.id)).all()
+        best = (select(_c.engagement_id.label("engagement_id"),
+                       func.min(_tier_case(letters)).label("tier"))
+                .select_from(EngagementCounterpart.__table__.join(
+                    Engagement.__table__, _e.id == _c.engagement_id))
+                .where(_c.deleted_at.is_(None), *_in_period(lo, hi))
+                .group_by(_c.engagement_id).subquery())
+        by_tier = session.execute(
+            select(member, best.c.tier, func.sum(_e.duration_minutes))
+            .select_from(joined.outerjoin(best, best.c.engagement_id == _e.id))
+            .where(*_in_period(lo, hi)).group_by(member, best.c.tier)).all()
+    minutes: dict[str, list[int]] = {}
+    for member_id, political, total, count in totals:
+        cell = minutes.setdefault(member_id, [0, 0, 0])
+        cell[0 if political else 1] += int(total or 0)
+        cell[2] += int(count)
+    portfolio_minutes: dict[str, dict] = {}
+    for member_id, portfolio_id, total in by_portfolio:
+        portfolio_minutes.setdefault(member_id, {})[portfolio_id] = int(total or 0)
+    tier_minutes: dict[str, dict] = {}
+    for member_id, tier, total in by_tier:
+        key = TIERS[int(tier)] if tier is not None and int(tier) < len(TIERS) else NO_TIER
+        bucket = tier_minutes.setdefault(member_id, {})
+        bucket[key] = bucket.get(key, 0) + int(total or 0)
+    members = tuple(
+        MemberHours(member_id=m.id, name=m.name, role=m.role,
+                    political_minutes=minutes.get(m.id, [0, 0, 0])[0],
+                    other_minutes=minutes.get(m.id, [0, 0, 0])[1],
+                    engagements=minutes.get(m.id, [0, 0, 0])[2],
+                    by_portfolio=portfolio_minutes.get(m.id, {}),
+                    by_tier=tier_minutes.get(m.id, {}))
+        for m in team if m.active or m.id in minutes)
+    return TimeAllocation(start=start, end=end, members=members,
+                          portfolios=tuple((p.id, p.name) for p in portfolios),
+                          share=srsg_share(handle, start, end,
+                                           team=[m for m in team if m.active]))
+
+
+def _accountable(row_letters: Mapping[str, str]) -> str | None:
+    return next((m for m, letter in row_letters.items() if letter == "A"), None)
+
+
+def delegation_suggestions(handle: MissionHandle, start: date, end: date, *,
+                           today: date | None = None, letters: Mapping | None = None,
+                           matrix: RaciMatrix | None = None,
+                           share: ShareFigure | None = None) -> list[Suggestion]:
+    """What the SRSG could hand to a deputy, biggest effect first (see the module's rules)."""
+    letters = priority_letters(handle, today) if letters is None else letters
+    team = list_team(handle)
+    head = srsg(handle, team)
+    if head is None:
+        return []
+    share = srsg_share(handle, start, end, team=team) if share is None else share
+    matrix = raci_matrix(handle, today, letters=letters) if matrix is None else matrix
+    members = {m.id: m for m in team}
+    stakeholder_a = {r.id: _accountable(r.letters) for r in matrix.stakeholders}
+    with handle.session() as session:
+        stakeholder_a.update(session.execute(
+            select(Assignment.stakeholder_id, Assignment.team_member_id)
+            .where(Assignment.stakeholder_id.is_not(None), Assignment.raci == "A")).all())
+    portfolio_a = {r.id: (_accountable(r.letters), r.name) for r in matrix.portfolios}
+    lo, hi = period_bounds(handle, start, end)
+    mine = and_(_p.team_member_id == head.id, _p.deleted_at.is_(None))
+    with handle.session() as session:
+        rows = session.execute(
+            select(_e.id, _e.duration_minutes, _e.political, _c.stakeholder_id)
+            .select_from(EngagementParticipant.__table__
+                         .join(Engagement.__table__, _e.id == _p.engagement_id)
+                         .outerjoin(EngagementCounterpart.__table__,
+                                    and_(_c.engagement_id == _e.id, _c.deleted_at.is_(None))))
+            .where(mine, *_in_period(lo, hi))).all()
+        portfolio_rows = session.execute(
+            select(_e.id, _pf.c.id)
+            .select_from(EngagementParticipant.__table__
+                         .join(Engagement.__table__, _e.id == _p.engagement_id)
+                         .join(_eo, and_(_eo.c.engagement_id == _e.id,
+                                         _eo.c.deleted_at.is_(None)))
+                         .join(_pf, and_(_pf.c.objective_id == _eo.c.objective_id,
+                                         _pf.c.deleted_at.is_(None))))
+            .where(mine, *_in_period(lo, hi))).all()
+    engagements: dict[str, tuple[int, bool, list[str]]] = {}
+    for eid, duration, political, sid in rows:
+        entry = engagements.setdefault(eid, (int(duration or 0), bool(political), []))
+        if sid is not None:
+            entry[2].append(sid)
+    portfolios_of: dict[str, list[str]] = {}
+    for eid, pid in portfolio_rows:
+        portfolios_of.setdefault(eid, []).append(pid)
+
+    def effect(minutes: int, political: int) -> float | None:
+        return _share(share.political_minutes - political, share.total_minutes - minutes)
+
+    groups: dict[tuple, list[int]] = {}
+    for eid, (duration, political, counterparts) in engagements.items():
+        tiers = [letters.get(s, (None,))[0] for s in counterparts]
+        best = min((TIERS.index(t) for t in tiers if t in TIERS), default=None)
+        low = best is not None and best >= 2
+        if political and not low:
+            continue
+        reason = "non_political" if not political else "low_priority"
+        found = None
+        ordered = sorted(counterparts, key=lambda s: letters.get(s, (None, ""))[1].casefold())
+        for sid in ordered:  # the stakeholder RACI first
+            who = stakeholder_a.get(sid)
+            if who is not None:
+                found = (sid, who, "stakeholder", None)
+                break
+        if found is None:
+            for pid in portfolios_of.get(eid, ()):
+                who, name = portfolio_a.get(pid, (None, None))
+                if who is not None:
+                    found = (ordered[0] if ordered else None, who, "portfolio", name)
+                    break
+        if found is None:
+            for sid in ordered:
+                owner = letters.get(sid, (None, "", None))[2]
+                if owner is not None:
+                    found = (sid, owner, "owner", None)
+                    break
+        if found is None or found[1] == head.id or found[1] not in members:
+            continue
+        cell = groups.setdefault((*found, reason), [0, 0, 0])
+        cell[0] += 1
+        cell[1] += duration
+        cell[2] += duration if political else 0
+    suggestions = []
+    for (sid, who, basis, portfolio, reason), (count, minutes, political) in groups.items():
+        suggestions.append(Suggestion(
+            code="delegate", stakeholder_id=sid,
+            stakeholder=letters.get(sid, (None, None))[1] if sid else None,
+            member_id=who, member=members[who].name, member_role=members[who].role,
+            basis=basis, reason=reason, engagements=count, minutes=minutes,
+            political_minutes=political, portfolio=portfolio,
+            share_before=share.percent, share_after=effect(minutes, political)))
+    suggestions.extend(_transfers(handle, head.id, members, letters, lo, hi, share, effect))
+    suggestions.sort(key=lambda s: (-abs((s.share_after or 0) - (s.share_before or 0)),
+                                    -s.minutes, (s.stakeholder or "").casefold()))
+    return suggestions
+
+
+def _transfers(handle, head_id, members, letters, lo, hi, share, effect) -> list[Suggestion]:
+    owned = [sid for sid, (letter, _n, owner) in letters.items()
+             if letter == "A" and owner == head_id]
+    if not owned:
+        return []
+    with handle.session() as session:
+        rows = session.execute(
+            select(_c.stakeholder_id, _p.team_member_id, func.count(),
+                   func.sum(_e.duration_minutes),
+                   func.sum(case((_e.political, _e.duration_minutes), else_=0)))
+            .select_from(EngagementCounterpart.__table__
+                         .join(Engagement.__table__, _e.id == _c.engagement_id)
+                         .join(EngagementParticipant.__table__,
+                               and_(_p.engagement_id == _e.id, _p.deleted_at.is_(None))))
+            .where(_c.stakeholder_id.in_(owned), _c.deleted_at.is_(None), *_in_period(lo, hi))
+            .group_by(_c.stakeholder_id, _p.team_member_id)).all()
+    counts: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for sid, member_id, count, minutes, political in rows:
+        counts.setdefault(sid, {})[member_id] = (int(count), int(minutes or 0),
+                                                 int(political or 0))
+    found = []
+    for sid, by_member in counts.items():
+        own = by_member.get(head_id, (0, 0, 0))
+        others = [(c[0], m) for m, c in by_member.items() if m != head_id and m in members]
+        if not others:
+            continue
+        count, deputy = max(others, key=lambda item: (item[0], members[item[1]].name))
+        if count <= own[0]:
+            continue
+        found.append(Suggestion(
+            code="transfer", stakeholder_id=sid, stakeholder=letters[sid][1],
+            member_id=deputy, member=members[deputy].name,
+            member_role=members[deputy].role, basis="owner", reason="engaged_more",
+            engagements=own[0], minutes=own[1], political_minutes=own[2],
+            member_engagements=count, share_before=share.percent,
+            share_after=effect(own[1], own[2])))
+    return found
+
+
+# --- the handover view ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoverStakeholder:
+    id: str
+    name: str
+    priority: str | None
+    owner: bool                    # the member is the stakeholder's owner
+    letter: str | None             # the member's letter in the stakeholder RACI
+    last_by_member: datetime | None   # stored UTC
+    last_title: str | None
+    last_by_mission: datetime | None
+
+
+@dataclass(frozen=True)
+class Handover:
+    member_id: str
+    name: str
+    role: str
+    portfolios: tuple[tuple[str, str, str], ...]   # (id, name, letter), A first
+    stakeholders: tuple[HandoverStakeholder, ...]
+    commitments: tuple                              # CommitmentRow, open ones, most urgent first
+
+
+def handover(handle: MissionHandle, member_id: str, *, today: date | None = None,
+             letters: Mapping | None = None) -> Handover:
+    """What a rotating leader hands over: their portfolios and stakeholders (owned, or with a
+    letter in the stakeholder RACI), their open commitments, and their last engagement with
+    each of their stakeholders (and the mission's)."""
+    from missiondesk.services.commitments import CommitmentFilter, page_commitments
+    from missiondesk.services.records import find_record
+
+    letters = priority_letters(handle, today) if letters is None else letters
+    with handle.session() as session:
+        member = find_record(session, TeamMember, member_id)
+        name, role = member.name, member.role
+        cells = session.execute(
+            select(Assignment.portfolio_id, Assignment.stakeholder_id, Assignment.raci)
+            .where(Assignment.team_member_id == member_id)).all()
+    order = {"A": 0, "R": 1, "C": 2, "I": 3}
+    portfolio_names = {p.id: (p.sort_order, p.name) for p in list_portfolios(handle)}
+    portfolios = sorted(((pid, portfolio_names[pid][1], letter) for pid, _s, letter in cells
+                         if pid in portfolio_names),
+                        key=lambda p: (order.get(p[2], 9), portfolio_names[p[0]][0]))
+    raci = {sid: letter for _p, sid, letter in cells if sid is not None}
+    ids = sorted({sid for sid, (_l, _n, owner) in letters.items() if owner == member_id}
+                 | {sid for sid in raci if sid in letters})
+    last_member: dict[str, tuple] = {}
+    last_mission: dict[str, datetime] = {}
+    if ids:
+        with handle.session() as session:
+            for sid, starts, title in session.execute(
+                    select(_c.stakeholder_id, _e.starts_at, _e.title)
+                    .select_from(EngagementCounterpart.__table__
+                                 .join(Engagement.__table__, _e.id == _c.engagement_id)
+                                 .join(EngagementParticipant.__table__,
+                                       and_(_p.engagement_id == _e.id,
+                                            _p.deleted_at.is_(None))))
+                    .where(_c.stakeholder_id.in_(ids), _c.deleted_at.is_(None),
+                           _e.deleted_at.is_(None), _p.team_member_id == member_id)
+                    .order_by(_e.starts_at)):
+                last_member[sid] = (starts, title)
+            last_mission.update(session.execute(
+                select(_c.stakeholder_id, func.max(_c.starts_at))
+                .select_from(EngagementCounterpart.__table__
+                             .join(Engagement.__table__, _e.id == _c.engagement_id))
+                .where(_c.stakeholder_id.in_(ids), _c.deleted_at.is_(None),
+                       _e.deleted_at.is_(None))
+                .group_by(_c.stakeholder_id)).all())
+    ranks = {"A": 0, "B": 1, "C": 2, "D": 3}
+    stakeholders = sorted(
+        (HandoverStakeholder(
+            id=sid, name=letters[sid][1], priority=letters[sid][0],
+            owner=letters[sid][2] == member_id, letter=raci.get(sid),
+            last_by_member=_datetime(last_member.get(sid, (None, None))[0]),
+            last_title=last_member.get(sid, (None, None))[1],
+            last_by_mission=_datetime(last_mission.get(sid)))
+         for sid in ids),
+        key=lambda s: (ranks.get(s.priority, 4), s.name.casefold()))
+    commitments = page_commitments(handle, CommitmentFilter(owner_id=member_id,
+                                                            status="active"),
+                                   today=today, limit=500)
+    return Handover(member_id=member_id, name=name, role=role, portfolios=tuple(portfolios),
+                    stakeholders=tuple(stakeholders), commitments=tuple(commitments))
+
+
+def _datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
