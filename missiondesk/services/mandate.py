@@ -437,28 +437,27 @@ def restore_mandate(uow: UnitOfWork, mandate_id: str, *, expected_revision: int 
 
 # --- tasks -----------------------------------------------------------------------------------
 
-_PART = re.compile(r"\d+|[^\d]+")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
-          "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
+          "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16,
+          "xvii": 17, "xviii": 18, "xix": 19, "xx": 20}
 
 
 def paragraph_key(reference: str) -> tuple:
-    """Order of operative paragraphs: "OP 9" < "OP 28(a)" < "OP 28(a)(ii)" < "OP 28(b)";
-    roman sub-paragraphs by their number, so (ix) comes before (x)."""
+    """Order of paragraph references: preambular before operative, then "OP 9" < "OP 28(a)"
+    < "OP 28(a)(ii)" < "OP 28(b)"; the third level is roman, so (ix) comes before (x)."""
     text = reference.strip().lower()
-    if text.startswith("op"):
+    preamble = text.startswith("pp")
+    if text[:2] in ("op", "pp"):
         text = text[2:]
-    parts: list = []
-    for chunk in re.split(r"[()\s.]+", text):
-        if not chunk:
-            continue
-        if chunk in _ROMAN and parts and isinstance(parts[-1][1], str) and len(parts) > 1:
-            parts.append((1, _ROMAN[chunk]))
-            continue
-        for piece in _PART.findall(chunk):
-            parts.append((0, int(piece)) if piece.isdigit() else (2, piece))
-    return tuple((kind, value if isinstance(value, int) else 0,
-                  value if isinstance(value, str) else "") for kind, value in parts)
+    key: list[tuple[int, int, str]] = [(0, 0 if preamble else 1, "")]
+    for level, token in enumerate(re.findall(r"\d+|[a-z]+", text)):
+        if token.isdigit():
+            key.append((0, int(token), ""))
+        elif level >= 2 and token in _ROMAN:
+            key.append((0, _ROMAN[token], ""))
+        else:
+            key.append((1, 0, token))
+    return tuple(key)
 
 
 def _task_row(t: MandateTask, benchmark_ids: Iterable[str] = ()) -> TaskRow:
