@@ -368,9 +368,11 @@ class IndicatorDirection(StrEnum):
 class ConsultationCounterpart(StrEnum):
     GROUP_OF_FRIENDS = "group_of_friends"
     PENHOLDER = "penholder"
+    COUNCIL_MEMBER = "council_member"  # another member of the Security Council
     TCC_PCC = "tcc_pcc"
     HOST_GOVERNMENT = "host_government"
     REGIONAL_ORGANIZATION = "regional_organization"
+    PEACEBUILDING_COMMISSION = "peacebuilding_commission"
     CIVIL_SOCIETY = "civil_society"
 
 
