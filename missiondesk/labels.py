@@ -549,3 +549,27 @@ def commitment_type_label(code: str) -> str:
         "information": _t("Information"),
         "follow_up": _t("Follow-up"),
     }.get(code, code)
+
+
+def cycle_event_kind_label(code: str) -> str:
+    """A Council calendar event's kind (CycleEventKind)."""
+    return {
+        "sg_report_due": _t("SG report due"),
+        "council_briefing": _t("Council briefing"),
+        "tcc_meeting": _t("TCC/PCC meeting"),
+        "renewal": _t("Mandate renewal"),
+    }.get(code, code)
+
+
+def consultation_counterpart_label(code: str) -> str:
+    """Who a consultation on the mandate was held with (ConsultationCounterpart)."""
+    return {
+        "group_of_friends": _t("Group of Friends"),
+        "penholder": _t("Pen-holder"),
+        "council_member": _t("Other Council member"),
+        "tcc_pcc": _t("TCC/PCC"),
+        "host_government": _t("Host government"),
+        "regional_organization": _t("Regional organisation"),
+        "peacebuilding_commission": _t("Peacebuilding Commission"),
+        "civil_society": _t("Civil society"),
+    }.get(code, code)
