@@ -140,6 +140,8 @@ def invalid_value_text(p: dict) -> str:
         return commitment_text
     if reason == "expiry_not_after_adoption":  # Council cycle generation
         return _t("The mandate's expiry must be after its adoption.")
+    if reason == "too_many":  # consultations' topics
+        return _t("{field}: at most {max}.").format(field=label, max=p.get("max"))
     if reason == "end_not_after_start":  # Engagements desk
         return _t("The end of the meeting must be after its start.")
     return _t("{field} has a value that is not allowed.").format(field=label)
