@@ -241,6 +241,8 @@ TABLE_IMPORT_CODES = frozenset({
     "workbook_external_reference", "duplicate_header", "invalid_character",
     # engagements from CSV/XLSX (Engagement import block below)
     "wrong_sheet", "missing_engagement_columns", "ambiguous_member",
+    # measurements from CSV/XLSX (Council cycle block at the end)
+    "unknown_indicator", "ambiguous_indicator", "missing_measurement_columns",
 })
 
 
@@ -344,6 +346,12 @@ def _table_problem_what(code: str, p: dict) -> str:
             return _t("A value is required.")
         if reason == "invalid_character":  # Table limits block below
             return table_invalid_character_what(p)
+        if reason == "not_a_decimal":  # measurement import
+            return _t("\u201c{value}\u201d is not a number (e.g. 12 or 12.5).").format(
+                value=value)
+        if reason == "not_a_day":  # measurement import
+            return _t("\u201c{value}\u201d is not a date; write it as 2026-05-14.").format(
+                value=value)
         engagement_text = engagement_bad_value_what(reason, p)  # Engagement import (below)
         if engagement_text:
             return engagement_text
