@@ -196,8 +196,8 @@ def srsg_share(handle: MissionHandle, start: date, end: date, *,
     tz = clock.mission_zone(handle)
     months = _month_starts(start, end)
     bounds = [clock.local_day_start(m, tz) for m in months[1:]]
-    month_of = case(*[(_e.starts_at < b, i) for i, b in enumerate(bounds)],
-                    else_=len(bounds)) if bounds else 0
+    month_of = case(*[(_e.starts_at < b, i) for i, b in enumerate([*bounds, hi])],
+                    else_=len(bounds))
     with handle.session() as session:
         rows = session.execute(
             select(month_of, _e.political, func.sum(_e.duration_minutes))
