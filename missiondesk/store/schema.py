@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, with_loader_criteria
@@ -558,6 +559,12 @@ class CommsMilestone(Common, Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     achievement: Mapped[str | None] = mapped_column(Text)
     achieved_on: Mapped[date | None] = mapped_column(Date)
+    # What the achievement is: a benchmark met or a commitment fulfilled (0007; added columns
+    # come last in a migrated table, so a new file puts them last too).
+    benchmark_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("benchmarks.id"), index=True, sort_order=100)
+    commitment_id: Mapped[str | None] = mapped_column(
+        String(36), ForeignKey("commitments.id"), index=True, sort_order=101)
 
 
 class MediaOutlet(Common, Base):
@@ -589,6 +596,9 @@ class Rumour(Common, Base):
     regions: Mapped[list] = mapped_column(JSON, default=list)
     reach: Mapped[str] = mapped_column(String(10), default="medium")
     risk: Mapped[str] = mapped_column(String(10), default="medium")
+    # A risk to civilians (protection of civilians), flagged apart from the level (0007).
+    poc_risk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                           sort_order=100)
     response: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="new")
 
