@@ -73,6 +73,13 @@ REGISTRY: dict[str, Setting] = {s.key: s for s in (
     Setting("cycle_tcc_before_renewal_days", "int", 30, 0, 120),
     # ...and events this many days ahead flagged as imminent on the Overview.
     Setting("cycle_imminent_days", "int", 14, 1, 90),
+    # Communications (services/comms_milestones.py): benchmarks met and commitments fulfilled
+    # in the last this many days are proposed as achievements to communicate...
+    Setting("achievement_window_days", "int", 60, 1, 365),
+    # ...and disinformation is expected from this many days before an SG report, a Council
+    # briefing or a renewal to this many days after it.
+    Setting("disinfo_days_before", "int", 14, 0, 90),
+    Setting("disinfo_days_after", "int", 7, 0, 90),
 )}
 
 
