@@ -1,6 +1,7 @@
-"""The four registers as tables: `export FILE --format csv|xlsx -o OUT` (DESIGN.md).
+"""The registers as tables: `export FILE --format csv|xlsx -o OUT` (DESIGN.md).
 
-One sheet per register — stakeholders, relationships, engagements, commitments — with
+One sheet per register — stakeholders, relationships, engagements, commitments, the
+indicators' measurements — with
 readable cells: people and stakeholders by name (never an id), vocabulary values as their
 codes, dates in ISO form (an engagement's start in the mission's time zone). Each sheet is
 marked with the highest classification of what it holds: its rows' own levels and those of
@@ -10,7 +11,8 @@ sheet's page header and footer and first row.
 
 The columns are those the importers read, so an exported sheet imports again: the
 stakeholder and relationship sheets are what `stakeholder_import` and `relationship_import`
-read, the engagement sheet exactly `engagement_import.COLUMNS`.
+read, the engagement sheet exactly `engagement_import.COLUMNS`, the measurement sheet
+`measurement_import.COLUMNS`.
 
 Rows stream from the mission file a batch at a time (the large mission's 200,000 engagements
 are never held at once); the workbook is written in openpyxl's write-only mode, each sheet's
@@ -35,11 +37,12 @@ from missiondesk.store.handle import MissionHandle
 from missiondesk.store.vocab import Classification
 
 #: The registers, in the order of the workbook's sheets.
-REGISTERS = ("stakeholders", "relationships", "engagements", "commitments")
+REGISTERS = ("stakeholders", "relationships", "engagements", "commitments", "measurements")
 #: Sheet titles of the workbook and file names of the CSV folder (data, not prose: the
 #: engagement importer finds its sheet by this name).
 SHEET_TITLES = {"stakeholders": "Stakeholders", "relationships": "Relationships",
-                "engagements": "Engagements", "commitments": "Commitments"}
+                "engagements": "Engagements", "commitments": "Commitments",
+                "measurements": "Measurements"}
 
 #: Columns of each register. Stakeholders and relationships: the importers' own columns
 #: (`last_engaged` is one the stakeholder importer recognises and ignores).
@@ -56,6 +59,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "commitments": ("text", "by_mission", "committed_by", "owner", "engagements", "type",
                     "due_date", "status", "verification", "evidence", "provision",
                     "classification"),
+    # the indicators' measurements: exactly `measurement_import.COLUMNS`
+    "measurements": ("indicator", "date", "value", "note", "source"),
 }
 
 #: Rows read from the mission file at once.
@@ -166,6 +171,10 @@ _LEVEL_SQL = {
         "JOIN commitments AS m ON m.id = l.commitment_id "
         "JOIN engagements AS e ON e.id = l.engagement_id "
         "WHERE l.deleted_at IS NULL AND m.deleted_at IS NULL AND e.deleted_at IS NULL"],
+    "measurements": [
+        "SELECT DISTINCT classification FROM measurements WHERE deleted_at IS NULL",
+        "SELECT DISTINCT i.classification FROM measurements AS m "
+        "JOIN indicators AS i ON i.id = m.indicator_id WHERE m.deleted_at IS NULL"],
 }
 
 
@@ -307,8 +316,24 @@ def _commitment_rows(conn) -> Iterator[list]:
                    provisions.get(r["provision_id"], ""), r["classification"]]
 
 
+def _measurement_rows(conn) -> Iterator[list]:
+    from missiondesk.services.measurement_import import split_note
+
+    indicators = _names(conn, "indicators")
+    for batch in _keyset(conn, "measurements", "indicator_id, measured_on, value, note",
+                         "measured_on"):
+        for r in batch:
+            note, source = split_note(r["note"])
+            value = r["value"]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            yield [indicators.get(r["indicator_id"], ""), _day(r["measured_on"]), value,
+                   note, source]
+
+
 _ROWS = {"stakeholders": _stakeholder_rows, "relationships": _relationship_rows,
-         "engagements": _engagement_rows, "commitments": _commitment_rows}
+         "engagements": _engagement_rows, "commitments": _commitment_rows,
+         "measurements": _measurement_rows}
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -327,7 +352,7 @@ class _Counted:
 
 
 def write_registers(handle: MissionHandle, out: str | Path, fmt: str) -> list[RegisterCount]:
-    """Write the four registers to `out`: "csv" a folder (created if missing; its parent
+    """Write the registers to `out`: "csv" a folder (created if missing; its parent
     must exist) of `<register>.csv` files, "xlsx" one workbook. Each file is written in the
     private temporary folder and moved into place when complete. Raises FolderMissing when
     the parent folder does not exist, OSError when it cannot write, ValueError for an
