@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help=_tr("engagements from a CSV or XLSX table (all rows or none; with "
                               "--stakeholders, in one go; a meeting already recorded is left "
                               "as it is)"))
+    imp.add_argument("--measurements", type=Path, metavar="F",
+                     help=_tr("indicator measurements from a CSV or XLSX table: indicator "
+                              "(its name), date, value, note, source (all rows or none; the "
+                              "same indicator and date is updated)"))
     _add_passphrase_options(imp)
     _add_break_lock(imp)
 
@@ -306,8 +310,9 @@ def cmd_export(args) -> int:
 
 
 def _export_registers(args) -> int:
-    """export --format csv|xlsx: stakeholders, relationships, engagements and commitments,
-    one file (csv, in the folder OUT) or sheet (xlsx) each, marked (register_export)."""
+    """export --format csv|xlsx: stakeholders, relationships, engagements, commitments and
+    measurements, one file (csv, in the folder OUT) or sheet (xlsx) each, marked
+    (register_export)."""
     from missiondesk.services.register_export import write_registers
     from missiondesk.store.errors import MissionError
 
@@ -520,6 +525,11 @@ def _import_tables(args) -> int:
     meetings = (_read_import_table(args.engagements, engagement_import)
                 if getattr(args, "engagements", None) is not None else None)
     meetings_plan = meeting_counts = None
+    from missiondesk.services import measurement_import
+
+    readings = (_read_import_table(args.measurements, measurement_import)
+                if getattr(args, "measurements", None) is not None else None)
+    readings_plan = reading_counts = None
     created = not args.file.exists()
     if created:  # built beside under a partial name, moved into place once committed
         handle = create_mission(args.file, passphrase_for_new(args, args.file),
@@ -558,12 +568,20 @@ def _import_tables(args) -> int:
             if meetings_plan.problems:
                 raise UserError(table_import_error_text(meetings_plan.problems,
                                                         total=meetings_plan.problem_count))
+        if readings is not None:  # indicators are the mission's own: named by name
+            readings_plan = measurement_import.plan_measurement_import(
+                handle, readings, measurement_import.map_headers(readings.headers))
+            if readings_plan.problems:
+                raise UserError(table_import_error_text(readings_plan.problems,
+                                                        total=readings_plan.problem_count))
         with handle.unit_of_work() as uow:
             counts = importer.apply_stakeholder_import(uow, plan) if plan else None
             link_counts = (relationship_import.apply_relationship_import(uow, links_plan)
                            if links_plan else None)
             meeting_counts = (engagement_import.apply_engagement_import(uow, meetings_plan)
                               if meetings_plan else None)
+            reading_counts = (measurement_import.apply_measurement_import(uow, readings_plan)
+                              if readings_plan else None)
     except BaseException:
         handle.close()  # a new file's partial is discarded with it
         raise
@@ -583,6 +601,11 @@ def _import_tables(args) -> int:
     if meeting_counts is not None:
         print(_tr("Engagements imported: {created} created, {same} already recorded.").format(
             created=meeting_counts["created"], same=meetings_plan.unchanged))
+    if reading_counts is not None:
+        print(_tr("Measurements imported: {created} created, {updated} updated, {same} "
+                  "unchanged.").format(created=reading_counts["created"],
+                                       updated=reading_counts["updated"],
+                                       same=readings_plan.unchanged))
     return 0
 
 
@@ -590,15 +613,16 @@ def cmd_import(args) -> int:
     from missiondesk.services.interchange import import_mission
     from missiondesk.store.handle import NewMission, create_mission, publish_mission
 
-    tables = (args.stakeholders, args.relationships, getattr(args, "engagements", None))
+    tables = (args.stakeholders, args.relationships, getattr(args, "engagements", None),
+              getattr(args, "measurements", None))
     if args.json is not None and any(t is not None for t in tables):
         raise UserError(_tr("Give either --json or tables (--stakeholders, --relationships, "
-                            "--engagements), not both."))
+                            "--engagements, --measurements), not both."))
     if any(t is not None for t in tables):
         return _import_tables(args)
     if args.json is None:
         raise UserError(_tr("Say what to import: --json X, --stakeholders F, "
-                            "--relationships F or --engagements F."))
+                            "--relationships F, --engagements F or --measurements F."))
     try:
         data = json.loads(args.json.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -105,8 +105,8 @@ def test_unknown_columns_and_conflicting_options_are_one_sentence(tmp_path, caps
     assert main(["import", str(target), "--json", links, "--relationships", links,
                  "--no-passphrase"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "Give either --json or tables (--stakeholders, --relationships, --engagements), "
-        "not both.")
+        "Give either --json or tables (--stakeholders, --relationships, --engagements, "
+        "--measurements), not both.")
     assert main(["import", str(target), "--no-passphrase"]) == 1
     assert "Say what to import" in capsys.readouterr().err
     assert not target.exists()
