@@ -339,3 +339,25 @@ def test_mandate_of_finds_the_mandate_of_any_record(mission):
         assert service.mandate_of(h, rid) == m.id
     assert service.mandate_of(h, "unknown") is None
 
+
+
+# --- the trend chart -------------------------------------------------------------------------
+
+
+def test_the_trend_chart_draws_measurements_baseline_and_target():
+    from missiondesk.figures.indicator_trend import indicator_trend_figure
+
+    series = service.IndicatorSeries(
+        name="Violations", unit="violations / month", baseline=34.0, target=10.0,
+        direction="decrease", points=((date(2026, 6, 1), 31.0), (date(2026, 7, 1), 19.0)))
+    axes = indicator_trend_figure(series, title="Violations").axes[0]
+    lines = axes.get_lines()
+    assert list(lines[0].get_ydata()) == [31.0, 19.0]
+    assert [tuple(line.get_ydata()) for line in lines[1:]] == [(34.0, 34.0), (10.0, 10.0)]
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        "Measured", "Baseline (34)", "Target (10)"]
+    assert axes.get_ylabel() == "violations / month"
+    empty = indicator_trend_figure(
+        service.IndicatorSeries("X", None, None, None, "increase", ()), title="X",
+        labels={"empty": "Nothing measured"}).axes[0]
+    assert [t.get_text() for t in empty.texts] == ["Nothing measured"]
