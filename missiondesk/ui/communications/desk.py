@@ -28,6 +28,7 @@ _PACKAGE = "missiondesk.ui.communications."
 
 #: The desk's tabs, in order: (key, title, module, class name).
 TABS: list[tuple[str, Callable[[], str], str, str]] = [
+    ("objectives", lambda: _t("Objectives"), _PACKAGE + "objectives", "ObjectivesTab"),
 ]
 
 
