@@ -43,6 +43,8 @@ def desk_specs() -> list[DeskSpec]:
         DeskSpec("drivers", lambda: _t("Drivers"), "missiondesk.ui.drivers.desk",
                  "DriversDesk"),
         DeskSpec("map", lambda: _t("Influence Map"), "missiondesk.ui.map.desk", "MapDesk"),
+        DeskSpec("communications", lambda: _t("Communications"),
+                 "missiondesk.ui.communications.desk", "CommunicationsDesk"),
         DeskSpec("sources", lambda: _t("Sources"), "missiondesk.ui.sources.desk", "SourcesDesk"),
         DeskSpec("audit", lambda: _t("Audit Trail"), "missiondesk.ui.audit.desk", "AuditDesk"),
     ]
