@@ -126,7 +126,7 @@ class LinkedEngagement:
 class TaskDetail:
     task: TaskRow
     benchmarks: tuple[LinkedBenchmark, ...]
-    #: Engagements linked to the task's benchmarks, newest first.
+    #: Engagements linked to the task's benchmarks, the 20 newest.
     engagements: tuple[LinkedEngagement, ...]
 
 
@@ -500,7 +500,7 @@ def get_task(handle: MissionHandle, task_id: str) -> TaskDetail:
             select(Engagement.id, Engagement.starts_at, Engagement.title).distinct()
             .join(EngagementBenchmark, EngagementBenchmark.engagement_id == Engagement.id)
             .where(EngagementBenchmark.benchmark_id.in_(ids))
-            .order_by(Engagement.starts_at.desc()).limit(50)).all() if ids else []
+            .order_by(Engagement.starts_at.desc()).limit(20)).all() if ids else []
         return TaskDetail(
             task=_task_row(task, ids),
             benchmarks=tuple(LinkedBenchmark(*b) for b in benchmarks),
@@ -509,11 +509,12 @@ def get_task(handle: MissionHandle, task_id: str) -> TaskDetail:
 
 def _check_paragraph_free(session, mandate_id: str, paragraph: str,
                           task_id: str | None = None) -> None:
-    query = select(MandateTask.id).where(MandateTask.mandate_id == mandate_id,
-                                         func.lower(MandateTask.paragraph) == paragraph.lower())
+    """One task per paragraph in a mandate: "OP 28(a)", "op 28 (a)" and "28(a)" are one."""
+    wanted = paragraph_key(paragraph)
+    query = select(MandateTask.paragraph).where(MandateTask.mandate_id == mandate_id)
     if task_id is not None:
         query = query.where(MandateTask.id != task_id)
-    if session.scalar(query) is not None:
+    if any(paragraph_key(other) == wanted for other in session.scalars(query)):
         raise InvalidValue(field="paragraph", reason="duplicate", value=paragraph,
                            table="mandate_tasks")
 

@@ -110,6 +110,8 @@ def test_a_paragraph_is_unique_within_its_mandate(mission):
     with pytest.raises(InvalidValue) as exc:
         _write(h, service.create_task, m.id, paragraph="op 40", text="Again")
     assert exc.value.params["reason"] == "duplicate"
+    with pytest.raises(InvalidValue):  # the demo writes "28(a)", a paste "OP 28 (a)"
+        _write(h, service.create_task, m.id, paragraph="28 (a)", text="Again")
     with pytest.raises(InvalidValue):
         _write(h, service.update_task, tasks["OP 40"].id, expected_revision=1,
                paragraph="OP 28(a)")
