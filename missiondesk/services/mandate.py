@@ -969,3 +969,10 @@ def mandate_of(handle: MissionHandle, record_id: str) -> str | None:
             if found is not None:
                 return found[0]
     return None
+
+
+def benchmark_of_assessment(handle: MissionHandle, assessment_id: str) -> str | None:
+    """The benchmark an assessment belongs to (None: not an assessment)."""
+    with handle.session() as session:
+        return session.scalar(select(BenchmarkAssessment.benchmark_id)
+                              .where(BenchmarkAssessment.id == assessment_id))

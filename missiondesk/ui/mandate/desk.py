@@ -48,6 +48,7 @@ _PACKAGE = "missiondesk.ui.mandate."
 #: The desk's tabs, in order: (key, title, module, class name).
 TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("tasks", lambda: _t("Tasks"), _PACKAGE + "tasks", "TasksTab"),
+    ("benchmarks", lambda: _t("Benchmarks"), _PACKAGE + "benchmarks", "BenchmarksTab"),
 ]
 
 #: Days before expiry when the countdown turns amber, then red.
