@@ -217,28 +217,6 @@ def restore_cycle_events(uow: UnitOfWork, steps: Sequence[tuple[str, int | None]
             for event_id, revision in steps]
 
 
-# --- the mandates an event belongs to ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MandateDates:
-    """A mandate as the calendar needs it: its symbol and the dates a cycle runs between."""
-
-    id: str
-    resolution: str
-    adopted_on: date | None
-    expires_on: date | None
-
-
-def list_mandates(handle: MissionHandle) -> list[MandateDates]:
-    """The live mandates, the one expiring last first (the current one)."""
-    with handle.session() as session:
-        rows = [MandateDates(m.id, m.resolution, m.adopted_on, m.expires_on)
-                for m in session.scalars(select(Mandate))]
-    return sorted(rows, key=lambda m: (m.expires_on or date.min, m.adopted_on or date.min,
-                                       m.resolution), reverse=True)
-
-
 # --- generation from the mandate's dates and a reporting rhythm ----------------------------
 
 

@@ -1,0 +1,172 @@
+"""The Council cycle and consultations tabs of the Mandate desk on the Carana demo
+(offscreen): the agenda with imminent events flagged, preparation tasks with owners, cycle
+generation from dates (preview, create, undo, never twice), the consultations log and its
+summary grouped by topic and by counterpart type."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QMessageBox
+
+from missiondesk.services import council_cycle as cycle_service
+from missiondesk.services.checklist import ChecklistTask
+from missiondesk.store.handle import open_mission
+from missiondesk.ui.context import MissionBus, MissionContext
+from missiondesk.ui.mandate.cycle import CycleEventForm, CycleTab, GenerateCycleDialog
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def ctx(demo_file):
+    handle = open_mission(demo_file, PASSPHRASE)
+    handle.set_user(None, "Desk tester")
+    bus = MissionBus()
+    handle.add_listener(bus.relay)
+    yield MissionContext(handle, QUndoStack(), bus)
+    handle.close()
+
+
+@pytest.fixture
+def tab(qtbot, ctx):
+    widget = CycleTab()
+    qtbot.addWidget(widget)
+    widget.resize(1180, 760)
+    widget.attach(ctx)
+    widget.show()
+    yield widget
+    widget.detach()
+
+
+def _cell(tab, row: int, key: str) -> str:
+    return tab.model.data(tab.model.index(row, tab.model.column_of(key)))
+
+
+def test_agenda_opens_on_the_next_event_and_flags_what_is_imminent(tab):
+    assert tab.model.rowCount() == 10 and "10 event(s)" in tab.count_label.text()
+    current = tab.current_row()
+    assert current.title == "SG report on Carana due (second of the cycle)"
+    row = tab.model.row_of(current.id)
+    assert _cell(tab, row, "when") == "in 20 day(s)"
+    # The window is 14 days by default: 20 days away is not imminent yet; the past events
+    # of the demo are done (grey), none is late.
+    assert tab.model.state(current) == "" and tab.imminent_label.text() == ""
+    past = tab.model.row_at(0)
+    assert past.done and tab.model.state(past) == "done"
+    assert "Preparation (0 of 0 open)" in tab.detail.toPlainText()
+
+
+def test_imminent_follows_the_mission_setting(tab, ctx):
+    from missiondesk.services.mission_settings import set_setting
+
+    assert tab.model.window == 14
+    nearest = tab.current_row()
+    assert tab.model.state(nearest) == ""               # 20 days away: not yet
+    with ctx.handle.unit_of_work() as uow:
+        set_setting(uow, cycle_service.IMMINENT_SETTING, 30)
+    assert tab.model.window == 30
+    assert tab.model.state(tab.current_row()) == "imminent"
+    assert "1 imminent (next 30 days)" in tab.imminent_label.text()  # 34 days: not yet
+
+
+def test_preparation_tasks_with_owners_edit_and_undo(tab, ctx, monkeypatch):
+    current = tab.current_row()
+    tasks = (ChecklistTask("Benchmarks annex", "Marguerite Adjovi"),
+             ChecklistTask("Political section", None, True))
+    assert tab.actions.edit(current, {**current.values(), "tasks": tasks}) is None
+    row = tab.model.row_of(current.id)
+    assert _cell(tab, row, "tasks") == "1 open / 2"
+    assert _cell(tab, row, "owners") == "Marguerite Adjovi"
+    html = tab.detail.toPlainText()
+    assert "Preparation (1 of 2 open)" in html and "Benchmarks annex" in html
+    # The form shows them and gives them back as they are.
+    form = CycleEventForm(tab, tab.current_row().values(), lambda v: None, creating=False,
+                          owners=["Marguerite Adjovi"])
+    assert form.values()["tasks"] == tasks
+    form.deleteLater()
+    ctx.undo_stack.undo()
+    assert tab.model.row_at(tab.model.row_of(current.id)).tasks == ()
+
+
+def test_mark_done_is_undoable(tab, ctx):
+    current = tab.current_row()
+    tab.toggle_done()
+    assert tab.current_row().id == current.id
+    assert tab.current_row().done and tab.done_button.text() == "Reopen"
+    ctx.undo_stack.undo()
+    assert not tab.current_row().done and tab.done_button.text() == "Mark Done"
+
+
+def test_generate_from_dates_preview_create_undo_and_never_twice(tab, ctx, qtbot):
+    from missiondesk.services import mandate as mandate_service
+
+    mandates = mandate_service.list_mandates(ctx.handle)
+    dialog = GenerateCycleDialog(tab, ctx, mandates, mandates[0].id)
+    qtbot.addWidget(dialog)
+    dialog.every.setValue(120)                     # the demo's four-monthly reports
+    kept = [p for p in dialog.planned if not p.is_new]
+    new = [p for p in dialog.planned if p.is_new]
+    # Reports at 120 and 240 days match the demo's first two (within 10 days), the
+    # TCC/PCC meeting and the renewal are there too.
+    assert {p.kind for p in kept} >= {"sg_report_due", "renewal", "tcc_meeting"}
+    assert dialog.summary.text() == "%d new event(s) to create, %d already in the calendar." \
+        % (len(new), len(kept))
+    assert dialog.preview.rowCount() == len(dialog.planned)
+    assert dialog.preview.item(0, 3).text().startswith("kept: SG report on Carana due")
+    dialog.create()
+    assert dialog.created == len(new) > 0
+    assert tab.model.rowCount() == 10 + len(new)
+    assert cycle_service.mission_rhythm(ctx.handle).report_every_days == 120
+    # Again: everything is in the calendar now, nothing to create.
+    again = GenerateCycleDialog(tab, ctx, mandates, mandates[0].id)
+    qtbot.addWidget(again)
+    assert all(not p.is_new for p in again.planned)
+    assert not again.create_button.isEnabled()
+    # One undo step takes the generated events away, redo brings them back.
+    ctx.undo_stack.undo()
+    assert tab.model.rowCount() == 10
+    ctx.undo_stack.redo()
+    assert tab.model.rowCount() == 10 + len(new)
+
+
+def test_a_stale_generation_undo_is_refused_with_a_message(tab, ctx, qtbot, monkeypatch):
+    from missiondesk.services import mandate as mandate_service
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    mandates = mandate_service.list_mandates(ctx.handle)
+    dialog = GenerateCycleDialog(tab, ctx, mandates, mandates[0].id)
+    qtbot.addWidget(dialog)
+    dialog.create()
+    created = [r for r in cycle_service.list_cycle_events(ctx.handle)
+               if r.title.startswith("SG report 1 of the cycle")][0]
+    with ctx.handle.unit_of_work() as uow:  # someone edits a generated event meanwhile
+        cycle_service.update_cycle_event(uow, created.id, expected_revision=created.revision,
+                                         title="Renamed elsewhere")
+    ctx.undo_stack.undo()
+    assert warnings and "changed since" in warnings[0]
+    assert any(r.title == "Renamed elsewhere" for r in cycle_service.list_cycle_events(
+        ctx.handle))
+
+
+def test_new_event_form_creates_and_refuses_a_blank_title(tab, ctx, monkeypatch):
+    seen = {}
+
+    def fake_ask(cls, parent, values, submit, *, creating, mandates=(), owners=()):
+        seen["blank"] = submit({**values, "title": None, "kind": "tcc_meeting"})
+        seen["ok"] = submit({**values, "title": "TCC/PCC informal meeting",
+                             "kind": "tcc_meeting",
+                             "due_on": date.today() + timedelta(days=3),
+                             "tasks": (ChecklistTask("Troop caveats note", "Amara Sesay"),)})
+        return True
+
+    monkeypatch.setattr(CycleEventForm, "ask", classmethod(fake_ask))
+    tab.new_event()
+    assert seen["blank"] == "Title is required."
+    assert seen["ok"] is None
+    assert tab.current_row().title == "TCC/PCC informal meeting"
+    assert tab.current_row().tasks[0].owner == "Amara Sesay"
+    ctx.undo_stack.undo()
+    assert tab.model.rowCount() == 10
