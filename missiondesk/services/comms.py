@@ -415,8 +415,10 @@ class MessageRow:
                 and (self.valid_until is None or day <= self.valid_until))
 
     def values(self) -> dict:
+        """The fields a form edits; `texts` names English and French even when blank (None),
+        so an undo of a first French text removes it."""
         values = {name: getattr(self, name) for name in MESSAGE_FIELDS if name != "texts"}
-        values["texts"] = dict(self.texts)
+        values["texts"] = {**dict.fromkeys(LANGUAGES), **dict(self.texts)}
         return values
 
 

@@ -59,6 +59,10 @@ class AudienceCoverage:
     cells: tuple[CoverageCell, ...]  # its planned messages, the unheard first
 
     @property
+    def id(self) -> str:
+        return self.audience_id
+
+    @property
     def planned(self) -> int:
         return len(self.cells)
 

@@ -29,6 +29,10 @@ _PACKAGE = "missiondesk.ui.communications."
 #: The desk's tabs, in order: (key, title, module, class name).
 TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("objectives", lambda: _t("Objectives"), _PACKAGE + "objectives", "ObjectivesTab"),
+    ("audiences", lambda: _t("Audiences"), _PACKAGE + "audiences", "AudiencesTab"),
+    ("messages", lambda: _t("Key Messages"), _PACKAGE + "messages", "MessagesTab"),
+    ("plan", lambda: _t("Plan"), _PACKAGE + "plan", "PlanTab"),
+    ("coverage", lambda: _t("Coverage"), _PACKAGE + "coverage", "CoverageTab"),
 ]
 
 

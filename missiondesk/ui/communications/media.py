@@ -31,7 +31,7 @@ from missiondesk.ui.communications.media_words import (
     relation_label,
     worded_actions,
 )
-from missiondesk.ui.communications.rumours import picked, search_combo
+from missiondesk.ui.communications.rumours import picked, search_combo, unknown_stakeholder
 from missiondesk.ui.framework.desk import ListDetailDesk, filter_combo
 from missiondesk.ui.framework.form import RecordForm, classification_combo, code_combo
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
@@ -191,11 +191,7 @@ class OutletForm(RecordForm):
         return values
 
     def check(self, values: dict) -> str | None:
-        typed = self.stakeholder.currentText().strip()
-        if typed and picked(self.stakeholder) is None:
-            return self.tr("\u201c{name}\u201d is not a stakeholder of the mission; choose one "
-                           "from the list or leave it empty.").format(name=typed)
-        return None
+        return unknown_stakeholder(self, self.stakeholder)
 
 
 class MediaTab(ListDetailDesk):

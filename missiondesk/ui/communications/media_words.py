@@ -61,6 +61,19 @@ def milestone_status_label(code: str) -> str:
             "cancelled": _t("Cancelled")}.get(code, code)
 
 
+def typed_date(text):
+    """A date typed in a form as a date when it is one (so an unchanged field compares
+    equal), else as typed (the service refuses it with its reason)."""
+    from datetime import date
+
+    if not isinstance(text, str):
+        return text
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return text
+
+
 def field_name(field: str) -> str:
     return {
         "reported_on": _t("Date"), "content": _t("What is said"), "channel": _t("Channel"),

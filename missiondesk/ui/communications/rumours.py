@@ -36,6 +36,7 @@ from missiondesk.ui.communications.media_words import (
     level_label,
     rumour_channel_label,
     rumour_status_label,
+    typed_date,
     worded_actions,
 )
 from missiondesk.ui.framework.commands import _ServiceCommand
@@ -206,14 +207,20 @@ class RumourForm(RecordForm):
         values["regions"] = [r.strip() for r in (values.get("regions") or "").split(";")
                              if r.strip()]
         values["stakeholder_id"] = picked(self.stakeholder)
+        values["reported_on"] = typed_date(values.get("reported_on"))
         return values
 
     def check(self, values: dict) -> str | None:
-        typed = self.stakeholder.currentText().strip()
-        if typed and picked(self.stakeholder) is None:
-            return self.tr("\u201c{name}\u201d is not a stakeholder of the mission; choose one "
-                           "from the list or leave it empty.").format(name=typed)
-        return None
+        return unknown_stakeholder(self, self.stakeholder)
+
+
+def unknown_stakeholder(form: RecordForm, combo: QComboBox) -> str | None:
+    """The sentence when a stakeholder picker holds a name that is not a stakeholder."""
+    typed = combo.currentText().strip()
+    if typed and picked(combo) is None:
+        return form.tr("\u201c{name}\u201d is not a stakeholder of the mission; choose one "
+                       "from the list or leave it empty.").format(name=typed)
+    return None
 
 
 class RespondDialog(RecordForm):
