@@ -92,14 +92,13 @@ class CalendarTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(controls)
-        left_layout.addWidget(self.month)
+        left_layout.addWidget(self.month, 1)
         left_layout.addWidget(legend)
         left_layout.addWidget(self.window_label)
         left_layout.addWidget(hint_label(t(
             "Disinformation against missions usually peaks around SG reports, the Council's "
             "briefings and renewals: plan rumour monitoring and answers for the shaded days. "
             "The window's width is a mission setting.")))
-        left_layout.addStretch(1)
         self.agenda = QTextBrowser()
         self.agenda.setOpenLinks(False)
         self.agenda.anchorClicked.connect(self._link_clicked)
