@@ -33,6 +33,10 @@ TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("messages", lambda: _t("Key Messages"), _PACKAGE + "messages", "MessagesTab"),
     ("plan", lambda: _t("Plan"), _PACKAGE + "plan", "PlanTab"),
     ("coverage", lambda: _t("Coverage"), _PACKAGE + "coverage", "CoverageTab"),
+    ("milestones", lambda: _t("Milestones"), _PACKAGE + "milestones", "MilestonesTab"),
+    ("calendar", lambda: _t("Calendar"), _PACKAGE + "calendar", "CalendarTab"),
+    ("media", lambda: _t("Media"), _PACKAGE + "media", "MediaTab"),
+    ("rumours", lambda: _t("Rumours"), _PACKAGE + "rumours", "RumoursTab"),
 ]
 
 
