@@ -976,3 +976,10 @@ def benchmark_of_assessment(handle: MissionHandle, assessment_id: str) -> str | 
     with handle.session() as session:
         return session.scalar(select(BenchmarkAssessment.benchmark_id)
                               .where(BenchmarkAssessment.id == assessment_id))
+
+
+def indicator_of_measurement(handle: MissionHandle, measurement_id: str) -> str | None:
+    """The indicator a measurement belongs to (None: not a measurement)."""
+    with handle.session() as session:
+        return session.scalar(select(Measurement.indicator_id)
+                              .where(Measurement.id == measurement_id))

@@ -70,7 +70,8 @@ class MandateTab(ListDetailDesk):
     def open_link(self, url) -> None:
         """"engagement:ID" opens the Engagements desk; "task:", "benchmark:", "indicator:"
         the Mandate desk's tab that holds it."""
-        kind, _, record_id = url.toString().partition(":")
+        text = url if isinstance(url, str) else url.toString()
+        kind, _, record_id = text.partition(":")
         if kind == "engagement":
             window = self.window()
             if hasattr(window, "show_record"):

@@ -49,6 +49,7 @@ _PACKAGE = "missiondesk.ui.mandate."
 TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("tasks", lambda: _t("Tasks"), _PACKAGE + "tasks", "TasksTab"),
     ("benchmarks", lambda: _t("Benchmarks"), _PACKAGE + "benchmarks", "BenchmarksTab"),
+    ("indicators", lambda: _t("Indicators"), _PACKAGE + "indicators", "IndicatorsTab"),
 ]
 
 #: Days before expiry when the countdown turns amber, then red.
