@@ -99,6 +99,7 @@ def field_label(field: str, table: str | None = None) -> str:
     labels = {**commitment_field_labels(table), **labels}  # Commitments, settings (below)
     labels = {**engagement_field_labels(), **labels}  # Engagements desk (block below)
     labels.update(council_field_labels(table))  # Council cycle, consultations (below)
+    labels.update(comms_plan_field_labels(table))  # Communications plan (block below)
     return labels.get(field, field)
 
 
@@ -144,6 +145,12 @@ def invalid_value_text(p: dict) -> str:
         return _t("{field}: at most {max}.").format(field=label, max=p.get("max"))
     if reason == "end_not_after_start":  # Engagements desk
         return _t("The end of the meeting must be after its start.")
+    if reason == "until_before_from":  # a key message's validity
+        return _t("{field} must be on or after the date the message is valid from."
+                  ).format(field=label)
+    if reason == "not_a_language":  # a key message's text
+        return _t("\u201c{value}\u201d is not a language code (en, fr, ar...).").format(
+            value=p.get("value"))
     return _t("{field} has a value that is not allowed.").format(field=label)
 
 
@@ -857,3 +864,36 @@ def measurement_problem_what(code: str, p: dict) -> str | None:
                       columns=", ".join("\u201c%s\u201d" % c for c in p.get("columns", [])),
                       allowed=", ".join(p.get("allowed", [])))
     return None
+
+
+# --- Communications plan: objectives, audiences, key messages, the plan's lines -------------
+
+_COMMS_PLAN_TABLES = ("comms_objectives", "audiences", "key_messages", "comms_plan_rows")
+
+
+def comms_plan_field_labels(table: str | None) -> dict[str, str]:
+    """The Communications desk's fields (objectives, audiences, messages, plan lines)."""
+    if table not in _COMMS_PLAN_TABLES:
+        return {}
+    return {
+        "title": _t("Objective"),
+        "description": _t("Description"),
+        "objective_id": _t("Strategy objective") if table == "comms_objectives"
+        else _t("Communications objective"),
+        "mandate_task_id": _t("Mandate task"),
+        "benchmark_id": _t("Benchmark"),
+        "name": _t("Audience"),
+        "code": _t("Kind of audience"),
+        "stakeholder_ids": _t("Stakeholders"),
+        "kind": _t("Kind of message"),
+        "audience_id": _t("Audience"),
+        "texts": _t("The message's text"),
+        "approved_by": _t("Approved by"),
+        "approved_on": _t("Approved on"),
+        "valid_from": _t("Valid from"),
+        "valid_until": _t("Valid until"),
+        "key_message_id": _t("Key message"),
+        "channel": _t("Channel"),
+        "messenger": _t("Messenger"),
+        "timing": _t("Timing"),
+    }
