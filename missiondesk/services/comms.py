@@ -482,7 +482,7 @@ def _check_message(row: KeyMessage, clean: dict) -> None:
         raise _refuse("key_messages", "approved_by", "required")
     if after["valid_from"] and after["valid_until"] and after["valid_until"] < after[
             "valid_from"]:
-        raise _refuse("key_messages", "valid_until", "ends_before_start")
+        raise _refuse("key_messages", "valid_until", "until_before_from")
 
 
 def _text_rows(session, message_id: str) -> list[KeyMessageText]:

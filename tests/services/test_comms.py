@@ -124,7 +124,7 @@ def test_approval_names_the_approver_and_validity_ends_after_it_starts(mission):
     saved = _message(mission)
     with pytest.raises(InvalidValue) as refused:
         _write(mission, comms.update_message, saved.id, expected_revision=1, approved=True)
-    assert refused.value.params["field"] == "approved_by"
+    assert error_text(refused.value) == "Approved by is required."
     _write(mission, comms.update_message, saved.id, expected_revision=1, approved=True,
            approved_by="Head of Mission", approved_on="2026-03-02",
            valid_from=date(2026, 3, 1), valid_until=date(2026, 9, 30))
@@ -135,7 +135,8 @@ def test_approval_names_the_approver_and_validity_ends_after_it_starts(mission):
     with pytest.raises(InvalidValue) as refused:
         _write(mission, comms.update_message, saved.id, expected_revision=2,
                valid_until="2026-02-01")
-    assert refused.value.params["reason"] == "ends_before_start"
+    assert error_text(refused.value) == ("Valid until must be on or after the date the "
+                                         "message is valid from.")
 
 
 def test_the_plan_holds_lines_and_a_deleted_message_takes_its_lines_back_with_it(mission):
