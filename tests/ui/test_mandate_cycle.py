@@ -170,3 +170,90 @@ def test_new_event_form_creates_and_refuses_a_blank_title(tab, ctx, monkeypatch)
     assert tab.current_row().tasks[0].owner == "Amara Sesay"
     ctx.undo_stack.undo()
     assert tab.model.rowCount() == 10
+
+
+# --- consultations --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def consultations(qtbot, ctx):
+    from missiondesk.ui.mandate.consultations import ConsultationsTab
+
+    widget = ConsultationsTab()
+    qtbot.addWidget(widget)
+    widget.resize(1180, 760)
+    widget.attach(ctx)
+    widget.show()
+    yield widget
+    widget.detach()
+
+
+def test_consultations_log_latest_first_with_filters(consultations, qtbot):
+    tab = consultations
+    assert tab.model.rowCount() == 9 and "9 consultation(s)" in tab.count_label.text()
+    dates = [tab.model.row_at(i).held_on for i in range(9)]
+    assert dates == sorted(dates, reverse=True)
+    tab.type_filter.setCurrentIndex(tab.type_filter.findData("penholder"))
+    assert tab.model.rowCount() == 2 and tab.count_label.text() == "2 of 9"
+    assert {tab.model.row_at(i).counterpart_type for i in range(2)} == {"penholder"}
+    tab.type_filter.setCurrentIndex(0)
+    tab.topic_filter.setCurrentIndex(tab.topic_filter.findData("MLCS track"))
+    assert tab.model.rowCount() == 2
+    tab.topic_filter.setCurrentIndex(0)
+    tab.words.setText("drawdown")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=2000)
+
+
+def test_summary_groups_by_topic_and_by_counterpart_type_and_follows_filters(consultations):
+    tab = consultations
+    by_topic = tab.summary_view.toPlainText()
+    assert "9 of 9 consultation(s) put forward inputs" in by_topic
+    assert "benchmarks (2)" in by_topic and "MLCS track (2)" in by_topic
+    assert by_topic.index("benchmarks (2)") < by_topic.index("caveats (1)")
+    tab.group_by.setCurrentIndex(tab.group_by.findData("counterpart_type"))
+    by_type = tab.summary_view.toPlainText()
+    # In the vocabulary's order, each with its count.
+    order = [by_type.index(h) for h in ("Group of Friends (2)", "Pen-holder (2)",
+                                        "TCC/PCC (2)", "Host government (1)",
+                                        "Regional organisation (1)", "Civil society (1)")]
+    assert order == sorted(order)
+    tab.type_filter.setCurrentIndex(tab.type_filter.findData("civil_society"))
+    assert "1 of 1 consultation(s)" in tab.summary_view.toPlainText()
+    assert "Pen-holder" not in tab.summary_view.toPlainText()
+
+
+def test_new_consultation_with_follow_ups_then_undo(consultations, ctx, monkeypatch):
+    from missiondesk.ui.mandate.consultations import ConsultationForm
+
+    tab = consultations
+    answers = {}
+
+    def fake_ask(cls, parent, values, submit, *, creating, members=(), topics=()):
+        form = cls(parent, values, submit, creating=creating, members=members, topics=topics)
+        form.counterpart_type.setCurrentIndex(
+            form.counterpart_type.findData("peacebuilding_commission"))
+        form.counterpart_name.setText("PBC Carana configuration chair")
+        form.topics.setText("transition; Benchmarks")
+        form.inputs.setPlainText("Keep peacebuilding tasks in the next mandate.")
+        row = form.follow_ups.add_task()
+        form.follow_ups.table.item(row, 0).setText("Share the transition plan")
+        form.follow_ups.table.cellWidget(row, 1).setCurrentText(members[0][0])
+        answers["values"] = form.values()
+        answers["problem"] = submit(answers["values"])
+        form.deleteLater()
+        return answers["problem"] is None
+
+    monkeypatch.setattr(ConsultationForm, "ask", classmethod(fake_ask))
+    tab.new_consultation()
+    assert answers["problem"] is None
+    created = tab.current_row()
+    assert created.counterpart_name == "PBC Carana configuration chair"
+    assert created.topics == ("transition", "Benchmarks")
+    assert created.follow_ups[0].text == "Share the transition plan"
+    assert created.follow_ups[0].owner == answers["values"]["follow_ups"][0].owner
+    assert "Peacebuilding Commission" in tab.record.toPlainText()
+    # The new input joins the demo's "benchmarks" topic in the summary.
+    assert "benchmarks (3)" in tab.summary_view.toPlainText()
+    ctx.undo_stack.undo()
+    assert tab.model.rowCount() == 9
+    assert "benchmarks (2)" in tab.summary_view.toPlainText()
