@@ -629,3 +629,30 @@ class RumoursTab(ListDetailDesk):
         self._fill_status_menu(menu, row)
         if not menu.isEmpty():
             menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+def rumours_profile_html(handle, stakeholder_id: str) -> str:
+    """The "Rumours about them" part of a stakeholder's profile: each rumour's date, status,
+    risk (a risk to civilians marked) and words, a link that opens it in the Rumours tab;
+    nothing when there is none."""
+    from missiondesk.services.rumours import rumours_about
+
+    rows = rumours_about(handle, stakeholder_id)
+    if not rows:
+        return ""
+    items = []
+    for r in rows:
+        risk = _esc(_t("risk {level}").format(level=level_label(r.risk).lower()))
+        if r.poc_risk:
+            risk += ", <b style='color:%s'>%s</b>" % (POC_COLOUR, _esc(_t("risk to civilians")))
+        items.append("<li>%s \u2014 %s (%s; %s): <a href='rumour:%s'>%s</a></li>" % (
+            r.reported_on.isoformat(), _esc(rumour_status_label(r.status)), risk,
+            _esc(rumour_channel_label(r.channel)), html.escape(r.id),
+            _esc(_short(r.content, 120))))
+    return "<h3>%s</h3><ul>%s</ul>" % (_esc(_t("Rumours about them")), "".join(items))
+
+
+def open_rumour(widget: QWidget, rumour_id: str) -> bool:
+    """Show a rumour in the Communications desk of `widget`'s main window, if it has one."""
+    show = getattr(widget.window(), "show_record", None)
+    return bool(show("communications", rumour_id)) if show is not None else False
