@@ -200,6 +200,10 @@ def profile_html(d, handle=None) -> str:
             (" (" + _esc(t("due %s") % c.due_date.isoformat()) + ")") if c.due_date else "")
             for c in d.commitments[:15])
         parts.append("<h3>%s</h3><ul>%s</ul>" % (_esc(t("Commitments")), rows))
+    if handle is not None:  # rumours about them, each a link to the Rumours tab
+        from missiondesk.ui.communications.rumours import rumours_profile_html
+
+        parts.append(rumours_profile_html(handle, d.id))
     parts.append("<h3>%s</h3>" % _esc(t("History")))
     if d.assessments:
         rows = "".join("<li>%s: %s / %s / %s%s%s</li>" % (
