@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 #: Tables whose changes can alter what this desk shows.
 WATCHED = ("stakeholders", "stakeholder_assessments", "stakeholder_perceptions", "team_members",
            "engagements", "engagement_counterparts", "commitments", "relationships",
-           "driver_stakeholders", "drivers")
+           "driver_stakeholders", "drivers", "rumours")
 
 
 class _Editing:
@@ -257,6 +257,10 @@ class StakeholdersDesk(ListDetailDesk):
             from missiondesk.ui.stakeholders.profile import open_engagement
 
             open_engagement(self, text.split(":", 1)[1])
+        elif text.startswith("rumour:"):  # rumours about them open in the Rumours tab
+            from missiondesk.ui.communications.rumours import open_rumour
+
+            open_rumour(self, text.split(":", 1)[1])
 
     def go_to_stakeholder(self, target: str) -> None:
         """Select a stakeholder, clearing the filters if they hide it."""
