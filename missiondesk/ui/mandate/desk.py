@@ -50,6 +50,7 @@ TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("tasks", lambda: _t("Tasks"), _PACKAGE + "tasks", "TasksTab"),
     ("benchmarks", lambda: _t("Benchmarks"), _PACKAGE + "benchmarks", "BenchmarksTab"),
     ("indicators", lambda: _t("Indicators"), _PACKAGE + "indicators", "IndicatorsTab"),
+    ("board", lambda: _t("Board"), _PACKAGE + "board", "BoardTab"),
 ]
 
 #: Days before expiry when the countdown turns amber, then red.
