@@ -100,6 +100,7 @@ def field_label(field: str, table: str | None = None) -> str:
     labels = {**engagement_field_labels(), **labels}  # Engagements desk (block below)
     labels.update(council_field_labels(table))  # Council cycle, consultations (below)
     labels.update(comms_plan_field_labels(table))  # Communications plan (block below)
+    labels.update(mandate_field_labels(table))  # Mandate desk's records (block below)
     return labels.get(field, field)
 
 
@@ -139,6 +140,9 @@ def invalid_value_text(p: dict) -> str:
     commitment_text = commitment_reason_text(label, reason, p)  # Commitments (below)
     if commitment_text:
         return commitment_text
+    mandate_text = mandate_reason_text(label, reason, p)  # Mandate desk (block below)
+    if mandate_text:
+        return mandate_text
     if reason == "expiry_not_after_adoption":  # Council cycle generation
         return _t("The mandate's expiry must be after its adoption.")
     if reason == "too_many":  # consultations' topics
@@ -897,3 +901,37 @@ def comms_plan_field_labels(table: str | None) -> dict[str, str]:
         "messenger": _t("Messenger"),
         "timing": _t("Timing"),
     }
+
+
+# --- Mandate desk: mandates, tasks, benchmarks, assessments, indicators, measurements --------
+
+
+def mandate_field_labels(table: str | None) -> dict[str, str]:
+    """The fields of the Mandate desk's forms (only for their tables: "text", "name" or
+    "status" mean other things elsewhere)."""
+    return {
+        "mandates": {"resolution": _t("Resolution"), "penholder": _t("Pen-holder"),
+                     "summary": _t("Summary")},
+        "mandate_tasks": {"paragraph": _t("Paragraph"), "text": _t("Task"),
+                          "pillar": _t("Pillar"), "priority": _t("Priority")},
+        "benchmarks": {"statement": _t("Condition"), "pillar": _t("Pillar"),
+                       "responsible_parties": _t("Responsible parties")},
+        "benchmark_assessments": {"assessed_on": _t("Assessment date"),
+                                  "status": _t("Status"), "note": _t("Narrative")},
+        "indicators": {"benchmark_id": _t("Benchmark"), "name": _t("Indicator"),
+                       "baseline": _t("Baseline"), "target": _t("Target"),
+                       "direction": _t("Direction"), "unit": _t("Unit"),
+                       "data_source": _t("Source")},
+        "measurements": {"measured_on": _t("Date"), "value": _t("Value"), "note": _t("Note")},
+    }.get(table or "", {})
+
+
+def mandate_reason_text(label: str, reason: str | None, p: dict) -> str | None:
+    """Reasons of the mandate service (None: not one of them)."""
+    if reason == "duplicate" and p.get("table") == "mandate_tasks":
+        return _t("The mandate already has a task for paragraph {value}.").format(
+            value=p.get("value", ""))
+    if reason == "not_a_number" and p.get("table") in ("indicators", "measurements"):
+        return _t("{field}: \u201c{value}\u201d is not a number.").format(
+            field=label, value=p.get("value", ""))
+    return None
