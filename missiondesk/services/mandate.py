@@ -326,7 +326,8 @@ def _clean(table: str, fields: Sequence[str], changes: dict, session=None) -> di
         adopted = clean.get("adopted_on")
         expires = clean.get("expires_on")
         if adopted is not None and expires is not None and expires <= adopted:
-            raise InvalidValue(field="expires_on", reason="not_after", value=expires.isoformat(),
+            raise InvalidValue(field="expires_on", reason="expiry_not_after_adoption",
+                               value=expires.isoformat(),
                                other=adopted.isoformat())
     except InvalidValue as exc:
         exc.params.setdefault("table", table)
@@ -359,7 +360,8 @@ def _update(uow: UnitOfWork, model: type, fields: Sequence[str], record_id: str,
         adopted = clean.get("adopted_on", row.adopted_on)
         expires = clean.get("expires_on", row.expires_on)
         if adopted is not None and expires is not None and expires <= adopted:
-            raise InvalidValue(field="expires_on", reason="not_after", table="mandates",
+            raise InvalidValue(field="expires_on", reason="expiry_not_after_adoption",
+                               table="mandates",
                                value=expires.isoformat(), other=adopted.isoformat())
     for name, value in clean.items():
         setattr(row, name, value)

@@ -76,7 +76,7 @@ def test_a_mandate_needs_a_resolution_and_expires_after_adoption(mission):
         _write(h, service.update_mandate, m.id, expected_revision=1,
                expires_on=date(2026, 1, 1))
     assert exc.value.params["field"] == "expires_on"
-    assert exc.value.params["reason"] == "not_after"
+    assert exc.value.params["reason"] == "expiry_not_after_adoption"
     assert service.get_mandate(h, m.id).expires_on == date(2027, 5, 2)
 
 
