@@ -208,6 +208,7 @@ class OverviewDesk(QWidget):
         self._summary: MissionSummary | None = None
         self._stale = False  # the mission changed while the Overview was not on screen
         self._reads = BackgroundRead(self)  # "What needs me today", off the GUI thread
+        self._cycle_reads = BackgroundRead(self)  # imminent Council events, the same way
         self._pages = QStackedWidget()
         self.welcome = WelcomePanel()
         self._pages.addWidget(self.welcome)
@@ -237,6 +238,14 @@ class OverviewDesk(QWidget):
         self.facts.setTextFormat(Qt.TextFormat.RichText)
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
+        # Imminent Council events (services.council_cycle), read after the figures paint
+        self.council = QLabel()
+        self.council.setObjectName("imminentCouncilEvents")
+        self.council.setTextFormat(Qt.TextFormat.RichText)
+        self.council.setWordWrap(True)
+        self.council.linkActivated.connect(lambda rid: self.open_record("mandate", rid))
+        self.council.hide()
+        layout.addWidget(self.council)
         layout.addSpacing(12)
         records = QLabel(self.tr("<b>Records in this mission</b>"))
         layout.addWidget(records)
@@ -271,6 +280,9 @@ class OverviewDesk(QWidget):
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
         self._reads.cancel()
         self._reads.wait()  # no read left on the mission's pool as it closes
+        self._cycle_reads.cancel()
+        self._cycle_reads.wait()
+        self.council.hide()
         self._ctx = None
         self._stale = False
         self._summary = None
@@ -368,6 +380,46 @@ class OverviewDesk(QWidget):
 
         # ~2 s on the large mission: read in a worker, the window answering meanwhile
         self._reads.run(lambda: followups.what_needs_me(handle, user_id), done)
+        self.load_imminent()
+
+    def load_imminent(self) -> None:
+        """Flag the Council events of the mission's imminent window that are not done
+        (each a link to the Mandate desk's calendar); hidden when there are none."""
+        from missiondesk.labels import cycle_event_kind_label
+        from missiondesk.services import council_cycle
+
+        handle = self._ctx.handle
+
+        def read():
+            from missiondesk.services.clock import local_today, mission_zone
+            from missiondesk.services.mission_settings import get_setting
+
+            today = local_today(mission_zone(handle))
+            return (get_setting(handle, council_cycle.IMMINENT_SETTING), today,
+                    council_cycle.imminent_events(handle, today=today))
+
+        def done(result, error) -> None:
+            if self._ctx is None or self._ctx.handle is not handle:
+                return
+            if error is not None or not result[2]:
+                self.council.hide()
+                return
+            days, today, events = result
+            links = []
+            for e in events:
+                away = (e.date - today).days
+                when = (self.tr("today") if away <= 0 else
+                        self.tr("in %n day(s)", "", away))
+                links.append("<a href='%s'>%s</a> (%s, %s)" % (
+                    _escape(e.id), _escape(e.title), _escape(cycle_event_kind_label(e.kind)),
+                    when))
+            self.council.setText(
+                "<span style='color:#c77c02'><b>%s</b></span> %s" % (
+                    _escape(self.tr("Council cycle, next %n day(s):", "", days)),
+                    " · ".join(links)))
+            self.council.show()
+
+        self._cycle_reads.run(read, done)
 
     def open_record(self, kind: str, record_id: str) -> None:
         """Open an item's record in its desk (the window's show_record when it has one)."""
