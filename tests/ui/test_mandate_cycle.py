@@ -257,3 +257,37 @@ def test_new_consultation_with_follow_ups_then_undo(consultations, ctx, monkeypa
     ctx.undo_stack.undo()
     assert tab.model.rowCount() == 9
     assert "benchmarks (2)" in tab.summary_view.toPlainText()
+
+
+# --- the Overview flags imminent Council events ------------------------------------------------
+
+
+def test_overview_flags_imminent_council_events(qtbot, ctx):
+    from missiondesk.services.mission_settings import set_setting
+    from missiondesk.ui.overview.desk import OverviewDesk
+
+    overview = OverviewDesk()
+    qtbot.addWidget(overview)
+    overview.resize(1180, 760)
+    overview.attach(ctx)
+    overview.show()
+    overview.load_imminent()
+    qtbot.waitUntil(lambda: not overview._cycle_reads.busy(), timeout=5000)
+    qtbot.wait(50)
+    assert overview.council.isHidden()       # nothing within the default 14 days
+    with ctx.handle.unit_of_work() as uow:
+        set_setting(uow, cycle_service.IMMINENT_SETTING, 40)
+    overview.load_imminent()
+    qtbot.waitUntil(lambda: overview.council.isVisible(), timeout=5000)
+    text = overview.council.text()
+    assert "Council cycle, next 40 day(s):" in text
+    assert "SG report on Carana due (second of the cycle)</a> (SG report due, in 20 day(s))" \
+        in text
+    assert "Council briefing and consultations on Carana" in text
+    opened = []
+    overview.open_record = lambda kind, rid: opened.append((kind, rid))
+    event = cycle_service.imminent_events(ctx.handle)[0]
+    overview.council.linkActivated.emit(event.id)
+    assert opened == [("mandate", event.id)]
+    overview.detach()
+    assert overview.council.isHidden()
