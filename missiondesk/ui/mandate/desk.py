@@ -51,6 +51,9 @@ TABS: list[tuple[str, Callable[[], str], str, str]] = [
     ("benchmarks", lambda: _t("Benchmarks"), _PACKAGE + "benchmarks", "BenchmarksTab"),
     ("indicators", lambda: _t("Indicators"), _PACKAGE + "indicators", "IndicatorsTab"),
     ("board", lambda: _t("Board"), _PACKAGE + "board", "BoardTab"),
+    ("cycle", lambda: _t("Council Cycle"), _PACKAGE + "cycle", "CycleTab"),
+    ("consultations", lambda: _t("Consultations"), _PACKAGE + "consultations",
+     "ConsultationsTab"),
 ]
 
 #: Days before expiry when the countdown turns amber, then red.
