@@ -251,10 +251,12 @@ def test_default_portfolios_once_and_undo(tmp_path):
         with handle.unit_of_work() as uow, pytest.raises(InvalidValue):
             service.add_default_portfolios(uow, names)
         with handle.unit_of_work() as uow:
-            service.remove_portfolios(uow, [p.id for p in created])
+            removed = service.remove_portfolios(uow, {p.id: p.revision for p in created})
         assert service.list_portfolios(handle) == []
+        with handle.unit_of_work() as uow, pytest.raises(RevisionConflict):
+            service.restore_portfolios(uow, {p.id: p.revision for p in created})  # stale
         with handle.unit_of_work() as uow:
-            service.restore_portfolios(uow, [p.id for p in created])
+            service.restore_portfolios(uow, {p.id: p.revision for p in removed})
         matrix = service.raci_matrix(handle, TODAY)
         assert next(r for r in matrix.portfolios
                     if r.name == "Political Strategy").letters[srsg.id] == "A"

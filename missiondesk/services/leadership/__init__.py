@@ -20,6 +20,7 @@ from missiondesk.services.leadership.portfolios import (
     create_portfolio,
     delete_portfolio,
     list_portfolios,
+    objective_choices,
     raci_issues,
     raci_matrix,
     remove_portfolios,
@@ -45,7 +46,7 @@ __all__ = [
     "DEFAULT_PORTFOLIOS", "AssignmentView", "DefaultPortfolio", "Handover", "MemberHours",
     "PortfolioRow", "RaciIssue", "RaciMatrix", "ShareFigure", "Suggestion", "TimeAllocation",
     "add_default_portfolios", "create_portfolio", "delegation_suggestions", "delete_portfolio",
-    "handover", "list_portfolios", "raci_issues", "raci_matrix", "remove_portfolios",
-    "restore_portfolio", "restore_portfolios", "set_raci", "srsg_share",
+    "handover", "list_portfolios", "objective_choices", "raci_issues", "raci_matrix",
+    "remove_portfolios", "restore_portfolio", "restore_portfolios", "set_raci", "srsg_share",
     "srsg_share_for_brief", "time_allocation", "update_portfolio",
 ]

@@ -19,7 +19,7 @@ Validation (`raci_issues`) returns codes with parameters:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -276,13 +276,18 @@ def add_default_portfolios(uow: UnitOfWork, names: Mapping[str, str]) -> list[Po
     return [_view(session.get(Portfolio, r.id)) for r in created]
 
 
-def remove_portfolios(uow: UnitOfWork, ids: Iterable[str]) -> list[PortfolioRow]:
-    """Tombstone several portfolios (undoing the defaults)."""
-    return [delete_portfolio(uow, pid, expected_revision=None) for pid in ids]
+def remove_portfolios(uow: UnitOfWork, revisions: Mapping[str, int | None]
+                      ) -> list[PortfolioRow]:
+    """Tombstone several portfolios (undoing the defaults); `revisions`: id -> the revision
+    expected (RevisionConflict when one moved: nothing is removed)."""
+    return [delete_portfolio(uow, pid, expected_revision=rev) for pid, rev in revisions.items()]
 
 
-def restore_portfolios(uow: UnitOfWork, ids: Iterable[str]) -> list[PortfolioRow]:
-    return [restore_portfolio(uow, pid, expected_revision=None) for pid in ids]
+def restore_portfolios(uow: UnitOfWork, revisions: Mapping[str, int | None]
+                       ) -> list[PortfolioRow]:
+    """Bring several deleted portfolios back (redoing the defaults)."""
+    return [restore_portfolio(uow, pid, expected_revision=rev)
+            for pid, rev in revisions.items()]
 
 
 # --- RACI cells -------------------------------------------------------------------------------
@@ -324,7 +329,8 @@ def set_raci(uow: UnitOfWork, *, member_id: str, letter: str | None,
         uow.add(cell)
         session.flush()
         return AssignmentView(id=cell.id, revision=cell.revision, letter=letter)
-    check_revision(cell, expected_revision)
+    if cell.deleted_at is None or expected_revision != 0:
+        check_revision(cell, expected_revision)  # a blanked cell reads as never written (0)
     if letter is None:
         if cell.deleted_at is None:
             cell.deleted_at = utcnow()
@@ -443,3 +449,12 @@ def raci_issues(handle: MissionHandle, today: date | None = None, *,
                 "member_id": member, "member": names.get(member, ""), "count": count,
                 "limit": limit}))
     return issues
+
+
+def objective_choices(handle: MissionHandle) -> list[tuple[str, str]]:
+    """(title, id) of the strategy objectives, in the strategy's order: what a portfolio's
+    engagements are recognised by."""
+    with handle.session() as session:
+        return [(title, oid) for oid, title in session.execute(
+            select(StrategyObjective.id, StrategyObjective.title)
+            .order_by(StrategyObjective.sort_order, StrategyObjective.title))]

@@ -1,0 +1,1 @@
+"""The Leadership desk: team and portfolios, the RACI, where the time goes, handover."""
