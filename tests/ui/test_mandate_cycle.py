@@ -291,3 +291,33 @@ def test_overview_flags_imminent_council_events(qtbot, ctx):
     assert opened == [("mandate", event.id)]
     overview.detach()
     assert overview.council.isHidden()
+
+
+def test_a_council_event_and_a_consultation_open_in_the_mandate_desk(qtbot, demo_file,
+                                                                     monkeypatch):
+    from missiondesk.services.consultations import list_consultations
+    from missiondesk.ui.dialogs import Identity, IdentityDialog
+    from missiondesk.ui.main_window import MainWindow
+    from missiondesk.ui.settings import Settings
+
+    monkeypatch.setattr(IdentityDialog, "choose", classmethod(
+        lambda cls, parent, members: Identity(members[0].id, members[0].name,
+                                              members[0].role)))
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    assert window.open_path(demo_file, passphrase=PASSPHRASE)
+    try:
+        handle = window.ctx.handle
+        event = cycle_service.list_cycle_events(handle)[0]          # a past one
+        assert window.show_record("mandate", event.id)
+        desk = window.desk("mandate")
+        assert desk.tabs.currentWidget() is desk.tab("cycle")
+        assert desk.tab("cycle").current_id() == event.id
+        consultation = list_consultations(handle)[-1]
+        assert window.show_record("mandate", consultation.id)
+        assert desk.tabs.currentWidget() is desk.tab("consultations")
+        assert desk.tab("consultations").current_id() == consultation.id
+    finally:
+        window.close_mission()
