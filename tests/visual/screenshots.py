@@ -122,6 +122,17 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                 window.grab().save(str(gaps))
                 written.append(gaps)
                 desk.tabs.setCurrentIndex(0)
+            if spec.key == "mandate":  # the Council cycle and consultations tabs
+                for key in ("cycle", "consultations", "consultations-summary"):
+                    tab = desk.select_tab(key.split("-")[0])
+                    if key.endswith("summary"):  # the summary of inputs beside the log
+                        tab.detail_tabs.setCurrentIndex(1)
+                    _settle(app, desk)
+                    shot = out / ("%s-%dx%d-mandate-%s.png" % (mission, width, height, key))
+                    window.grab().save(str(shot))
+                    written.append(shot)
+                desk.tab("consultations").detail_tabs.setCurrentIndex(0)
+                desk.tabs.setCurrentIndex(0)
             if spec.key == "engagements":  # the quick capture over it, filled in
                 capture = out / ("%s-%dx%d-quick-capture.png" % (mission, width, height))
                 shoot_quick_capture(window, app, desk, capture)
