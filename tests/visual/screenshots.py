@@ -122,8 +122,9 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                 window.grab().save(str(gaps))
                 written.append(gaps)
                 desk.tabs.setCurrentIndex(0)
-            if spec.key == "mandate":  # the Council cycle and consultations tabs
-                for key in ("cycle", "consultations", "consultations-summary"):
+            if spec.key == "mandate":  # its other tabs (the tasks are the first)
+                for key in ("benchmarks", "indicators", "board", "cycle", "consultations",
+                            "consultations-summary"):
                     tab = desk.select_tab(key.split("-")[0])
                     if key.endswith("summary"):  # the summary of inputs beside the log
                         tab.detail_tabs.setCurrentIndex(1)
