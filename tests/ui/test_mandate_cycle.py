@@ -55,7 +55,12 @@ def test_agenda_opens_on_the_next_event_and_flags_what_is_imminent(tab):
     assert tab.model.state(current) == "" and tab.imminent_label.text() == ""
     past = tab.model.row_at(0)
     assert past.done and tab.model.state(past) == "done"
-    assert "Preparation (0 of 0 open)" in tab.detail.toPlainText()
+    # The demo's preparation for it: three tasks, one done, with their owners.
+    detail = tab.detail.toPlainText()
+    assert "Preparation (2 of 3 open)" in detail
+    assert "\u2611 Political section, first draft \u2014 Claire Dubois-Nyerere" in detail
+    assert _cell(tab, row, "tasks") == "2 open / 3"
+    assert _cell(tab, row, "owners") == "Mei Lin Tan, Lt. Gen. Rajan Menon"
 
 
 def test_imminent_follows_the_mission_setting(tab, ctx):
@@ -87,7 +92,8 @@ def test_preparation_tasks_with_owners_edit_and_undo(tab, ctx, monkeypatch):
     assert form.values()["tasks"] == tasks
     form.deleteLater()
     ctx.undo_stack.undo()
-    assert tab.model.row_at(tab.model.row_of(current.id)).tasks == ()
+    assert tab.model.row_at(tab.model.row_of(current.id)).tasks == current.tasks
+    assert len(current.tasks) == 3
 
 
 def test_mark_done_is_undoable(tab, ctx):
