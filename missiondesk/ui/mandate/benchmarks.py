@@ -46,12 +46,11 @@ def _service():
 class BenchmarkTableModel(RecordTableModel):
     COLUMNS = (
         Column("order", lambda: _t("#"), 36, align="right"),
-        Column("statement", lambda: _t("Condition"), 220, elastic=True),
+        Column("statement", lambda: _t("Condition"), 200, elastic=True),
         Column("pillar", lambda: _t("Pillar"), 130),
         Column("status", lambda: _t("Status"), 100),
         Column("last_assessed_on", lambda: _t("Assessed"), 86),
         Column("indicators", lambda: _t("Indicators"), 74, align="right"),
-        Column("classification", lambda: _t("Classification"), 110),
     )
 
     def __init__(self, parent=None) -> None:
@@ -73,8 +72,6 @@ class BenchmarkTableModel(RecordTableModel):
             return row.last_assessed_on.isoformat() if row.last_assessed_on else ""
         if key == "indicators":
             return str(row.indicator_count) if row.indicator_count else ""
-        if key == "classification":
-            return classification_label(row.classification)
         return super().display(row, key)
 
     def sort_key(self, row, key: str):

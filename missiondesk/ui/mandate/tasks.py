@@ -56,11 +56,11 @@ def _service():
 
 class TaskTableModel(RecordTableModel):
     COLUMNS = (
-        Column("paragraph", lambda: _t("Paragraph"), 96),
-        Column("text", lambda: _t("Task"), 260, elastic=True),
-        Column("pillar", lambda: _t("Pillar"), 140),
-        Column("priority", lambda: _t("Priority"), 70),
-        Column("benchmarks", lambda: _t("Benchmarks"), 86, align="right"),
+        Column("paragraph", lambda: _t("Paragraph"), 92),
+        Column("text", lambda: _t("Task"), 220, elastic=True),
+        Column("pillar", lambda: _t("Pillar"), 130),
+        Column("priority", lambda: _t("Priority"), 66),
+        Column("benchmarks", lambda: _t("Benchmarks"), 82, align="right"),
         Column("classification", lambda: _t("Classification"), 110),
     )
 
