@@ -72,7 +72,7 @@ REGISTRY: dict[str, Setting] = {s.key: s for s in (
     # ...TCC/PCC consultations this many days before the renewal...
     Setting("cycle_tcc_before_renewal_days", "int", 30, 0, 120),
     # ...and events this many days ahead flagged as imminent on the Overview.
-    Setting("cycle_imminent_days", "int", 14, 1, 90),
+    Setting("cycle_imminent_days", "int", 21, 1, 90),
     # Communications (services/comms_milestones.py): benchmarks met and commitments fulfilled
     # in the last this many days are proposed as achievements to communicate...
     Setting("achievement_window_days", "int", 60, 1, 365),
