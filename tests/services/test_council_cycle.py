@@ -227,11 +227,12 @@ def test_imminent_events_within_the_mission_window(plain_mission):
     done = _event(plain_mission, kind="tcc_meeting", due_on=date(2026, 5, 3), title="Done")
     with plain_mission.unit_of_work() as uow:
         cycle.update_cycle_event(uow, done.id, expected_revision=done.revision, done=True)
-    _event(plain_mission, kind="council_briefing", due_on=date(2026, 5, 15), title="Day 14")
-    _event(plain_mission, kind="renewal", due_on=date(2026, 5, 16), title="Day 15")
+    _event(plain_mission, kind="council_briefing", due_on=date(2026, 5, 22), title="Day 21")
+    _event(plain_mission, kind="renewal", due_on=date(2026, 5, 23), title="Day 22")
+    # 21 days ahead by default, both ends included
     assert [e.title for e in cycle.imminent_events(plain_mission, today=today)] == [
-        "Today", "Day 14"]
+        "Today", "Day 21"]
     with plain_mission.unit_of_work() as uow:
         set_setting(uow, cycle.IMMINENT_SETTING, 30)
     assert [e.title for e in cycle.imminent_events(plain_mission, today=today)] == [
-        "Today", "Day 14", "Day 15"]
+        "Today", "Day 21", "Day 22"]

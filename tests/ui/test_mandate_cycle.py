@@ -50,9 +50,11 @@ def test_agenda_opens_on_the_next_event_and_flags_what_is_imminent(tab):
     assert current.title == "SG report on Carana due (second of the cycle)"
     row = tab.model.row_of(current.id)
     assert _cell(tab, row, "when") == "in 20 day(s)"
-    # The window is 14 days by default: 20 days away is not imminent yet; the past events
-    # of the demo are done (grey), none is late.
-    assert tab.model.state(current) == "" and tab.imminent_label.text() == ""
+    # The window is 21 days by default: 20 days away is imminent; the briefing in 34 days is
+    # not yet; the past events of the demo are done (grey), none is late.
+    assert tab.model.state(current) == "imminent"
+    assert "1 imminent (next 21 days)" in tab.imminent_label.text()
+    assert "past and not done" not in tab.imminent_label.text()
     past = tab.model.row_at(0)
     assert past.done and tab.model.state(past) == "done"
     # The demo's preparation for it: three tasks, one done, with their owners.
@@ -66,14 +68,22 @@ def test_agenda_opens_on_the_next_event_and_flags_what_is_imminent(tab):
 def test_imminent_follows_the_mission_setting(tab, ctx):
     from missiondesk.services.mission_settings import set_setting
 
-    assert tab.model.window == 14
-    nearest = tab.current_row()
-    assert tab.model.state(nearest) == ""               # 20 days away: not yet
+    assert tab.model.window == 21
     with ctx.handle.unit_of_work() as uow:
-        set_setting(uow, cycle_service.IMMINENT_SETTING, 30)
-    assert tab.model.window == 30
+        set_setting(uow, cycle_service.IMMINENT_SETTING, 10)
+    assert tab.model.window == 10
+    assert tab.model.state(tab.current_row()) == ""      # 20 days away: not yet
+    assert tab.imminent_label.text() == ""
+    with ctx.handle.unit_of_work() as uow:
+        set_setting(uow, cycle_service.IMMINENT_SETTING, 40)
     assert tab.model.state(tab.current_row()) == "imminent"
-    assert "1 imminent (next 30 days)" in tab.imminent_label.text()  # 34 days: not yet
+    assert "2 imminent (next 40 days)" in tab.imminent_label.text()
+    # The window typed in the tab is the mission's setting, undoable.
+    tab.window_days.setValue(30)
+    tab.set_window()
+    assert tab.model.window == 30 and "1 imminent (next 30 days)" in tab.imminent_label.text()
+    ctx.undo_stack.undo()
+    assert tab.model.window == 40 and tab.window_days.value() == 40
 
 
 def test_preparation_tasks_with_owners_edit_and_undo(tab, ctx, monkeypatch):
@@ -278,9 +288,13 @@ def test_overview_flags_imminent_council_events(qtbot, ctx):
     overview.attach(ctx)
     overview.show()
     overview.load_imminent()
-    qtbot.waitUntil(lambda: not overview._cycle_reads.busy(), timeout=5000)
-    qtbot.wait(50)
-    assert overview.council.isHidden()       # nothing within the default 14 days
+    qtbot.waitUntil(lambda: overview.council.isVisible(), timeout=5000)
+    assert "Council cycle, next 21 day(s):" in overview.council.text()
+    assert "Council briefing" not in overview.council.text()     # 34 days away
+    with ctx.handle.unit_of_work() as uow:
+        set_setting(uow, cycle_service.IMMINENT_SETTING, 10)
+    overview.load_imminent()
+    qtbot.waitUntil(lambda: overview.council.isHidden(), timeout=5000)
     with ctx.handle.unit_of_work() as uow:
         set_setting(uow, cycle_service.IMMINENT_SETTING, 40)
     overview.load_imminent()

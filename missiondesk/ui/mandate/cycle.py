@@ -98,13 +98,13 @@ class CycleTableModel(RecordTableModel):
     """The calendar, earliest first; `today` and `window` colour what is near."""
 
     COLUMNS = (
-        Column("date", lambda: _t("Date"), 84),
-        Column("when", lambda: _t("When"), 96),
-        Column("kind", lambda: _t("Kind"), 116),
-        Column("title", lambda: _t("Event"), 170, elastic=True),
-        Column("tasks", lambda: _t("Preparation"), 86),
-        Column("owners", lambda: _t("Owners"), 130),
-        Column("done", lambda: _t("Done"), 44, "center"),
+        Column("date", lambda: _t("Date"), 80),
+        Column("when", lambda: _t("When"), 102),
+        Column("kind", lambda: _t("Kind"), 112),
+        Column("title", lambda: _t("Event"), 150, elastic=True),
+        Column("tasks", lambda: _t("Preparation"), 80),
+        Column("owners", lambda: _t("Owners"), 110),
+        Column("done", lambda: _t("Done"), 40, "center"),
     )
 
     def __init__(self, parent=None) -> None:
@@ -446,7 +446,7 @@ class CycleTab(ListDetailDesk):
     """The Council calendar as an agenda with preparation tasks and owners."""
 
     WATCHED = WATCHED
-    SIZES = (860, 420)
+    SIZES = (900, 380)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(CycleTableModel(), parent, row_height=26)
@@ -478,6 +478,15 @@ class CycleTab(ListDetailDesk):
         self.filters.addStretch(1)
         self.imminent_label = QLabel()
         self.filters.addWidget(self.imminent_label)
+        self.window_days = QSpinBox()
+        self.window_days.setRange(1, 90)
+        self.window_days.setSuffix(self.tr(" days"))
+        self.window_days.setToolTip(self.tr(
+            "Events within this many days are flagged as imminent here and on the Overview "
+            "(a mission setting: the whole team sees the same)"))
+        self.window_days.editingFinished.connect(self.set_window)
+        self.filters.addWidget(QLabel(self.tr("Imminent within")))
+        self.filters.addWidget(self.window_days)
 
         self.new_button = self.button(self.tr("New\u2026"), self.new_event)
         self.edit_button = self.button(self.tr("Edit\u2026"), self.edit_event)
@@ -509,6 +518,9 @@ class CycleTab(ListDetailDesk):
 
         self.model.today = local_today(mission_zone(ctx.handle))
         self.model.window = get_setting(ctx.handle, service.IMMINENT_SETTING)
+        self.window_days.blockSignals(True)
+        self.window_days.setValue(self.model.window)
+        self.window_days.blockSignals(False)
         self._mandates = mandate_service.list_mandates(ctx.handle)
         self._owners = [m.name for m in list_team(ctx.handle)]
         rows = service.list_cycle_events(ctx.handle)
@@ -669,6 +681,18 @@ class CycleTab(ListDetailDesk):
         self.confirm_delete(current, self.tr("Delete Council Event"), self.tr(
             "Delete \u201c{title}\u201d ({date}) and its preparation tasks? Undo brings them "
             "back.").format(title=current.title, date=current.date.isoformat()))
+
+    def set_window(self) -> None:
+        """The imminent window typed in the spin box, as the mission's setting (undoable)."""
+        if self._ctx is None or self.window_days.value() == self.model.window:
+            return
+        from missiondesk.services.council_cycle import IMMINENT_SETTING
+        from missiondesk.ui.commitments.desk import edit_mission_settings
+
+        problem = edit_mission_settings(self, self._ctx, {IMMINENT_SETTING: self.model.window},
+                                        {IMMINENT_SETTING: self.window_days.value()})
+        if problem:
+            QMessageBox.warning(self, self.tr("Imminent Events"), problem)
 
     def generate(self) -> None:
         if self._ctx is None or not self._mandates:
