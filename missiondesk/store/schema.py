@@ -429,6 +429,8 @@ class Benchmark(Common, Base):
     status: Mapped[str] = mapped_column(String(30), default="not_started")
     objective_id: Mapped[str | None] = _fk("strategy_objectives.id")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # "within 18 months", "before the elections": indicative only, the condition decides (0008)
+    timeframe: Mapped[str | None] = mapped_column(String(120), sort_order=100)
 
 
 class BenchmarkTask(Common, Base):
