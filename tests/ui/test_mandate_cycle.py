@@ -209,6 +209,17 @@ def test_consultations_log_latest_first_with_filters(consultations, qtbot):
     assert tab.model.rowCount() == 9 and "9 consultation(s)" in tab.count_label.text()
     dates = [tab.model.row_at(i).held_on for i in range(9)]
     assert dates == sorted(dates, reverse=True)
+    # The pen-holder's renewal options: two follow-ups, one still open, with owners.
+    penholder = next(tab.model.row_at(i) for i in range(9)
+                     if tab.model.row_at(i).counterpart_type == "penholder"
+                     and "options" in (tab.model.row_at(i).summary or ""))
+    row = tab.model.row_of(penholder.id)
+    follow_column = tab.model.column_of("follow_ups")
+    assert tab.model.data(tab.model.index(row, follow_column)) == "1 / 2"
+    tab.select_id(penholder.id)
+    assert "Follow-ups (1 open)" in tab.record.toPlainText()
+    assert "Send the options paper on a conditions-based drawdown \u2014 Daniel Osei" in \
+        tab.record.toPlainText()
     tab.type_filter.setCurrentIndex(tab.type_filter.findData("penholder"))
     assert tab.model.rowCount() == 2 and tab.count_label.text() == "2 of 9"
     assert {tab.model.row_at(i).counterpart_type for i in range(2)} == {"penholder"}

@@ -66,13 +66,13 @@ class ConsultationTableModel(RecordTableModel):
     """The log, latest first."""
 
     COLUMNS = (
-        Column("held_on", lambda: _t("Date"), 84),
-        Column("counterpart_type", lambda: _t("With"), 118),
-        Column("counterpart_name", lambda: _t("Counterparts"), 140, elastic=True),
-        Column("topics", lambda: _t("Topics"), 130),
-        Column("lead", lambda: _t("Led by"), 100),
-        Column("inputs", lambda: _t("Inputs"), 50, "center"),
-        Column("follow_ups", lambda: _t("Follow-ups"), 72, "center"),
+        Column("held_on", lambda: _t("Date"), 80),
+        Column("counterpart_type", lambda: _t("With"), 100),
+        Column("counterpart_name", lambda: _t("Counterparts"), 130, elastic=True),
+        Column("topics", lambda: _t("Topics"), 120),
+        Column("lead", lambda: _t("Led by"), 96),
+        Column("inputs", lambda: _t("Inputs"), 44, "center"),
+        Column("follow_ups", lambda: _t("Follow-ups"), 78, "center"),
     )
 
     def display(self, r: ConsultationRow, key: str) -> str:
@@ -218,7 +218,7 @@ class ConsultationsTab(ListDetailDesk):
     """The consultations log, its editor and the summary of inputs."""
 
     WATCHED = WATCHED
-    SIZES = (760, 520)
+    SIZES = (820, 440)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.record = QTextBrowser()
