@@ -3,6 +3,7 @@ assessments, indicators with dated measurements, and the status board.
 
 - The current mandate is the latest adopted one unless the user chose another
   (`current_mandate`).
+- A benchmark is a condition, with an optional indicative `timeframe` (free text).
 - A benchmark's `status` is a cache of its newest dated assessment (like a stakeholder's
   stance): only `record_assessment` (and its undo, `withdraw_assessment`) writes it; a
   benchmark with no assessment left is `not_started`.
@@ -52,7 +53,8 @@ STATUS_ORDER = ("met", "partially_met", "on_track", "at_risk", "off_track", "not
 MANDATE_FIELDS = ("resolution", "adopted_on", "expires_on", "penholder", "summary",
                   "classification")
 TASK_FIELDS = ("paragraph", "text", "pillar", "priority", "classification")
-BENCHMARK_FIELDS = ("statement", "pillar", "responsible_parties", "classification")
+BENCHMARK_FIELDS = ("statement", "pillar", "responsible_parties", "timeframe",
+                    "classification")
 INDICATOR_FIELDS = ("benchmark_id", "name", "baseline", "target", "direction", "unit",
                     "data_source", "classification")
 MEASUREMENT_FIELDS = ("measured_on", "value", "note")
@@ -143,6 +145,8 @@ class BenchmarkRow:
     last_assessed_on: date | None
     indicator_count: int
     task_ids: tuple[str, ...] = ()
+    #: Indicative only ("within 18 months"): the condition decides.
+    timeframe: str | None = None
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in BENCHMARK_FIELDS}
@@ -300,7 +304,7 @@ def _clean(table: str, fields: Sequence[str], changes: dict, session=None) -> di
                 clean[name] = validation.required_text(name, value, max_length=_LONG)
             elif name in ("summary", "responsible_parties", "data_source", "note"):
                 clean[name] = validation.optional_text(name, value, max_length=_LONG)
-            elif name in ("penholder", "pillar"):
+            elif name in ("penholder", "pillar", "timeframe"):
                 clean[name] = validation.optional_text(name, value, max_length=120)
             elif name == "unit":
                 clean[name] = validation.optional_text(name, value, max_length=60)
@@ -632,7 +636,7 @@ def list_benchmarks(handle: MissionHandle, mandate_id: str | None) -> list[Bench
                              responsible_parties=b.responsible_parties, status=b.status,
                              classification=b.classification, last_assessed_on=last.get(b.id),
                              indicator_count=counts.get(b.id, 0),
-                             task_ids=tuple(tasks.get(b.id, ())))
+                             task_ids=tuple(tasks.get(b.id, ())), timeframe=b.timeframe)
                 for b in benchmarks]
 
 

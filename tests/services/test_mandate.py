@@ -219,6 +219,19 @@ def test_an_assessment_needs_a_date_and_a_known_status(mission):
     assert service.assessments(h, bid) == []
 
 
+def test_a_benchmark_keeps_an_indicative_timeframe(mission):
+    h, m, _, bms = mission
+    _write(h, service.update_benchmark, bms["gnr"].id, expected_revision=1,
+           timeframe="  before the elections ")
+    row = next(b for b in service.list_benchmarks(h, m.id) if b.id == bms["gnr"].id)
+    assert row.timeframe == "before the elections"
+    assert row.values()["timeframe"] == "before the elections"
+    with pytest.raises(InvalidValue) as exc:
+        _write(h, service.update_benchmark, bms["gnr"].id, expected_revision=2,
+               timeframe="x" * 121)
+    assert exc.value.params["reason"] == "too_long"
+
+
 def test_the_benchmark_form_cannot_write_the_status(mission):
     h, _, _, bms = mission
     with pytest.raises(ValueError):

@@ -165,12 +165,14 @@ def test_build_a_mandate_assess_and_undo(qtbot, plain_ctx, answer_forms, monkeyp
     answer_forms[forms.BenchmarkForm] = [
         {"statement": "Fewer than 10 ceasefire violations a month for three months",
          "pillar": "Political process", "responsible_parties": "CDF, MPC, ICSC",
-         "classification": "UNCLASSIFIED"},
+         "timeframe": "within 12 months", "classification": "UNCLASSIFIED"},
         {"statement": "Voluntary returns without return-related killings",
          "pillar": "Protection of civilians", "responsible_parties": None,
          "classification": "UNCLASSIFIED"}]
     benchmarks.new_benchmark()
     ceasefire = benchmarks.current_row()
+    assert ceasefire.timeframe == "within 12 months"
+    assert "within 12 months" in benchmarks.detail.toPlainText()
     benchmarks.new_benchmark()
     assert benchmarks.model.total_count() == 2
 

@@ -226,6 +226,7 @@ class BenchmarksTab(MandateTab):
                      (t("Status"), status_chip(row.status)),
                      (t("Pillar"), esc(row.pillar or "\u2014")),
                      (t("Responsible parties"), esc(row.responsible_parties or "\u2014")),
+                     (t("Indicative timeframe"), esc(row.timeframe or "\u2014")),
                      (t("Tasks"), ", ".join(
                          "<a href='task:%s'>%s</a>" % (esc(tid), esc(tasks[tid].paragraph))
                          for tid in row.task_ids if tid in tasks) or "\u2014"),

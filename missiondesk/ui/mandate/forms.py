@@ -104,6 +104,10 @@ class BenchmarkForm(RecordForm):
         self.add_field("pillar", self.tr("Pillar"), QLineEdit(values.get("pillar") or ""))
         parties = _long_text(values.get("responsible_parties"), 48)
         self.add_field("responsible_parties", self.tr("Responsible parties"), parties)
+        timeframe = QLineEdit(values.get("timeframe") or "")
+        timeframe.setPlaceholderText(self.tr("optional, indicative: within 18 months, before "
+                                             "the elections\u2026"))
+        self.add_field("timeframe", self.tr("Indicative timeframe"), timeframe)
         self.add_field("classification", self.tr("Classification"),
                        classification_combo(values.get("classification"), "UNCLASSIFIED"))
         self.add_below(hint_label(self.tr(
