@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from missiondesk.services import checklist, validation
 from missiondesk.services.checklist import ChecklistTask
+from missiondesk.services.commitments import _exists  # a live record's id, or unknown_record
 from missiondesk.services.names import fold
 from missiondesk.services.records import find_record, load_record
 from missiondesk.store.errors import InvalidValue
@@ -252,14 +253,6 @@ def _topics(value) -> list[str]:
     if len(seen) > MAX_TOPICS:
         raise InvalidValue(field="topics", reason="too_many", max=MAX_TOPICS)
     return seen
-
-
-def _exists(session, field: str, model, record_id: str | None) -> str | None:
-    if not record_id:
-        return None
-    if session.scalar(select(model.id).where(model.id == record_id)) is None:
-        raise InvalidValue(field=field, reason="unknown_record", value=record_id)
-    return record_id
 
 
 def clean_fields(session, changes: dict, *, creating: bool) -> dict:

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from missiondesk.services import checklist, validation
 from missiondesk.services.checklist import ChecklistTask
+from missiondesk.services.commitments import _exists  # a live record's id, or unknown_record
 from missiondesk.services.records import find_record, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
@@ -131,9 +132,7 @@ def _clean_fields(session, changes: dict, *, creating: bool) -> dict:
         elif name == "title":
             clean[name] = validation.required_text(name, value, max_length=300)
         elif name == "mandate_id":
-            if value and session.scalar(select(Mandate.id).where(Mandate.id == value)) is None:
-                raise InvalidValue(field=name, reason="unknown_record", value=value)
-            clean[name] = value or None
+            clean[name] = _exists(session, name, Mandate, value)
         elif name == "done":
             clean[name] = bool(value)
         elif name == "notes":
