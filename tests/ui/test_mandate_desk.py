@@ -96,7 +96,7 @@ def _board_cell(board_tab, pillar: str, status: str) -> str:
 # --- the demo -----------------------------------------------------------------------------------
 
 
-def test_the_demo_mandate_fills_every_tab(qtbot, demo_ctx):
+def test_the_demo_mandate_fills_every_tab(qtbot, qtmodeltester, demo_ctx):
     desk = _desk(qtbot, demo_ctx)
     assert desk.choice.currentText().startswith("S/RES/2799")
     assert "pen-holder: France" in desk.details.text()
@@ -113,6 +113,9 @@ def test_the_demo_mandate_fills_every_tab(qtbot, demo_ctx):
     indicators = desk.select_tab("indicators")
     assert indicators.model.total_count() == 15
     assert sum(r.measurement_count for r in indicators.model.rows()) == 82
+    for model in (tasks.model, benchmarks.model, indicators.model,
+                  indicators.detail.measurements):
+        qtmodeltester.check(model)
     board = desk.select_tab("board")
     assert board.table.item(board.table.rowCount() - 1, 6).text() == "10"
     assert board.since is not None and board.moves
