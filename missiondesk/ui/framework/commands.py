@@ -242,3 +242,52 @@ class RecordActions:
             delete=self._delete_step, restore=self._restore_step,
             on_error=self.show_undo_error)
         return self.push(command)
+
+
+#: remove(uow, {record id: expected revision}) -> the views of the records (restore alike)
+BatchStep = Callable[[Any, dict], list]
+
+
+class BatchCommand(QUndoCommand):
+    """Several records made in one unit of work and one undo step (tasks pasted from a
+    resolution): undo removes them all, redo brings the same records back, each record's
+    revision checked at every step. `create(uow)` returns the views of the new records."""
+
+    def __init__(self, ctx: MissionContext, text: str, *, create: Callable[[Any], list],
+                 remove: BatchStep, restore: BatchStep,
+                 on_error: Callable[[MissionError], None]) -> None:
+        super().__init__(text)
+        self._ctx = ctx
+        self._create = create
+        self._remove = remove
+        self._restore = restore
+        self._on_error = on_error
+        self._revisions: dict[str, int] = {}
+        self._applied_by_push = False
+        self.ids: list[str] = []
+
+    def first_apply(self) -> None:
+        with self._ctx.handle.unit_of_work() as uow:
+            views = self._create(uow)
+        self.ids = [v.id for v in views]
+        self._revisions = {v.id: v.revision for v in views}
+        self._applied_by_push = True
+
+    def _step(self, step: BatchStep) -> None:
+        try:
+            with self._ctx.handle.unit_of_work() as uow:
+                views = step(uow, dict(self._revisions))
+        except MissionError as exc:
+            self.setObsolete(True)
+            self._on_error(exc)
+            return
+        self._revisions = {v.id: v.revision for v in views}
+
+    def redo(self) -> None:
+        if self._applied_by_push:
+            self._applied_by_push = False
+            return
+        self._step(self._restore)
+
+    def undo(self) -> None:
+        self._step(self._remove)
