@@ -29,6 +29,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from missiondesk.services import validation
+from missiondesk.services.commitments import LinkedEngagement
 from missiondesk.services.records import check_revision, find_record
 from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
@@ -115,13 +116,6 @@ class LinkedBenchmark:
     id: str
     statement: str
     status: str
-
-
-@dataclass(frozen=True)
-class LinkedEngagement:
-    id: str
-    starts_at: datetime
-    title: str
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QFont, QUndoCommand
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.labels import classification_label
 from missiondesk.store.errors import MissionError
-from missiondesk.ui.framework.commands import EditRecordCommand, RecordActions
+from missiondesk.ui.framework.commands import BatchCommand, EditRecordCommand, RecordActions
 from missiondesk.ui.framework.desk import filter_combo
 from missiondesk.ui.framework.form import hint_label
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
@@ -315,56 +315,22 @@ class TasksTab(MandateTab):
         """Create the previewed tasks in one unit and one undo step; the refusal's sentence."""
         if self._ctx is None or self.mandate is None or not tasks:
             return None
-        command = CreateTasksCommand(
+        service = _service()
+        mandate_id = self.mandate.id
+
+        def each(step):
+            return lambda uow, revisions: [step(uow, task_id, expected_revision=revision)
+                                           for task_id, revision in revisions.items()]
+
+        command = BatchCommand(
             self._ctx, self.tr("Add %n task(s) from the resolution", "", len(tasks)),
-            self.mandate.id, tasks, on_error=self.actions.show_undo_error)
+            create=lambda uow: service.create_tasks(uow, mandate_id, tasks),
+            remove=each(service.delete_task), restore=each(service.restore_task),
+            on_error=self.actions.show_undo_error)
         problem = self.actions.push(command)
         if problem is None and command.ids:
             self.select_id(command.ids[0])
         return problem
-
-
-class CreateTasksCommand(QUndoCommand):
-    """Tasks pasted from a resolution: created in one unit of work; undo removes them all,
-    redo brings the same records back (each revision checked)."""
-
-    def __init__(self, ctx: MissionContext, text: str, mandate_id: str, tasks: list[dict], *,
-                 on_error) -> None:
-        super().__init__(text)
-        self._ctx = ctx
-        self._mandate_id = mandate_id
-        self._tasks = [dict(t) for t in tasks]
-        self._on_error = on_error
-        self._revisions: dict[str, int] = {}
-        self._applied_by_push = False
-        self.ids: list[str] = []
-
-    def first_apply(self) -> None:
-        with self._ctx.handle.unit_of_work() as uow:
-            views = _service().create_tasks(uow, self._mandate_id, self._tasks)
-        self.ids = [v.id for v in views]
-        self._revisions = {v.id: v.revision for v in views}
-        self._applied_by_push = True
-
-    def _step(self, step) -> None:
-        try:
-            with self._ctx.handle.unit_of_work() as uow:
-                views = [step(uow, task_id, expected_revision=self._revisions[task_id])
-                         for task_id in self.ids]
-        except MissionError as exc:
-            self.setObsolete(True)
-            self._on_error(exc)
-            return
-        self._revisions = {v.id: v.revision for v in views}
-
-    def redo(self) -> None:
-        if self._applied_by_push:
-            self._applied_by_push = False
-            return
-        self._step(_service().restore_task)
-
-    def undo(self) -> None:
-        self._step(_service().delete_task)
 
 
 class LinkBenchmarksDialog(QDialog):
