@@ -15,7 +15,6 @@ and whenever the mandate shown changes.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -26,12 +25,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from missiondesk.ui.framework.commands import RecordActions
+from missiondesk.ui.framework.tabs import LazyTabs
 from missiondesk.ui.mandate.labels import countdown_text
 
 if TYPE_CHECKING:
@@ -66,7 +65,6 @@ class MandateDesk(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx: MissionContext | None = None
-        self._built: dict[str, QWidget] = {}
         self._mandates: list[MandateView] = []
         self._chosen: str | None = None
         self.mandate: MandateView | None = None
@@ -96,52 +94,30 @@ class MandateDesk(QWidget):
         for button in (self.new_button, self.edit_button, self.delete_button):
             header.addWidget(button)
 
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        for _key, title, _module, _class in TABS:
-            self.tabs.addTab(QWidget(), title())  # a placeholder until first shown
+        self.tabs = LazyTabs(TABS, self._tab_built)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
-        self.tabs.currentChanged.connect(self._tab_shown)
-        if TABS:
-            self._tab_shown(self.tabs.currentIndex())
+        self.tabs.build_current()
         self._show_header()
 
     # --- the tabs ------------------------------------------------------------------------------
 
     def keys(self) -> list[str]:
-        return [key for key, *_rest in TABS]
+        return self.tabs.keys()
 
     def tab(self, key: str) -> QWidget:
         """The tab's widget, built (and attached to the open mission) on first use."""
-        if key not in self._built:
-            index = self.keys().index(key)
-            _key, title, module, class_name = TABS[index]
-            widget = getattr(importlib.import_module(module), class_name)(None)
-            placeholder = self.tabs.widget(index)
-            self.tabs.blockSignals(True)
-            current = self.tabs.currentIndex()
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, widget, title())
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            placeholder.deleteLater()
-            self._built[key] = widget
-            if self._ctx is not None:
-                widget.attach(self._ctx)
-                self._give_mandate(widget)
-        return self._built[key]
+        return self.tabs.tab(key)
 
     def select_tab(self, key: str) -> QWidget:
-        widget = self.tab(key)
-        self.tabs.setCurrentIndex(self.keys().index(key))
-        return widget
+        return self.tabs.select_tab(key)
 
-    def _tab_shown(self, index: int) -> None:
-        if 0 <= index < len(TABS):
-            self.tab(TABS[index][0])
+    def _tab_built(self, widget: QWidget) -> None:
+        if self._ctx is not None:
+            widget.attach(self._ctx)
+            self._give_mandate(widget)
 
     def show_record(self, record_id: str) -> bool:
         """Show a record (a task, benchmark, indicator...) in the tab that holds it; a record
@@ -152,13 +128,7 @@ class MandateDesk(QWidget):
             owner = service.mandate_of(self._ctx.handle, record_id)
             if owner is not None and owner != self.mandate.id:
                 self.choose_mandate(owner)
-        for key in self.keys():
-            widget = self.tab(key)
-            show = getattr(widget, "show_record", None)
-            if show is not None and show(record_id):
-                self.tabs.setCurrentIndex(self.keys().index(key))
-                return True
-        return False
+        return self.tabs.show_record(record_id)
 
     select_id = show_record  # what the main window's show_record calls
 
@@ -197,7 +167,7 @@ class MandateDesk(QWidget):
         self.mandate = shown
         self._show_header()
         if changed or give:
-            for widget in self._built.values():
+            for widget in self.tabs.built.values():
                 self._give_mandate(widget)
 
     def _today(self):
@@ -293,7 +263,7 @@ class MandateDesk(QWidget):
             texts={"create": self.tr("New mandate"), "edit": self.tr("Edit mandate"),
                    "delete": self.tr("Delete mandate")})
         ctx.bus.missionChanged.connect(self._on_changed)
-        for widget in self._built.values():
+        for widget in self.tabs.built.values():
             widget.attach(ctx)
         self._reload(give=True)
 
@@ -303,7 +273,7 @@ class MandateDesk(QWidget):
         self._ctx = None
         self.actions = None
         self._chosen = None
-        for widget in self._built.values():
+        for widget in self.tabs.built.values():
             widget.detach()
         self._reload(give=True)
 
