@@ -160,7 +160,8 @@ def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx):
                     and page.end.date().toPython() - page.start.date().toPython()
                     == timedelta(days=364), timeout=20000)
     qtbot.waitUntil(lambda: desk.last_time_view.allocation.start
-                    == page.start.date().toPython(), timeout=20000)
+                    == page.start.date().toPython()
+                    and desk.last_time_view.suggestions is not None, timeout=20000)
     start, end = page.period()
     percent, target = leadership.srsg_share_for_brief(ctx.handle, start, end)
     text = page.share_label.text()

@@ -27,10 +27,10 @@ Each carries the share with those engagements taken off the SRSG's time (`share_
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select, text
 
 from missiondesk.services import clock
 from missiondesk.services.leadership.portfolios import (
@@ -162,14 +162,6 @@ def _in_period(lo: datetime, hi: datetime) -> list:
     return [_e.deleted_at.is_(None), _e.starts_at >= lo, _e.starts_at < hi]
 
 
-def _tier_case(letters: Mapping) -> object:
-    """The tier rank (0 = A .. 3 = D, 9 = none) of a counterpart row, from the letters."""
-    groups = {t: [sid for sid, (letter, *_rest) in letters.items() if letter == t]
-              for t in TIERS}
-    return case(*[(_c.stakeholder_id.in_(groups[t]), i) for i, t in enumerate(TIERS)
-                  if groups[t]], else_=9)
-
-
 def _month_starts(start: date, end: date) -> list[date]:
     months, day = [], date(start.year, start.month, 1)
     while day <= end:
@@ -193,11 +185,7 @@ def srsg_share(handle: MissionHandle, start: date, end: date, *,
     if head is None:
         return ShareFigure(None, None, 0, 0, target, ())
     lo, hi = period_bounds(handle, start, end)
-    tz = clock.mission_zone(handle)
-    months = _month_starts(start, end)
-    bounds = [clock.local_day_start(m, tz) for m in months[1:]]
-    month_of = case(*[(_e.starts_at < b, i) for i, b in enumerate([*bounds, hi])],
-                    else_=len(bounds))
+    months, month_of = _month_case(handle, start, end, hi)
     with handle.session() as session:
         rows = session.execute(
             select(month_of, _e.political, func.sum(_e.duration_minutes))
@@ -223,65 +211,190 @@ def srsg_share_for_brief(handle: MissionHandle, start: date, end: date) -> tuple
     return (None if percent is None else int(percent + 0.5)), figure.target
 
 
-def time_allocation(handle: MissionHandle, start: date, end: date, *,
-                    today: date | None = None, letters: Mapping | None = None
-                    ) -> TimeAllocation:
-    """Hours per member in the period (start and end local days included): political and
-    other, by portfolio and by priority tier — three SQL aggregates over the log."""
+def _month_bounds(handle: MissionHandle, start: date, end: date) -> tuple[list, list]:
+    """(the first day of each month of the period, the stored instants between them)."""
+    tz = clock.mission_zone(handle)
+    months = _month_starts(start, end)
+    return months, [clock.local_day_start(m, tz) for m in months[1:]]
+
+
+def _month_case(handle: MissionHandle, start: date, end: date, hi: datetime) -> tuple:
+    """(the months of the period, a CASE giving a stored start's month index)."""
+    months, bounds = _month_bounds(handle, start, end)
+    return months, case(*[(_e.starts_at < b, i) for i, b in enumerate([*bounds, hi])],
+                        else_=len(bounds))
+
+
+# The period's hours, planned for SQLCipher's cost (every page read is a decrypt): the
+# period's engagements are kept in memory (`period`), then the participants' covering index
+# (member, tombstone, engagement) is read whole against them — the plain join read the
+# participants' table at random and took twice as long on the large mission. The detail
+# (tiers, portfolios) reads the period's counterparts in table order: their index by
+# engagement would read the table at random too.
+_PERIOD_SQL = """
+period AS MATERIALIZED (
+  SELECT e.id AS id, e.political AS political, e.duration_minutes AS minutes, {columns}
+  FROM engagements AS e {join}
+  WHERE e.deleted_at IS NULL AND e.starts_at >= :lo AND e.starts_at < :hi)
+SELECT p.team_member_id, {keys}, sum(period.minutes), count(*)
+FROM engagement_participants AS p CROSS JOIN period
+WHERE period.id = p.engagement_id AND p.deleted_at IS NULL
+GROUP BY p.team_member_id, {keys}
+"""
+_HOURS_SQL = "WITH " + _PERIOD_SQL.format(
+    columns="CASE {month_case} ELSE {months} END AS month", join="",
+    keys="period.political, period.month")
+_TIERS_SQL = """
+WITH tiers AS MATERIALIZED (
+  SELECT engagement_id AS eid, min(CASE {tier_case} ELSE 9 END) AS tier
+  FROM engagement_counterparts NOT INDEXED
+  WHERE deleted_at IS NULL AND starts_at >= :lo AND starts_at < :hi
+  GROUP BY engagement_id),
+""" + _PERIOD_SQL.format(columns="coalesce(t.tier, 9) AS tier",
+                         join="LEFT JOIN tiers AS t ON t.eid = e.id", keys="period.tier")
+# The hours of the engagements linked to a portfolio's objective, by portfolio (an
+# engagement of two portfolios counts in both), and of those linked to any ("linked").
+_PORTFOLIO_SQL = """
+WITH linked AS MATERIALIZED (
+  SELECT e.id AS id, pf.id AS pid, e.duration_minutes AS minutes
+  FROM portfolios AS pf
+  CROSS JOIN engagement_objectives AS eo
+  JOIN engagements AS e ON e.id = eo.engagement_id
+  WHERE pf.deleted_at IS NULL AND pf.objective_id IS NOT NULL
+    AND eo.objective_id = pf.objective_id AND eo.deleted_at IS NULL
+    AND e.deleted_at IS NULL AND e.starts_at >= :lo AND e.starts_at < :hi)
+SELECT p.team_member_id, linked.pid, sum(linked.minutes)
+FROM engagement_participants AS p CROSS JOIN linked
+WHERE linked.id = p.engagement_id AND p.deleted_at IS NULL
+GROUP BY p.team_member_id, linked.pid
+UNION ALL
+SELECT p.team_member_id, NULL, sum(once.minutes)
+FROM engagement_participants AS p
+CROSS JOIN (SELECT DISTINCT id, minutes FROM linked) AS once
+WHERE once.id = p.engagement_id AND p.deleted_at IS NULL
+GROUP BY p.team_member_id
+"""
+
+
+def _stamp(value: datetime) -> str:
+    """A bound instant as the file stores it (naive UTC text), for the SQL above."""
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class HoursDetail:
+    """Per member id: minutes by priority tier, and by portfolio (None: no portfolio)."""
+
+    by_tier: Mapping[str, Mapping[str, int]]
+    by_portfolio: Mapping[str, Mapping[str | None, int]]
+
+
+def member_hours(handle: MissionHandle, start: date, end: date) -> TimeAllocation:
+    """Hours per member in the period (start and end local days included), political and
+    other, and the SRSG's share by month: one pass over the period's engagements and their
+    participants. The tiers and portfolios are `hours_detail`'s (`time_allocation`: both)."""
     lo, hi = period_bounds(handle, start, end)
-    letters = priority_letters(handle, today) if letters is None else letters
     team = list_team(handle, active_only=False)
     portfolios = list_portfolios(handle)
-    joined = Engagement.__table__.join(EngagementParticipant.__table__,
-                                       and_(_p.engagement_id == _e.id, _p.deleted_at.is_(None)))
-    member = _p.team_member_id
+    target = int(get_setting(handle, TARGET_SETTING))
+    months, bounds = _month_bounds(handle, start, end)
+    params: dict = {"lo": _stamp(lo), "hi": _stamp(hi)}
+    for i, bound in enumerate(bounds):
+        params["month_%d" % i] = _stamp(bound)
+    sql = _HOURS_SQL.format(
+        month_case=" ".join("WHEN e.starts_at < :month_%d THEN %d" % (i, i)
+                            for i in range(len(bounds))) or "WHEN 0 THEN 0",
+        months=len(bounds))
     with handle.session() as session:
-        totals = session.execute(
-            select(member, _e.political, func.sum(_e.duration_minutes), func.count())
-            .select_from(joined).where(*_in_period(lo, hi))
-            .group_by(member, _e.political)).all()
-        linked = _eo.join(_pf, and_(_pf.c.objective_id == _eo.c.objective_id,
-                                    _pf.c.deleted_at.is_(None)))
-        by_portfolio = session.execute(
-            select(member, _pf.c.id, func.sum(_e.duration_minutes))
-            .select_from(joined.outerjoin(linked, and_(_eo.c.engagement_id == _e.id,
-                                                       _eo.c.deleted_at.is_(None))))
-            .where(*_in_period(lo, hi)).group_by(member, _pf.c.id)).all()
-        best = (select(_c.engagement_id.label("engagement_id"),
-                       func.min(_tier_case(letters)).label("tier"))
-                .select_from(EngagementCounterpart.__table__.join(
-                    Engagement.__table__, _e.id == _c.engagement_id))
-                .where(_c.deleted_at.is_(None), *_in_period(lo, hi))
-                .group_by(_c.engagement_id).subquery())
-        by_tier = session.execute(
-            select(member, best.c.tier, func.sum(_e.duration_minutes))
-            .select_from(joined.outerjoin(best, best.c.engagement_id == _e.id))
-            .where(*_in_period(lo, hi)).group_by(member, best.c.tier)).all()
+        rows = session.execute(text(sql), params).all()
     minutes: dict[str, list[int]] = {}
-    for member_id, political, total, count in totals:
+    month_minutes: dict[str, list[list[int]]] = {}
+    for member_id, political, month, total, count in rows:
+        total = int(total or 0)
         cell = minutes.setdefault(member_id, [0, 0, 0])
-        cell[0 if political else 1] += int(total or 0)
+        cell[0 if political else 1] += total
         cell[2] += int(count)
-    portfolio_minutes: dict[str, dict] = {}
-    for member_id, portfolio_id, total in by_portfolio:
-        portfolio_minutes.setdefault(member_id, {})[portfolio_id] = int(total or 0)
-    tier_minutes: dict[str, dict] = {}
-    for member_id, tier, total in by_tier:
-        key = TIERS[int(tier)] if tier is not None and int(tier) < len(TIERS) else NO_TIER
-        bucket = tier_minutes.setdefault(member_id, {})
-        bucket[key] = bucket.get(key, 0) + int(total or 0)
+        per_month = month_minutes.setdefault(member_id, [[0, 0] for _ in months])
+        per_month[int(month)][0 if political else 1] += total
     members = tuple(
         MemberHours(member_id=m.id, name=m.name, role=m.role,
                     political_minutes=minutes.get(m.id, [0, 0, 0])[0],
                     other_minutes=minutes.get(m.id, [0, 0, 0])[1],
                     engagements=minutes.get(m.id, [0, 0, 0])[2],
-                    by_portfolio=portfolio_minutes.get(m.id, {}),
-                    by_tier=tier_minutes.get(m.id, {}))
+                    by_portfolio={}, by_tier={})
         for m in team if m.active or m.id in minutes)
+    head = srsg(handle, [m for m in team if m.active])
+    if head is None:
+        share = ShareFigure(None, None, 0, 0, target, ())
+    else:
+        per_month = month_minutes.get(head.id, [[0, 0] for _ in months])
+        political = sum(p for p, _ in per_month)
+        share = ShareFigure(head.id, head.name, political,
+                            political + sum(o for _, o in per_month), target,
+                            tuple(MonthShare(m, p, p + o)
+                                  for m, (p, o) in zip(months, per_month, strict=True)))
     return TimeAllocation(start=start, end=end, members=members,
-                          portfolios=tuple((p.id, p.name) for p in portfolios),
-                          share=srsg_share(handle, start, end,
-                                           team=[m for m in team if m.active]))
+                          portfolios=tuple((p.id, p.name) for p in portfolios), share=share)
+
+
+def hours_detail(handle: MissionHandle, start: date, end: date, *,
+                 today: date | None = None, letters: Mapping | None = None) -> HoursDetail:
+    """Per member, the period's minutes by the best priority tier among each engagement's
+    counterparts, and by portfolio (engagements linked to a portfolio's objective)."""
+    lo, hi = period_bounds(handle, start, end)
+    letters = priority_letters(handle, today) if letters is None else letters
+    params: dict = {"lo": _stamp(lo), "hi": _stamp(hi)}
+    expanding, tier_case = [], []
+    for i, tier in enumerate(TIERS):
+        ids = [sid for sid, (letter, *_rest) in letters.items() if letter == tier]
+        if ids:
+            params["tier_%d" % i] = ids
+            expanding.append(bindparam("tier_%d" % i, expanding=True))
+            tier_case.append("WHEN stakeholder_id IN :tier_%d THEN %d" % (i, i))
+    sql = _TIERS_SQL.format(tier_case=" ".join(tier_case) or "WHEN 0 THEN 9")
+    with handle.session() as session:
+        tier_rows = session.execute(text(sql).bindparams(*expanding), params).all()
+        linked_objectives = session.scalar(
+            select(func.count()).select_from(Portfolio)
+            .where(Portfolio.objective_id.is_not(None)))
+        portfolio_rows = session.execute(text(_PORTFOLIO_SQL), params).all() \
+            if linked_objectives else []
+    by_tier: dict[str, dict] = {}
+    totals: dict[str, int] = {}
+    for member_id, tier, total, _count in tier_rows:
+        key = TIERS[int(tier)] if tier is not None and int(tier) < len(TIERS) else NO_TIER
+        bucket = by_tier.setdefault(member_id, {})
+        bucket[key] = bucket.get(key, 0) + int(total or 0)
+        totals[member_id] = totals.get(member_id, 0) + int(total or 0)
+    by_portfolio: dict[str, dict] = {}
+    in_some: dict[str, int] = {}
+    for member_id, portfolio_id, total in portfolio_rows:
+        if portfolio_id is None:
+            in_some[member_id] = int(total or 0)
+        else:
+            by_portfolio.setdefault(member_id, {})[portfolio_id] = int(total or 0)
+    for member_id, total in totals.items():  # the rest: engagements of no portfolio
+        rest = total - in_some.get(member_id, 0)
+        if rest:
+            by_portfolio.setdefault(member_id, {})[None] = rest
+    return HoursDetail(by_tier=by_tier, by_portfolio=by_portfolio)
+
+
+def with_detail(allocation: TimeAllocation, detail: HoursDetail) -> TimeAllocation:
+    """The allocation with each member's tiers and portfolios filled in."""
+    return replace(allocation, members=tuple(
+        replace(m, by_tier=detail.by_tier.get(m.member_id, {}),
+                by_portfolio=detail.by_portfolio.get(m.member_id, {}))
+        for m in allocation.members))
+
+
+def time_allocation(handle: MissionHandle, start: date, end: date, *,
+                    today: date | None = None, letters: Mapping | None = None
+                    ) -> TimeAllocation:
+    """Hours per member in the period (start and end local days included): political and
+    other, by priority tier, by portfolio, and the SRSG's share by month."""
+    return with_detail(member_hours(handle, start, end),
+                       hours_detail(handle, start, end, today=today, letters=letters))
 
 
 def _accountable(row_letters: Mapping[str, str]) -> str | None:

@@ -97,23 +97,37 @@ def portfolio_chart(allocation, member_id: str | None, words: dict, width: float
         title=words["title_portfolios"].format(member=member.name if member else "\u2013")))
 
 
-def build_time_view(handle, start: date, end: date, words: dict, width: float,
-                    portfolio_member: str | None, letters: Mapping | None) -> TimeView:
-    """The period's figures and charts (a worker's job: SQL aggregates, then matplotlib)."""
+def build_main_view(handle, start: date, end: date, words: dict, width: float) -> TimeView:
+    """The period's hours per member and the SRSG's share, with their charts: what the tab
+    shows first (a worker's job: one SQL pass, then matplotlib)."""
+    from missiondesk.services.leadership.time import member_hours
+
+    allocation = member_hours(handle, start, end)
+    return TimeView(allocation=allocation, suggestions=None, letters=None,
+                    charts=draw_charts(allocation, words, width, None, detail=False))
+
+
+def build_detail_view(handle, main: TimeView, words: dict, width: float,
+                      portfolio_member: str | None, letters: Mapping | None) -> TimeView:
+    """The same period's tiers, portfolios and delegation suggestions, with their charts."""
     from missiondesk.services import leadership
     from missiondesk.services.leadership.portfolios import priority_letters
+    from missiondesk.services.leadership.time import hours_detail, with_detail
 
+    start, end = main.allocation.start, main.allocation.end
     letters = priority_letters(handle) if letters is None else letters
-    allocation = leadership.time_allocation(handle, start, end, letters=letters)
+    allocation = with_detail(main.allocation,
+                             hours_detail(handle, start, end, letters=letters))
     suggestions = leadership.delegation_suggestions(handle, start, end, letters=letters,
                                                     share=allocation.share)
     return TimeView(allocation=allocation, suggestions=tuple(suggestions), letters=letters,
                     charts=draw_charts(allocation, words, width, portfolio_member))
 
 
-def draw_charts(allocation, words: dict, width: float, portfolio_member: str | None
-                ) -> dict[str, bytes]:
-    """The four charts of a period as PNG images `width` inches wide (no Qt)."""
+def draw_charts(allocation, words: dict, width: float, portfolio_member: str | None, *,
+                detail: bool = True) -> dict[str, bytes]:
+    """The charts of a period as PNG images `width` inches wide (no Qt): hours per member
+    and the share by month, and with `detail` the tiers and portfolios."""
     from missiondesk.figures.time_allocation import (
         hours_by_tier_figure,
         hours_per_member_figure,
@@ -121,7 +135,6 @@ def draw_charts(allocation, words: dict, width: float, portfolio_member: str | N
     )
 
     share = allocation.share
-    member = portfolio_member or share.member_id
     months = ["%s %s" % (words["months"][m.month.month - 1], str(m.month.year)[2:])
               for m in share.months]
     charts = {
@@ -129,10 +142,12 @@ def draw_charts(allocation, words: dict, width: float, portfolio_member: str | N
                                                 title=words["title_members"], labels=words)),
         "share": _png(share_by_month_figure(share, width=width, title=words["title_share"],
                                             labels=words, month_names=months)),
-        "tiers": _png(hours_by_tier_figure(allocation.members, width=width,
-                                           title=words["title_tiers"], labels=words)),
-        "portfolios": portfolio_chart(allocation, member, words, width),
     }
+    if detail:
+        charts["tiers"] = _png(hours_by_tier_figure(allocation.members, width=width,
+                                                    title=words["title_tiers"], labels=words))
+        charts["portfolios"] = portfolio_chart(allocation, portfolio_member or share.member_id,
+                                               words, width)
     return charts
 
 
@@ -338,14 +353,22 @@ class TimePage(QWidget):
         self.charts[key].setPixmap(pixmap)
 
     def show_view(self, view: TimeView) -> None:
+        """The hours and share first (`suggestions` None: the detail is still being read),
+        then the tiers, portfolios and suggestions."""
         allocation = view.allocation
-        self.status.clear()
         self.model.set_rows(list(allocation.members))
         for key, png in view.charts.items():
             self.set_chart(key, png)
         self._resize_timer.start()  # drawn for a width the panel may no longer have
         self.share_label.setText(self.share_text(allocation.share))
         self.suggestions.clear()
+        if view.suggestions is None:
+            self.status.setText(_t("Reading the tiers, portfolios and what could be "
+                                   "delegated\u2026"))
+            for key in ("tiers", "portfolios"):
+                self.charts[key].clear()
+            return
+        self.status.clear()
         for s in view.suggestions:
             self.suggestions.addItem(suggestion_text(s))
         if not view.suggestions:

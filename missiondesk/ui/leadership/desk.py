@@ -39,7 +39,12 @@ from missiondesk.ui.framework.commands import (
     show_undo_refused,
 )
 from missiondesk.ui.framework.form import RecordForm, hint_label
-from missiondesk.ui.leadership.allocation import TimePage, build_time_view, chart_words
+from missiondesk.ui.leadership.allocation import (
+    TimePage,
+    build_detail_view,
+    build_main_view,
+    chart_words,
+)
 from missiondesk.ui.leadership.handover import HandoverPage
 from missiondesk.ui.leadership.labels import default_portfolio_names
 from missiondesk.ui.leadership.raci import RaciPage
@@ -428,28 +433,36 @@ class LeadershipDesk(QWidget):
             self.time_page.show_bad_period()
             return
         handle, words = self._ctx.handle, chart_words()
-        width, member = self.time_page.chart_width(), self.time_page.member.currentData()
-        letters = self._letters
+        width = self.time_page.chart_width()
         self._drawn_width = width
         self.time_page.show_busy()
         self.time_reader.run(
-            lambda: build_time_view(handle, period[0], period[1], words, width, member,
-                                    letters),
+            lambda: build_main_view(handle, period[0], period[1], words, width),
             self._time_read)
 
     def _time_read(self, view, error) -> None:
+        """The hours shown; then the tiers, portfolios and suggestions read (a second read:
+        the counterparts of a long period take longer than the hours)."""
         if error is not None:
             self._read_failed(error)
             return
-        self._letters = dict(view.letters)
-        self.last_time_view = view
         self.time_page.drawn_width = self._drawn_width
+        self.last_time_view = view
         self.time_page.show_view(view)
+        if view.suggestions is not None:
+            self._letters = dict(view.letters)
+            return
+        handle, words, width = self._ctx.handle, chart_words(), self._drawn_width
+        member, letters = self.time_page.member.currentData(), self._letters
+        self.time_reader.run(
+            lambda: build_detail_view(handle, view, words, width, member, letters),
+            self._time_read)
 
     def redraw_charts(self) -> None:
         """The panel changed width: the same figures drawn again to fit it."""
         view = self.last_time_view
-        if self._ctx is None or view is None or self.time_reader.busy():
+        if self._ctx is None or view is None or view.suggestions is None \
+                or self.time_reader.busy():
             return
         from dataclasses import replace
 
@@ -463,7 +476,7 @@ class LeadershipDesk(QWidget):
 
     def _portfolio_member_changed(self) -> None:
         view = self.last_time_view
-        if self._ctx is None or view is None:
+        if self._ctx is None or view is None or view.suggestions is None:
             return
         from missiondesk.ui.leadership.allocation import portfolio_chart
 
