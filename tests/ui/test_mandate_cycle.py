@@ -352,3 +352,21 @@ def test_a_council_event_and_a_consultation_open_in_the_mandate_desk(qtbot, demo
         assert desk.tab("consultations").current_id() == consultation.id
     finally:
         window.close_mission()
+
+
+def test_topics_complete_after_the_last_separator(qtbot):
+    from PySide6.QtWidgets import QLineEdit
+
+    from missiondesk.ui.mandate.consultations import TopicCompleter
+
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    completer = TopicCompleter(["benchmarks", "MLCS track"], edit)
+    edit.setCompleter(completer)
+    edit.setText("renewal; mlc")
+    assert completer.splitPath(edit.text()) == ["mlc"]
+    completer.setCompletionPrefix("mlc")
+    assert completer.completionCount() == 1
+    completer.setCurrentRow(0)
+    chosen = completer.completionModel().mapToSource(completer.currentIndex())
+    assert completer.pathFromIndex(chosen) == "renewal; MLCS track"

@@ -111,6 +111,23 @@ class ConsultationTableModel(RecordTableModel):
         return None
 
 
+class TopicCompleter(QCompleter):
+    """Completes the topic being typed after the last ";", keeping those before it (case
+    ignored)."""
+
+    def __init__(self, topics: list[str], parent=None) -> None:
+        super().__init__(topics, parent)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt's name
+        return [path.split(";")[-1].strip()]
+
+    def pathFromIndex(self, index) -> str:  # noqa: N802 - Qt's name
+        before = self.widget().text().rsplit(";", 1)
+        prefix = before[0].rstrip() + TOPIC_SEPARATOR if len(before) > 1 else ""
+        return prefix + super().pathFromIndex(index)
+
+
 class ConsultationForm(RecordForm):
     """New or edit a consultation."""
 
@@ -141,9 +158,7 @@ class ConsultationForm(RecordForm):
         self.topics = QLineEdit(TOPIC_SEPARATOR.join(values.get("topics") or ()))
         self.topics.setPlaceholderText(self.tr("Topics separated by \u201c;\u201d"))
         if self._topics:
-            completer = QCompleter(self._topics, self.topics)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self.topics.setCompleter(completer)
+            self.topics.setCompleter(TopicCompleter(self._topics, self.topics))
         self.summary = QPlainTextEdit(values.get("summary") or "")
         self.summary.setTabChangesFocus(True)
         self.summary.setFixedHeight(80)
