@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox
 
@@ -370,3 +371,11 @@ def test_topics_complete_after_the_last_separator(qtbot):
     completer.setCurrentRow(0)
     chosen = completer.completionModel().mapToSource(completer.currentIndex())
     assert completer.pathFromIndex(chosen) == "renewal; MLCS track"
+
+
+def test_both_models_pass_the_model_tester(tab, consultations, qtmodeltester):
+    tab.model.sort(tab.model.column_of("tasks"), Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(tab.model)
+    consultations.model.sort(consultations.model.column_of("follow_ups"),
+                             Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(consultations.model)
