@@ -590,17 +590,28 @@ def handover(handle: MissionHandle, member_id: str, *, today: date | None = None
     last_mission: dict[str, datetime] = {}
     if ids:
         with handle.session() as session:
-            for sid, starts, title in session.execute(
-                    select(_c.stakeholder_id, _e.starts_at, _e.title)
-                    .select_from(EngagementCounterpart.__table__
-                                 .join(Engagement.__table__, _e.id == _c.engagement_id)
-                                 .join(EngagementParticipant.__table__,
-                                       and_(_p.engagement_id == _e.id,
-                                            _p.deleted_at.is_(None))))
-                    .where(_c.stakeholder_id.in_(ids), _c.deleted_at.is_(None),
-                           _e.deleted_at.is_(None), _p.team_member_id == member_id)
-                    .order_by(_e.starts_at)):
-                last_member[sid] = (starts, title)
+            # the member's last live engagement with each: the counterparts by stakeholder
+            # (index), each checked against the member's participations (covering index)
+            mine = (select(_p.engagement_id)
+                    .where(_p.team_member_id == member_id, _p.deleted_at.is_(None),
+                           _p.engagement_id == _c.engagement_id).exists())
+            live = (select(_e.id).where(_e.id == _c.engagement_id,
+                                        _e.deleted_at.is_(None)).exists())
+            found = [tuple(row) for row in session.execute(
+                select(_c.stakeholder_id, func.max(_c.starts_at))
+                .where(_c.stakeholder_id.in_(ids), _c.deleted_at.is_(None), mine, live)
+                .group_by(_c.stakeholder_id))]
+            if found:
+                wanted = set(found)
+                for sid, starts, title in session.execute(
+                        select(_c.stakeholder_id, _c.starts_at, _e.title)
+                        .select_from(EngagementCounterpart.__table__.join(
+                            Engagement.__table__, _e.id == _c.engagement_id))
+                        .where(_c.stakeholder_id.in_([sid for sid, _s in found]),
+                               _c.starts_at.in_({starts for _sid, starts in found}),
+                               _c.deleted_at.is_(None), _e.deleted_at.is_(None), mine)):
+                    if (sid, starts) in wanted:  # IN on each column: the index serves
+                        last_member[sid] = (starts, title)
             last_mission.update(session.execute(
                 select(_c.stakeholder_id, func.max(_c.starts_at))
                 .select_from(EngagementCounterpart.__table__
