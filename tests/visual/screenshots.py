@@ -134,6 +134,14 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                     written.append(shot)
                 desk.tab("consultations").detail_tabs.setCurrentIndex(0)
                 desk.tabs.setCurrentIndex(0)
+            if spec.key == "leadership":  # its RACI, Time and Handover tabs
+                for index, key in ((1, "raci"), (2, "time"), (3, "handover")):
+                    desk.tabs.setCurrentIndex(index)
+                    _settle(app, desk)
+                    shot = out / ("%s-%dx%d-leadership-%s.png" % (mission, width, height, key))
+                    window.grab().save(str(shot))
+                    written.append(shot)
+                desk.tabs.setCurrentIndex(0)
             if spec.key == "engagements":  # the quick capture over it, filled in
                 capture = out / ("%s-%dx%d-quick-capture.png" % (mission, width, height))
                 shoot_quick_capture(window, app, desk, capture)
