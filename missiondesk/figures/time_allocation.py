@@ -153,7 +153,7 @@ def share_by_month_figure(share: ShareFigure, *, title: str, labels: Mapping,
     """The SRSG's political share per month (a line; months without hours left out) against
     the target (a dashed line). `month_names`: one short label per month of `share`."""
     words = _words(labels)
-    figure = Figure(figsize=(width, 2.8), layout="constrained")
+    figure = Figure(figsize=(width, 3.0), layout="constrained")
     axes = figure.add_subplot()
     axes.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT_COLOUR)
     for side in ("top", "right"):
@@ -176,5 +176,5 @@ def share_by_month_figure(share: ShareFigure, *, title: str, labels: Mapping,
     ticks = list(range(0, len(share.months), step))
     axes.set_xticks(ticks, [month_names[i] for i in ticks], fontsize=8)
     axes.set_ylabel(words["share"], fontsize=9)
-    axes.legend(loc="lower left", fontsize=8, frameon=False, ncols=2)
+    figure.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=2)
     return figure

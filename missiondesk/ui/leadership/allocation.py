@@ -146,8 +146,11 @@ def draw_charts(allocation, words: dict, width: float, portfolio_member: str | N
     if detail:
         charts["tiers"] = _png(hours_by_tier_figure(allocation.members, width=width,
                                                     title=words["title_tiers"], labels=words))
+        # no engagement of the period is linked to a portfolio's objective: the page says
+        # how to link them rather than draw one bar of "no portfolio"
+        attributed = any(pid is not None for m in allocation.members for pid in m.by_portfolio)
         charts["portfolios"] = portfolio_chart(allocation, portfolio_member or share.member_id,
-                                               words, width)
+                                               words, width) if attributed else b""
     return charts
 
 
@@ -345,6 +348,14 @@ class TimePage(QWidget):
                                "the start."))
 
     def set_chart(self, key: str, png: bytes) -> None:
+        if not png:  # the portfolios: none is linked to an objective the period's work served
+            self.charts[key].setWordWrap(True)
+            self.charts[key].setText(_t(
+                "Time by portfolio: no engagement of this period is linked to the strategy "
+                "objective of a portfolio. Give each portfolio its objective (Team & "
+                "portfolios, Edit\u2026) and the engagements linked to that objective count "
+                "as the portfolio's time."))
+            return
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
         room = self.scroll.viewport().width() - 20

@@ -482,6 +482,8 @@ class LeadershipDesk(QWidget):
 
         words, width = chart_words(), self.time_page.chart_width()
         member = self.time_page.member.currentData()
+        if not any(pid is not None for m in view.allocation.members for pid in m.by_portfolio):
+            return  # the page says how to link portfolios; there is nothing to draw
         self.time_reader.run(lambda: portfolio_chart(view.allocation, member, words, width),
                              lambda png, error: self._read_failed(error) if error else
                              self.time_page.set_chart("portfolios", png))
