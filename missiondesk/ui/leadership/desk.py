@@ -19,7 +19,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
@@ -32,11 +31,10 @@ from PySide6.QtWidgets import (
 from missiondesk.store.errors import MissionError
 from missiondesk.ui.framework.background import BackgroundRead
 from missiondesk.ui.framework.commands import (
+    BatchCommand,
     EditRecordCommand,
     RecordActions,
     changed_fields,
-    push_command,
-    show_undo_refused,
 )
 from missiondesk.ui.framework.form import RecordForm, hint_label
 from missiondesk.ui.leadership.allocation import (
@@ -95,42 +93,6 @@ class LeadershipSettingsDialog(RecordForm):
         self.add_below(hint_label(self.tr(
             "These belong to the mission: the whole team sees the same target and limits, "
             "and the audit trail records who changed them.")))
-
-
-class DefaultPortfoliosCommand(QUndoCommand):
-    """Add the default portfolios with their RACI; undo removes them, redo brings them back
-    (each step checks the revisions it left, so a portfolio changed since is not undone)."""
-
-    def __init__(self, ctx: MissionContext, text: str, names: dict, on_error) -> None:
-        super().__init__(text)
-        self._ctx, self._names, self._on_error = ctx, names, on_error
-        self._revisions: dict[str, int] = {}
-        self._applied_by_push = False
-
-    def first_apply(self) -> None:
-        with self._ctx.handle.unit_of_work() as uow:
-            created = _service().add_default_portfolios(uow, self._names)
-        self._revisions = {p.id: p.revision for p in created}
-        self._applied_by_push = True
-
-    def _step(self, action) -> None:
-        try:
-            with self._ctx.handle.unit_of_work() as uow:
-                views = action(uow, self._revisions)
-        except MissionError as exc:
-            self.setObsolete(True)
-            self._on_error(exc)
-            return
-        self._revisions = {v.id: v.revision for v in views}
-
-    def redo(self) -> None:
-        if self._applied_by_push:
-            self._applied_by_push = False
-            return
-        self._step(_service().restore_portfolios)
-
-    def undo(self) -> None:
-        self._step(_service().remove_portfolios)
 
 
 class LeadershipDesk(QWidget):
@@ -282,7 +244,6 @@ class LeadershipDesk(QWidget):
                        creating=False)
 
     def submit_member(self, member, values: dict) -> str | None:
-        from missiondesk.messages import error_text
         from missiondesk.services.team import update_team_member
 
         old, new = changed_fields(member.values(), values)
@@ -292,13 +253,8 @@ class LeadershipDesk(QWidget):
             self._ctx, self.tr("Edit team member"),
             lambda uow, rev, vals: update_team_member(uow, member.id, expected_revision=rev,
                                                       **vals),
-            revision=member.revision, old=old, new=new,
-            on_error=lambda exc: show_undo_refused(self, exc))
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+            revision=member.revision, old=old, new=new, on_error=self.actions.show_undo_error)
+        return self.actions.push(command)
 
     def _objectives(self) -> list[tuple[str, str]]:
         return _service().objective_choices(self._ctx.handle)
@@ -336,15 +292,14 @@ class LeadershipDesk(QWidget):
     def add_defaults(self) -> None:
         if self._ctx is None:
             return
-        from missiondesk.messages import error_text
-
-        command = DefaultPortfoliosCommand(self._ctx, self.tr("Add default portfolios"),
-                                           default_portfolio_names(),
-                                           lambda exc: show_undo_refused(self, exc))
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            QMessageBox.warning(self, self.tr("Add Default Portfolios"), error_text(exc))
+        service, names = _service(), default_portfolio_names()
+        problem = self.actions.push(BatchCommand(
+            self._ctx, self.tr("Add default portfolios"),
+            create=lambda uow: service.add_default_portfolios(uow, names),
+            remove=service.remove_portfolios, restore=service.restore_portfolios,
+            on_error=self.actions.show_undo_error))
+        if problem:
+            QMessageBox.warning(self, self.tr("Add Default Portfolios"), problem)
 
     # --- RACI -----------------------------------------------------------------------------------
 
@@ -385,8 +340,6 @@ class LeadershipDesk(QWidget):
         """One RACI cell changed (typed or chosen): one undo step; the refusal or None."""
         if self._ctx is None:
             return None
-        from missiondesk.messages import error_text
-
         target = {"portfolio_id": row_id} if kind == "portfolio" else {"stakeholder_id": row_id}
         command = EditRecordCommand(
             self._ctx, self.tr("Set RACI letter"),
@@ -394,12 +347,8 @@ class LeadershipDesk(QWidget):
                 uow, member_id=member_id, letter=vals["letter"], expected_revision=rev,
                 **target),
             revision=revision, old={"letter": old}, new={"letter": letter},
-            on_error=lambda exc: show_undo_refused(self, exc))
-        try:
-            push_command(self._ctx, command)
-        except MissionError as exc:
-            return error_text(exc)
-        return None
+            on_error=self.actions.show_undo_error)
+        return self.actions.push(command)
 
     def _issue_activated(self, subject_id: str) -> None:
         for tab, view in enumerate((self.raci_page.portfolios, self.raci_page.stakeholders)):
