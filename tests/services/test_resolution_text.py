@@ -241,3 +241,16 @@ def test_a_cited_sub_paragraph_at_a_line_start_is_text():
     assert [p.reference for p in paragraphs] == ["OP 16", "OP 17"]
     assert paragraphs[0].text.endswith("paragraph 35 (a) above and in subparagraph (b) of "
                                        "resolution 2741 (2025);")
+
+
+def test_markers_alone_on_their_lines_as_some_pdf_copies_give_them():
+    text = ("35.\nDecides that UNAC's mandate shall include:\n(a)\nProtection of civilians:\n"
+            "(i)\nTo protect civilians under threat;\n(ii)\nTo support early warning;\n(b)\n"
+            "Good offices;\n")
+    paragraphs = parse_resolution(text).operative
+    assert [(p.reference, p.text) for p in paragraphs] == [
+        ("OP 35", "Decides that UNAC's mandate shall include:"),
+        ("OP 35(a)", "Protection of civilians:"),
+        ("OP 35(a)(i)", "To protect civilians under threat;"),
+        ("OP 35(a)(ii)", "To support early warning;"),
+        ("OP 35(b)", "Good offices;")]
