@@ -39,7 +39,10 @@ def test_settings_have_defaults_are_validated_and_logged(plain_mission):
     assert settings.get_setting(plain_mission, "gap_days_a") == 30
     assert settings.get_setting(plain_mission, "gap_days_b") == 60
     assert _set(plain_mission, "gap_days_a", "45") == 45
-    assert settings.get_settings(plain_mission) == {"gap_days_a": 45, "gap_days_b": 60}
+    everything = settings.get_settings(plain_mission)  # every desk's, by the registry
+    assert set(everything) == set(settings.REGISTRY)
+    assert {k: everything[k] for k in ("gap_days_a", "gap_days_b")} == {"gap_days_a": 45,
+                                                                        "gap_days_b": 60}
     for bad in (0, 366, "soon", 12.5, True, None):
         with pytest.raises(InvalidValue) as info:
             _set(plain_mission, "gap_days_a", bad)
