@@ -89,6 +89,7 @@ def test_hours_per_member_count_every_participant_in_local_days(mission):
     assert (d.political_minutes, d.other_minutes, d.engagements) == (210, 0, 3)
     # P: e8 is 01:00 on June 1 in Nairobi (in), e9 is midnight July 1 (out).
     assert (p.political_minutes, p.other_minutes) == (30, 0)
+    assert allocation.levels == ("CONFIDENTIAL",)  # what an export of the hours is marked
 
 
 def test_hours_by_portfolio_and_by_tier(mission):

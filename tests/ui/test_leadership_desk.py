@@ -11,11 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from missiondesk.services import leadership
 from missiondesk.services.team import add_team_member
 from missiondesk.store.handle import NewMission, create_mission, open_mission
+from missiondesk.store.vocab import Classification
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.leadership.desk import LeadershipDesk
 from missiondesk.ui.leadership.raci import ISSUE_COLOUR
@@ -152,7 +153,8 @@ def test_the_stakeholder_matrix_edits_and_validates(desk, ctx, qtbot, qtmodeltes
     assert not any("keep one" in t for t in page.issue_texts())
 
 
-def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx):
+def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx, tmp_path,
+                                                               monkeypatch):
     desk = _open(qtbot, ctx, LeadershipDesk.TIME_TAB)
     page = desk.time_page
     page.preset.setCurrentIndex(page.preset.findData("365"))
@@ -190,6 +192,16 @@ def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx):
                     and not page.charts["portfolios"].pixmap().isNull(), timeout=20000)
     srsg_hours = next(m for m in desk.last_time_view.allocation.members if m.role == "SRSG")
     assert srsg_hours.by_portfolio.get(elections.id, 0) > 0
+    # the table exported is marked with the highest level of the period's engagements
+    target = tmp_path / "hours.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "CSV (*.csv)"))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    levels = desk.last_time_view.allocation.levels
+    assert "CONFIDENTIAL" in levels
+    assert lines[0] == "# " + Classification.highest(levels).value
+    assert any(line.startswith("Marguerite Adjovi,") for line in lines)
     # a period that ends before it starts is said, not read
     page.end.setDate(page.start.date().addDays(-1))
     qtbot.waitUntil(lambda: "ends before it starts" in page.status.text())

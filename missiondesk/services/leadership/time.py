@@ -127,6 +127,8 @@ class TimeAllocation:
     members: tuple[MemberHours, ...]      # team order; active members and anyone with hours
     portfolios: tuple[tuple[str, str], ...]  # (id, name) in the team's order
     share: ShareFigure
+    #: the classifications of the period's engagements: what an export of the hours marks
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,8 @@ def member_hours(handle: MissionHandle, start: date, end: date) -> TimeAllocatio
         months=len(bounds))
     with handle.session() as session:
         rows = session.execute(text(sql), params).all()
+        levels = tuple(session.scalars(  # from the index (tombstone, classification, start)
+            select(_e.classification).where(*_in_period(lo, hi)).distinct()))
     minutes: dict[str, list[int]] = {}
     month_minutes: dict[str, list[list[int]]] = {}
     for member_id, political, month, total, count in rows:
@@ -334,7 +338,8 @@ def member_hours(handle: MissionHandle, start: date, end: date) -> TimeAllocatio
                             tuple(MonthShare(m, p, p + o)
                                   for m, (p, o) in zip(months, per_month, strict=True)))
     return TimeAllocation(start=start, end=end, members=members,
-                          portfolios=tuple((p.id, p.name) for p in portfolios), share=share)
+                          portfolios=tuple((p.id, p.name) for p in portfolios), share=share,
+                          levels=levels)
 
 
 def hours_detail(handle: MissionHandle, start: date, end: date, *,

@@ -443,11 +443,11 @@ class LeadershipDesk(QWidget):
         from missiondesk.ui.framework.table_export import export_rows
 
         headers, rows, _levels = self.time_page.model.export_rows()
-        start, end = self.last_time_view.allocation.start, self.last_time_view.allocation.end
-        # Hours and names of the team: the engagements' own classification is not carried.
+        allocation = self.last_time_view.allocation
+        # the hours come from the period's engagements: marked with their highest level
         export_rows(self, self.tr("leadership time {start} to {end}").format(
-            start=start.isoformat(), end=end.isoformat()) + ".xlsx", headers, rows,
-            ["UNCLASSIFIED"])
+            start=allocation.start.isoformat(), end=allocation.end.isoformat()) + ".xlsx",
+            headers, rows, allocation.levels or ("UNCLASSIFIED",))
 
     # --- Handover -------------------------------------------------------------------------------
 
