@@ -108,14 +108,15 @@ def build_main_view(handle, start: date, end: date, words: dict, width: float) -
 
 
 def build_detail_view(handle, main: TimeView, words: dict, width: float,
-                      portfolio_member: str | None, letters: Mapping | None) -> TimeView:
+                      portfolio_member: str | None, letters: Mapping | None,
+                      today: date | None = None) -> TimeView:
     """The same period's tiers, portfolios and delegation suggestions, with their charts."""
     from missiondesk.services import leadership
     from missiondesk.services.leadership.portfolios import priority_letters
     from missiondesk.services.leadership.time import hours_detail, with_detail
 
     start, end = main.allocation.start, main.allocation.end
-    letters = priority_letters(handle) if letters is None else letters
+    letters = priority_letters(handle, today) if letters is None else letters
     allocation = with_detail(main.allocation,
                              hours_detail(handle, start, end, letters=letters))
     suggestions = leadership.delegation_suggestions(handle, start, end, letters=letters,

@@ -402,9 +402,9 @@ class LeadershipDesk(QWidget):
             self._letters = dict(view.letters)
             return
         handle, words, width = self._ctx.handle, chart_words(), self._drawn_width
-        member, letters = self.time_page.member.currentData(), self._letters
+        member, letters, today = self.time_page.member.currentData(), self._letters, self._today
         self.time_reader.run(
-            lambda: build_detail_view(handle, view, words, width, member, letters),
+            lambda: build_detail_view(handle, view, words, width, member, letters, today),
             self._time_read)
 
     def redraw_charts(self) -> None:

@@ -204,6 +204,7 @@ class RaciView(QTableView):
         self.setItemDelegate(LetterDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.SelectedClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -260,9 +261,9 @@ class RaciPage(QWidget):
         legend.addStretch(1)
         layout.addLayout(legend)
         layout.addWidget(hint_label(self.tr(
-            "Type R, A, C or I on a cell (Delete blanks it) or double-click it; every edit "
-            "can be undone. Key stakeholders are those of priority A and B and any with a "
-            "letter.")))
+            "Type R, A, C or I on a cell (Delete blanks it), or click it again for a list; "
+            "every edit can be undone. Key stakeholders are those of priority A and B and "
+            "any with a letter.")))
         self.portfolio_model = RaciModel("portfolio", self)
         self.stakeholder_model = RaciModel("stakeholder", self)
         self.portfolios = RaciView(self.portfolio_model)
