@@ -33,10 +33,29 @@ class _ServiceCommand(QUndoCommand):
         self._on_error = on_error
         self._applied_by_push = False
 
+    def _own_revisions(self) -> set[int] | None:
+        """The revisions this undo stack's commands gave the record (None: no record id)."""
+        record_id = getattr(self, "record_id", None)
+        if record_id is None:
+            return None
+        stack = self._ctx.undo_stack
+        if not hasattr(stack, "record_revisions"):
+            stack.record_revisions = {}
+        return stack.record_revisions.setdefault(record_id, set())
+
     def _run(self, action: Callable[[Any], Any]) -> None:
+        own = self._own_revisions()
+        if own is not None:
+            # Later commands on this stack moved the record on (an undo of a later edit
+            # bumps the revision too): expect the revision they left, unless someone else
+            # wrote in between (a revision not this stack's), which stays a conflict.
+            while self._revision + 1 in own:
+                self._revision += 1
         with self._ctx.handle.unit_of_work() as uow:
             view = action(uow)
         self._revision = view.revision
+        if own is not None:
+            own.add(view.revision)
 
     def _guarded(self, action: Callable[[Any], Any]) -> None:
         """An undo or redo refused by the service: say why and drop the command."""
@@ -58,8 +77,10 @@ class EditRecordCommand(_ServiceCommand):
     """Change some fields of one record through a service function."""
 
     def __init__(self, ctx: MissionContext, text: str, apply: Apply, *, revision: int,
-                 old: dict, new: dict, on_error: Callable[[MissionError], None]) -> None:
+                 old: dict, new: dict, on_error: Callable[[MissionError], None],
+                 record_id: str | None = None) -> None:
         super().__init__(ctx, text, revision, on_error)
+        self.record_id = record_id  # lets undo follow later commands on the same record
         self._apply = apply
         self._old = dict(old)
         self._new = dict(new)
@@ -90,6 +111,7 @@ class CreateRecordCommand(_ServiceCommand):
         with self._ctx.handle.unit_of_work() as uow:
             view = self._create(uow)
         self.record_id, self._revision = view.id, view.revision
+        self._own_revisions().add(view.revision)
         self._applied_by_push = True
 
     def _forward(self) -> None:
@@ -230,7 +252,8 @@ class RecordActions:
         command = EditRecordCommand(
             ctx, text or self._texts["edit"],
             lambda uow, rev, vals: self._update(uow, record_id, expected_revision=rev, **vals),
-            revision=current.revision, old=old, new=new, on_error=self.show_undo_error)
+            revision=current.revision, old=old, new=new, on_error=self.show_undo_error,
+            record_id=record_id)
         return self.push(command)
 
     def delete(self, current, *, text: str | None = None) -> str | None:
