@@ -226,3 +226,22 @@ def test_the_desk_shows_a_rumour_in_its_tab(qtbot, ctx):
 def test_the_models_pass_qts_model_tester(qtbot, ctx, qtmodeltester):
     for cls in (RumoursTab, MediaTab, MilestonesTab):
         qtmodeltester.check(_tab(qtbot, ctx, cls).model)
+
+
+def test_the_window_is_a_mission_setting_changed_and_undone(qtbot, ctx, monkeypatch):
+    from missiondesk.services.council_cycle import list_cycle_events
+    from missiondesk.ui.communications.calendar import DaysSettingsDialog
+
+    tab = _tab(qtbot, ctx, CalendarTab)
+    report = next(e for e in list_cycle_events(ctx.handle, start=date.today())
+                  if e.kind == "sg_report_due")
+    tab.month.setCurrentPage(report.date.year, report.date.month)
+    monkeypatch.setattr(DaysSettingsDialog, "ask", classmethod(
+        lambda cls, parent, values, submit, *, creating: submit(
+            {"disinfo_days_before": 3, "disinfo_days_after": 7}) is None))
+    tab.edit_window()
+    assert report.date - timedelta(days=3) in tab.marked_window_days()
+    assert report.date - timedelta(days=4) not in tab.marked_window_days()
+    assert "3 days before" in tab.window_label.text()
+    ctx.undo_stack.undo()
+    assert report.date - timedelta(days=14) in tab.marked_window_days()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.labels import cycle_event_kind_label
 from missiondesk.ui.communications.media_words import milestone_status_label
-from missiondesk.ui.framework.form import code_combo, hint_label
+from missiondesk.ui.framework.form import RecordForm, code_combo, hint_label
 
 if TYPE_CHECKING:
     from missiondesk.services.comms_milestones import Calendar
@@ -58,6 +59,41 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + month // 12, month % 12 + 1, 1)
 
 
+class DaysSettingsDialog(RecordForm):
+    """Mission settings counted in days (`_fields`: (key, label) pairs, `_hint` below); the
+    whole team shares them and the audit trail records who changed them."""
+
+    MIN_WIDTH = 460
+
+    def titles(self) -> tuple[str, str]:
+        return self.tr("Mission Settings"), self.tr("Mission Settings")
+
+    def build(self, values: dict) -> None:
+        from missiondesk.services.mission_settings import REGISTRY
+
+        for key, label in values["_fields"]:
+            spin = QSpinBox()
+            spin.setRange(REGISTRY[key].minimum, REGISTRY[key].maximum)
+            spin.setValue(int(values.get(key, REGISTRY[key].default)))
+            spin.setSuffix(self.tr(" days"))
+            self.add_field(key, label, spin)
+        self.add_below(hint_label(values["_hint"]))
+
+
+def edit_days_settings(owner: QWidget, ctx: MissionContext | None,
+                       fields: list[tuple[str, str]], hint: str) -> None:
+    """Ask for settings counted in days; a change is one undoable edit."""
+    if ctx is None:
+        return
+    from missiondesk.services.mission_settings import get_settings
+    from missiondesk.ui.commitments.desk import edit_mission_settings
+
+    current = get_settings(ctx.handle, tuple(key for key, _label in fields))
+    DaysSettingsDialog.ask(owner, {**current, "_fields": fields, "_hint": hint},
+                           lambda values: edit_mission_settings(owner, ctx, current, values),
+                           creating=False)
+
+
 class CalendarTab(QWidget):
     """A month view and an agenda of milestones and Council cycle events."""
 
@@ -84,6 +120,11 @@ class CalendarTab(QWidget):
         controls.addWidget(QLabel(t("Agenda for")))
         controls.addWidget(self.span)
         controls.addStretch(1)
+        self.settings_button = QPushButton(t("Window\u2026"))
+        self.settings_button.setToolTip(t("How many days before and after an SG report, a "
+                                          "briefing or a renewal the window spans"))
+        self.settings_button.clicked.connect(lambda _c=False: self.edit_window())
+        controls.addWidget(self.settings_button)
         legend = QLabel("<span style='background:%s'>&nbsp;&nbsp;&nbsp;&nbsp;</span> %s"
                         " &nbsp; <b style='color:%s'>%s</b> &nbsp; <b style='color:%s'>%s</b>"
                         % (WINDOW_COLOUR, _esc(t("disinformation window")), EVENT_COLOUR,
@@ -248,7 +289,18 @@ class CalendarTab(QWidget):
                     start=start.isoformat(), end=end.isoformat())))
         return "".join(parts)
 
+    def edit_window(self) -> None:
+        """The disinformation window's width (mission settings, undoable)."""
+        edit_days_settings(self, self._ctx, [
+            ("disinfo_days_before", self.tr("From (days before the event)")),
+            ("disinfo_days_after", self.tr("Until (days after the event)"))],
+            self.tr("Disinformation against the mission is expected from this many days "
+                    "before an SG report, a Council briefing or a renewal until this many "
+                    "days after it. The whole team sees the same window."))
+
     def _show_empty(self) -> None:
+        self.settings_button.setEnabled(self._ctx is not None)
+        self.today_button.setEnabled(self._ctx is not None)
         self.agenda.setHtml("<p style='color:#666'>%s</p>" % _esc(self.tr("No mission open.")))
         self.window_label.clear()
 

@@ -213,7 +213,12 @@ class MilestonesTab(ListDetailDesk):
         self.make_button = QPushButton(t("Make Milestone\u2026"))
         self.make_button.setToolTip(t("A milestone that communicates the chosen achievement"))
         self.make_button.clicked.connect(lambda _c=False: self.make_milestone())
+        self.window_button = QPushButton(t("Window\u2026"))
+        self.window_button.setToolTip(t("How far back benchmarks met and commitments "
+                                        "fulfilled are proposed"))
+        self.window_button.clicked.connect(lambda _c=False: self.edit_window())
         header.addWidget(self.candidate_title, 1)
+        header.addWidget(self.window_button)
         header.addWidget(self.make_button)
         layout.addLayout(header)
         self.candidate_table = QTableWidget(0, 3)
@@ -277,6 +282,16 @@ class MilestonesTab(ListDetailDesk):
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
         self.make_button.setEnabled(has_mission and self.selected_candidate() is not None)
+        self.window_button.setEnabled(has_mission)
+
+    def edit_window(self) -> None:
+        """The window of candidate achievements (a mission setting, undoable)."""
+        from missiondesk.ui.communications.calendar import edit_days_settings
+
+        edit_days_settings(self, self._ctx, [
+            ("achievement_window_days", self.tr("Propose achievements of the last"))],
+            self.tr("Benchmarks newly met and commitments fulfilled within this many days, "
+                    "not yet a milestone, are proposed as achievements to communicate."))
 
     # --- candidates ------------------------------------------------------------------------
 
