@@ -164,6 +164,8 @@ class CalendarTab(QWidget):
     def attach(self, ctx: MissionContext) -> None:
         self._ctx = ctx
         ctx.bus.missionChanged.connect(self._on_changed)
+        self.settings_button.setEnabled(True)
+        self.today_button.setEnabled(True)
         self.go_to_today()
 
     def detach(self) -> None:

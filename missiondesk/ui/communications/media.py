@@ -61,15 +61,15 @@ def _service():
 
 class OutletTableModel(RecordTableModel):
     COLUMNS = (
-        Column("name", lambda: _t("Outlet"), 170, elastic=True),
-        Column("media_type", lambda: _t("Type"), 104),
-        Column("ownership", lambda: _t("Ownership"), 96),
-        Column("alignment", lambda: _t("Alignment"), 106),
-        Column("languages", lambda: _t("Languages"), 100),
-        Column("reach", lambda: _t("Reach"), 60),
-        Column("trust", lambda: _t("Trust"), 60),
+        Column("name", lambda: _t("Outlet"), 150, elastic=True),
+        Column("media_type", lambda: _t("Type"), 100),
+        Column("ownership", lambda: _t("Ownership"), 88),
+        Column("alignment", lambda: _t("Alignment"), 100),
+        Column("languages", lambda: _t("Languages"), 90),
+        Column("reach", lambda: _t("Reach"), 58),
+        Column("trust", lambda: _t("Trust"), 58),
         Column("relationship", lambda: _t("Relationship"), 84),
-        Column("rumours", lambda: _t("Rumours"), 60, "center"),
+        Column("rumours", lambda: _t("Rumours"), 58, "center"),
     )
 
     def display(self, r: OutletRow, column: str) -> str:
@@ -198,7 +198,7 @@ class MediaTab(ListDetailDesk):
     """The outlets of the media landscape and the charts of their reach."""
 
     WATCHED = WATCHED
-    SIZES = (860, 380)
+    SIZES = (940, 300)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(OutletTableModel(), parent, row_height=24)

@@ -75,10 +75,10 @@ def _day_text(day: date | None) -> str:
 class MilestoneTableModel(RecordTableModel):
     COLUMNS = (
         Column("day", lambda: _t("Date"), 86),
-        Column("title", lambda: _t("Milestone"), 240, elastic=True),
-        Column("status", lambda: _t("Status"), 100),
-        Column("objective", lambda: _t("Objective"), 170),
-        Column("communicates", lambda: _t("Communicates"), 170),
+        Column("title", lambda: _t("Milestone"), 200, elastic=True),
+        Column("status", lambda: _t("Status"), 96),
+        Column("objective", lambda: _t("Objective"), 140),
+        Column("communicates", lambda: _t("Communicates"), 130),
     )
 
     def display(self, r: MilestoneRow, column: str) -> str:
@@ -177,7 +177,7 @@ class MilestonesTab(ListDetailDesk):
     """Milestones to communicate and the achievements proposed from the mandate's work."""
 
     WATCHED = WATCHED
-    SIZES = (860, 380)
+    SIZES = (900, 320)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(MilestoneTableModel(), parent, row_height=24)

@@ -309,7 +309,7 @@ class RumoursTab(ListDetailDesk):
     """The rumour log with its editor, workflow buttons and the trend of open rumours."""
 
     WATCHED = WATCHED
-    SIZES = (820, 420)
+    SIZES = (900, 330)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(RumourTableModel(), parent, row_height=24)
