@@ -142,6 +142,15 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                     window.grab().save(str(shot))
                     written.append(shot)
                 desk.tabs.setCurrentIndex(0)
+            if spec.key == "communications":  # milestones, calendar, media, rumours
+                for key in ("milestones", "calendar", "media", "rumours"):
+                    desk.select_tab(key)
+                    _settle(app, desk)
+                    shot = out / ("%s-%dx%d-communications-%s.png" % (mission, width, height,
+                                                                     key))
+                    window.grab().save(str(shot))
+                    written.append(shot)
+                desk.tabs.setCurrentIndex(0)
             if spec.key == "engagements":  # the quick capture over it, filled in
                 capture = out / ("%s-%dx%d-quick-capture.png" % (mission, width, height))
                 shoot_quick_capture(window, app, desk, capture)
