@@ -24,18 +24,13 @@ def _import_map_modules() -> None:
     import missiondesk.ui.map.desk  # noqa: F401
 
 
-def _import_chart_modules() -> None:
-    """matplotlib's figure (the charts of the Stakeholders and Drivers desks), once the map's
-    modules and inputs are ready: the map's first click does not wait behind it."""
-    import matplotlib.figure  # noqa: F401
-
-
 def warm_imports(prefetch: Prefetch | None = None) -> None:
     """Import what the map needs (its modules, networkx, igraph without matplotlib) in a
     background thread, once per process: started when a mission's Overview is on screen, so
     the first click on the map does not pay it. Then, with `prefetch`, read what the map shows
     (its graph, saved positions, names) in the same thread, for the map to take if the mission
-    has not changed meanwhile; then import matplotlib's figure for the charts."""
+    has not changed meanwhile. (matplotlib is not warmed: a chart pays it when first shown,
+    and a user who never opens one never carries it.)"""
     first = not _warmed.is_set()
     _warmed.set()
     if not first and prefetch is None:
@@ -50,8 +45,6 @@ def warm_imports(prefetch: Prefetch | None = None) -> None:
             from missiondesk.services.network import map_inputs
 
             prefetch.run(MAP_INPUTS, map_inputs)
-        if first:
-            _import_chart_modules()
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
 

@@ -129,3 +129,32 @@ def test_a_cancel_stops_the_child_process(ctx):
     graph = network.build_graph(ctx.handle)
     with pytest.raises(network.LayoutCancelled):
         layout_in_child(graph, progress=lambda _fraction: False)
+
+
+def test_a_large_map_reopened_shows_its_most_important_actors_first_then_all(
+        qtbot, ctx, large):
+    desk = _desk(qtbot)
+    with qtbot.waitSignal(desk.layoutFinished, timeout=30000):
+        desk.attach(ctx)  # a first visit: laid out, saved
+    qtbot.waitUntil(lambda: not desk.busy(), timeout=30000)
+    saved = network.saved_positions(ctx.handle)
+    desk.detach()
+
+    reopened = _desk(qtbot)
+    first: set[str] = set()
+    reopened.firstActorsShown.connect(lambda: first.update(reopened.scene.nodes))
+    with qtbot.waitSignal(reopened.layoutFinished, timeout=30000):
+        reopened.attach(ctx)
+        assert reopened.busy()  # the others are still to come
+    graph = reopened._graph_all
+    assert first == set(reopened.importance_order(graph)[:20])
+    assert not reopened.busy()
+    assert set(reopened.scene.nodes) == set(graph.nodes)
+    assert len(reopened.scene.edges) == sum(1 for u, v in graph.edges() if u != v)
+    scale = reopened._scale
+    for node_id, item in reopened.scene.nodes.items():  # each where it was saved
+        assert abs(saved[node_id][0] * scale - item.pos().x()) < 1e-6
+        assert abs(saved[node_id][1] * scale - item.pos().y()) < 1e-6
+    assert any(item.label_item.shows() for node_id, item in reopened.scene.nodes.items()
+               if node_id not in first)  # the later actors are named once all are there
+    reopened.detach()

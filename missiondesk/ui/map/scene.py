@@ -201,9 +201,17 @@ class SceneMixin:
         self._undated = inputs.undated
         self._fill_category_menu(graph)
         self._set_as_of_range(self._earliest_date(graph))
+        later: list[str] = []
         if self._fresh:  # nothing to show before the first layout
             self.scene.clear()
             self.scene.nodes, self.scene.edges = {}, {}
+        elif len(graph) > PROGRESSIVE_ABOVE and not missing:
+            # a large map reopened: its most important actors (and the one selected) are
+            # drawn first, the others join them a batch at a time while the window answers
+            order = self.importance_order(graph)
+            first = set(order[:FIRST_SHOWN]) | ({self._selected} & set(graph))
+            later = [n for n in order if n not in first]
+            self._populate(graph.subgraph(first), positions, order=order)
         else:
             self._populate(graph, positions)
         names = sorted(a.get("name") or "" for _n, a in graph.nodes(data=True))
@@ -221,6 +229,19 @@ class SceneMixin:
         elif self._selected is not None:
             self._selected = None
             self._show_card()
+        if later:
+            self._adding = True  # busy until every actor is on the map
+            generation = self._generation
+
+            def rest() -> None:
+                if generation != self._generation or self._ctx is None:
+                    self._adding = False
+                    return
+                self.firstActorsShown.emit()
+                self.view.viewport().repaint()  # the first actors on screen before the rest
+                self._add_in_batches(positions, lambda: self._all_shown(fit), order=later)
+
+            QTimer.singleShot(0, rest)
         if missing:
             self._start_layout(graph, positions, frozenset(positions), incremental=True,
                                fit=fit or self._fresh,
@@ -260,13 +281,21 @@ class SceneMixin:
         prefetch = self._ctx.prefetch
         return prefetch.take(MAP_INPUTS) if prefetch is not None else None
 
-    def _populate(self, graph, positions: dict[str, tuple[float, float]]) -> None:
+    def _populate(self, graph, positions: dict[str, tuple[float, float]],
+                  order: list[str] | None = None) -> None:
+        """Draw the actors of `graph` (`order`: the whole map's importance order, when
+        `graph` is its first part)."""
         shown = self.node_colours(graph)
         colours = {n: shown.get(n) or node_colour(a, "category")
                    for n, a in graph.nodes(data=True)}
         self.scene.label_unit = 1.0 / max(self.view.zoom(), 1e-6)
         self.scene.populate(graph, positions, self._scale or 1.0, self._labels, colours)
-        self.scene.set_importance(self.importance_order(graph))
+        self.scene.set_importance(order if order is not None else self.importance_order(graph))
+
+    def _all_shown(self, fit: bool) -> None:
+        """The last batch of a large map reopened is on the map: names placed, ready."""
+        self.apply_filter(fit=fit)
+        self.layoutFinished.emit()
 
     @staticmethod
     def importance_order(graph) -> list[str]:
@@ -372,11 +401,14 @@ class SceneMixin:
             "goes on (Cancel keeps what is placed).", "", len(first)))
         self.firstActorsShown.emit()
 
-    def _add_in_batches(self, positions: dict[str, tuple[float, float]], finish) -> None:
+    def _add_in_batches(self, positions: dict[str, tuple[float, float]], finish,
+                        order: list[str] | None = None) -> None:
         """Put the actors not on the map yet there, a batch per turn of the event loop
-        (the window answers between batches), most important first; then `finish()`."""
+        (the window answers between batches), most important first (`order`, if known);
+        then `finish()`."""
         graph = self._graph_all
-        waiting = [n for n in self.importance_order(graph) if n not in self.scene.nodes]
+        waiting = [n for n in (order if order is not None else self.importance_order(graph))
+                   if n not in self.scene.nodes]
         shown = self.node_colours(graph)
         generation = self._generation
         self._adding = True
