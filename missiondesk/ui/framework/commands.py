@@ -142,6 +142,33 @@ class DeleteRecordCommand(_ServiceCommand):
         self._guarded(lambda uow: self._restore(uow, self.record_id, self._revision))
 
 
+class StatusCommand(_ServiceCommand):
+    """Move a record along its status workflow through the service's
+    `set_status(uow, id, status, *, expected_revision, undoing)`; undo puts the previous status
+    back (`undoing=True`: what was, whatever the workflow says)."""
+
+    def __init__(self, ctx: MissionContext, text: str, *, set_status: Callable[..., Any],
+                 record_id: str, revision: int, old: str, new: str,
+                 on_error: Callable[[MissionError], None]) -> None:
+        super().__init__(ctx, text, revision, on_error)
+        self._set_status = set_status
+        self.record_id, self._old, self._new = record_id, old, new
+
+    def _set(self, status: str, undoing: bool):
+        return lambda uow: self._set_status(uow, self.record_id, status,
+                                            expected_revision=self._revision, undoing=undoing)
+
+    def first_apply(self) -> None:
+        self._run(self._set(self._new, False))
+        self._applied_by_push = True
+
+    def _forward(self) -> None:
+        self._guarded(self._set(self._new, True))
+
+    def undo(self) -> None:
+        self._guarded(self._set(self._old, True))
+
+
 def show_undo_refused(owner, exc: MissionError) -> None:
     """Say over `owner` why an undo or redo was refused (a command's `on_error`)."""
     from PySide6.QtWidgets import QMessageBox
