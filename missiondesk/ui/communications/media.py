@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from missiondesk.labels import classification_label
 from missiondesk.store.vocab import (
@@ -23,6 +23,7 @@ from missiondesk.store.vocab import (
     MediaType,
     MissionRelation,
 )
+from missiondesk.ui.communications.chart_slot import ChartSlot
 from missiondesk.ui.communications.media_words import (
     alignment_label,
     level_label,
@@ -209,7 +210,6 @@ class MediaTab(ListDetailDesk):
             delete=media.delete_outlet, restore=media.restore_outlet,
             texts={"create": self.tr("New outlet"), "edit": self.tr("Edit outlet"),
                    "delete": self.tr("Delete outlet")})
-        self.canvas = None
         t = self.tr
         self.type_filter = filter_combo(t("All types"), ((media_type_label(c.value), c.value)
                                                           for c in MediaType))
@@ -229,11 +229,9 @@ class MediaTab(ListDetailDesk):
         self.toolbar.addWidget(self.count_label)
         self.toolbar.addWidget(self.export_button)
         self.table.doubleClicked.connect(lambda _index: self.edit_outlet())
-        self.chart_panel = QWidget()
-        self.chart_layout = QVBoxLayout(self.chart_panel)
-        self.chart_layout.setContentsMargins(0, 4, 0, 0)
-        self.chart_panel.setFixedHeight(250)
-        self.list_layout.addWidget(self.chart_panel)
+        self.chart = ChartSlot(180)
+        self.chart.setFixedHeight(246)
+        self.list_layout.addWidget(self.chart)
         self.show_detail(None)
         self.update_buttons()
 
@@ -250,7 +248,11 @@ class MediaTab(ListDetailDesk):
         self._apply_filter()
 
     def on_detached(self) -> None:
-        self._drop_canvas()
+        self.chart.clear()
+
+    @property
+    def canvas(self):
+        return self.chart.canvas
 
     def show_record(self, record_id: str) -> bool:
         if self.select_id(record_id):
@@ -325,10 +327,8 @@ class MediaTab(ListDetailDesk):
 
     def draw_charts(self) -> None:
         if self._ctx is None:
-            self._drop_canvas()
+            self.chart.clear()
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
         from missiondesk.figures.media_charts import reach_figure
 
         media = _service()
@@ -343,17 +343,7 @@ class MediaTab(ListDetailDesk):
                     "types": {c.value: media_type_label(c.value) for c in MediaType},
                     "alignments": {c.value: alignment_label(c.value)
                                    for c in MediaAlignment}})
-        self._drop_canvas()
-        self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setMinimumHeight(180)
-        self.chart_layout.addWidget(self.canvas)
-
-    def _drop_canvas(self) -> None:
-        if self.canvas is not None:
-            self.chart_layout.removeWidget(self.canvas)
-            self.canvas.setParent(None)
-            self.canvas.deleteLater()
-            self.canvas = None
+        self.chart.show_figure(figure)
 
     # --- writes (each on the undo stack) ----------------------------------------------------
 

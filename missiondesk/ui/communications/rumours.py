@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.labels import classification_label
 from missiondesk.store.vocab import Level3, RumourChannel, RumourStatus
+from missiondesk.ui.communications.chart_slot import ChartSlot
 from missiondesk.ui.communications.media_words import (
     level_label,
     rumour_channel_label,
@@ -39,7 +40,7 @@ from missiondesk.ui.communications.media_words import (
     typed_date,
     worded_actions,
 )
-from missiondesk.ui.framework.commands import _ServiceCommand
+from missiondesk.ui.framework.commands import StatusCommand, _ServiceCommand
 from missiondesk.ui.framework.desk import ListDetailDesk, filter_combo
 from missiondesk.ui.framework.form import RecordForm, classification_combo, code_combo, hint_label
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
@@ -243,31 +244,6 @@ class RespondDialog(RecordForm):
                                           "message becomes \u201cResponding\u201d.")))
 
 
-class StatusCommand(_ServiceCommand):
-    """Move a rumour along its workflow; undo puts the previous status back."""
-
-    def __init__(self, ctx: MissionContext, text: str, *, record_id: str, revision: int,
-                 old: str, new: str, on_error) -> None:
-        super().__init__(ctx, text, revision, on_error)
-        self.record_id, self._old, self._new = record_id, old, new
-
-    def _set(self, status: str, undoing: bool):
-        from missiondesk.services.rumours import set_status
-
-        return lambda uow: set_status(uow, self.record_id, status,
-                                      expected_revision=self._revision, undoing=undoing)
-
-    def first_apply(self) -> None:
-        self._run(self._set(self._new, False))
-        self._applied_by_push = True
-
-    def _forward(self) -> None:
-        self._guarded(self._set(self._new, True))
-
-    def undo(self) -> None:
-        self._guarded(self._set(self._old, True))
-
-
 class RespondCommand(_ServiceCommand):
     """Answer a rumour with a key message; undo puts back the message, the response and the
     status it had."""
@@ -323,7 +299,6 @@ class RumoursTab(ListDetailDesk):
             texts={"create": self.tr("Log rumour"), "edit": self.tr("Edit rumour"),
                    "delete": self.tr("Delete rumour")})
         self._messages: dict[str, Any] = {}
-        self.canvas = None
         t = self.tr
         self.status_filter = filter_combo(t("All statuses"), [
             (t("Open (new, monitoring, responding)"), OPEN_FILTER),
@@ -364,8 +339,8 @@ class RumoursTab(ListDetailDesk):
         row.addWidget(self.period)
         row.addStretch(1)
         trend_layout.addLayout(row)
-        self.chart_layout = QVBoxLayout()
-        trend_layout.addLayout(self.chart_layout)
+        self.chart = ChartSlot(150)
+        trend_layout.addWidget(self.chart)
         self.trend_panel.setFixedHeight(230)
         self.list_layout.addWidget(self.trend_panel)
         self.show_detail(None)
@@ -388,7 +363,11 @@ class RumoursTab(ListDetailDesk):
 
     def on_detached(self) -> None:
         self._messages = {}
-        self._drop_canvas()
+        self.chart.clear()
+
+    @property
+    def canvas(self):
+        return self.chart.canvas
 
     def count_text(self) -> str:
         rows = self.model.rows()
@@ -489,10 +468,8 @@ class RumoursTab(ListDetailDesk):
 
     def draw_trend(self) -> None:
         if self._ctx is None:
-            self._drop_canvas()
+            self.chart.clear()
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
         from missiondesk.figures.rumour_trend import rumour_trend_figure
         from missiondesk.services.rumours import open_trend
 
@@ -505,17 +482,7 @@ class RumoursTab(ListDetailDesk):
             labels={"open": self.tr("Open at the end of the period"),
                     "new": self.tr("Reported in the period"), "count": self.tr("Rumours"),
                     "empty": self.tr("No rumours in these periods")})
-        self._drop_canvas()
-        self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setMinimumHeight(150)
-        self.chart_layout.addWidget(self.canvas)
-
-    def _drop_canvas(self) -> None:
-        if self.canvas is not None:
-            self.chart_layout.removeWidget(self.canvas)
-            self.canvas.setParent(None)
-            self.canvas.deleteLater()
-            self.canvas = None
+        self.chart.show_figure(figure)
 
     # --- writes (each on the undo stack) ----------------------------------------------------
 
@@ -597,9 +564,11 @@ class RumoursTab(ListDetailDesk):
         row = row or self._current
         if self._ctx is None or row is None:
             return None
+        from missiondesk.services.rumours import set_status
+
         command = StatusCommand(
             self._ctx, self.tr("Mark rumour {status}").format(
-                status=rumour_status_label(status).lower()),
+                status=rumour_status_label(status).lower()), set_status=set_status,
             record_id=row.id, revision=row.revision, old=row.status, new=status,
             on_error=self.actions.show_undo_error)
         problem = self._push(command)
