@@ -11,7 +11,11 @@ from PySide6.QtGui import QUndoStack
 
 import missiondesk.ui.map.scene as scene_module
 from missiondesk.services import network
-from missiondesk.services.network.layout_worker import layout_in_child
+from missiondesk.services.network.layout_worker import (
+    layout_in_child,
+    start_worker,
+    stop_worker,
+)
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.context import MissionBus, MissionContext
 from missiondesk.ui.map.desk import MapDesk
@@ -123,6 +127,19 @@ def test_the_child_process_lays_out_exactly_as_the_program_does(ctx):
     some = dict(list(network.layout(graph).items())[:25])
     assert layout_in_child(graph, positions=some, pinned=frozenset(some)) == \
         network.layout(graph, positions=some, pinned=frozenset(some))
+
+
+def test_a_child_started_ahead_gives_the_same_layout_or_leaves_quietly(ctx):
+    graph = network.build_graph(ctx.handle)
+    assert layout_in_child(graph, worker=start_worker()) == network.layout(graph)
+    unused = start_worker()
+    stop_worker(unused)
+    assert unused.returncode is not None  # no child left behind
+    idle = start_worker()
+    idle.stdin.close()  # the program went on without it: it ends by itself, without a word
+    assert idle.wait(timeout=30) == 0
+    assert idle.stderr.read() == b""
+    stop_worker(idle)
 
 
 def test_a_cancel_stops_the_child_process(ctx):

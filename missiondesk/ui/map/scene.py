@@ -346,7 +346,11 @@ class SceneMixin:
         second), then the others are placed around them, pinned, and arrive in batches."""
         _import_on_gui_thread()
         from missiondesk.services import network
-        from missiondesk.services.network.layout_worker import layout_in_child
+        from missiondesk.services.network.layout_worker import (
+            layout_in_child,
+            start_worker,
+            stop_worker,
+        )
 
         first_ids = self.importance_order(graph)[:FIRST_SHOWN] if progressive else []
         # igraph holds the interpreter's lock while it lays out: a large graph is laid out
@@ -357,12 +361,20 @@ class SceneMixin:
             if not progressive:
                 return lay_out(graph, positions=positions or None, pinned=pinned,
                                progress=progress, relayout=not incremental)
-            first = network.layout(graph.subgraph(first_ids))  # a fraction of a second
-            job.partial.emit(first)
-            if not progress(0.1):
-                raise network.LayoutCancelled()
+            # the child imports while the first actors are laid out and shown
+            worker = start_worker() if lay_out is layout_in_child else None
+            try:
+                first = network.layout(graph.subgraph(first_ids))  # a fraction of a second
+                job.partial.emit(first)
+                if not progress(0.1):
+                    raise network.LayoutCancelled()
+            except BaseException:
+                if worker is not None:
+                    stop_worker(worker)
+                raise
+            more = {"worker": worker} if worker is not None else {}
             return lay_out(graph, positions=first, pinned=frozenset(first),
-                           progress=lambda f: progress(0.1 + 0.9 * f))
+                           progress=lambda f: progress(0.1 + 0.9 * f), **more)
 
         job = _Job("layout", self._generation, work)
         job.incremental = incremental
