@@ -68,8 +68,8 @@ def _label_ends(axes, positions, totals) -> None:
     top = max(totals) if totals else 0
     for y, total in zip(positions, totals, strict=True):
         if total:
-            axes.text(total + top * 0.01, y, "%.1f" % total, va="center", fontsize=8,
-                      color=MUTED)
+            axes.text(total + top * 0.01, y, ("%.0f" if total >= 100 else "%.1f") % total,
+                      va="center", fontsize=8, color=MUTED)
     axes.set_xlim(0, top * 1.2 if top else 1)
 
 

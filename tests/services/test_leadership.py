@@ -11,6 +11,7 @@ import pytest
 
 from missiondesk.services import leadership as service
 from missiondesk.services.engagements import create_engagement, delete_engagement
+from missiondesk.services.leadership.time import delegations_together
 from missiondesk.services.mission_settings import set_setting
 from missiondesk.services.stakeholders import create_stakeholder
 from missiondesk.services.team import add_team_member, update_team_member
@@ -144,6 +145,9 @@ def test_delegation_suggestions_and_their_effect(mission):
             transfer.member_engagements, transfer.minutes) == (
         "President", ids["D"], 1, 2, 120)
     assert transfer.share_after == pytest.approx(0.0)     # 0 political of 150 left
+    share = service.srsg_share(handle, *JUNE)
+    count, minutes, after = delegations_together(share, found)  # the transfer left out
+    assert (count, minutes) == (2, 150) and after == pytest.approx(100.0)
 
 
 def test_raci_cells_set_blank_and_revision(mission):

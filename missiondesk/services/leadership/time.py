@@ -504,6 +504,18 @@ def delegation_suggestions(handle: MissionHandle, start: date, end: date, *,
     return suggestions
 
 
+def delegations_together(share: ShareFigure, suggestions: list[Suggestion]
+                         ) -> tuple[int, int, float | None]:
+    """(meetings, minutes, the share after) if the SRSG handed over every "delegate"
+    suggestion at once (they never share an engagement; "transfer" ones may, so they are
+    left out)."""
+    chosen = [s for s in suggestions if s.code == "delegate"]
+    minutes = sum(s.minutes for s in chosen)
+    political = sum(s.political_minutes for s in chosen)
+    return (sum(s.engagements for s in chosen), minutes,
+            _share(share.political_minutes - political, share.total_minutes - minutes))
+
+
 def _transfers(handle, head_id, members, letters, lo, hi, share, effect) -> list[Suggestion]:
     owned = [sid for sid, (letter, _n, owner) in letters.items()
              if letter == "A" and owner == head_id]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,7 +33,13 @@ from PySide6.QtWidgets import (
 from missiondesk.labels import role_label
 from missiondesk.ui.framework.desk import record_table
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
-from missiondesk.ui.leadership.labels import hours, percent, suggestion_text, tier_labels
+from missiondesk.ui.leadership.labels import (
+    delegation_summary,
+    hours,
+    percent,
+    suggestion_text,
+    tier_labels,
+)
 
 BELOW_TARGET = "#b3261e"
 ON_TARGET = "#1b7f4b"
@@ -255,6 +262,7 @@ class TimePage(QWidget):
         self.suggestions = QListWidget()
         self.suggestions.setWordWrap(True)
         self.suggestions.setAlternatingRowColors(True)
+        self.suggestions.setSpacing(2)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -381,6 +389,17 @@ class TimePage(QWidget):
                 self.charts[key].clear()
             return
         self.status.clear()
+        together = [s for s in view.suggestions if s.code == "delegate"]
+        if len(together) > 1:
+            from missiondesk.services.leadership.time import delegations_together
+
+            count, minutes, after = delegations_together(allocation.share, together)
+            item = QListWidgetItem(delegation_summary(count, minutes,
+                                                      allocation.share.percent, after))
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            self.suggestions.addItem(item)
         for s in view.suggestions:
             self.suggestions.addItem(suggestion_text(s))
         if not view.suggestions:

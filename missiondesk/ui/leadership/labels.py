@@ -45,6 +45,14 @@ def percent(value: float | None) -> str:
     return "\u2013" if value is None else "%d %%" % int(value + 0.5)
 
 
+def share_change(before: float | None, after: float | None) -> tuple[str, str]:
+    """Two shares in whole percents, or with one decimal when whole percents would hide the
+    change ("from 72.7 % to 72.9 %", not "from 73 % to 73 %")."""
+    if before is None or after is None or percent(before) != percent(after):
+        return percent(before), percent(after)
+    return "%.1f %%" % before, "%.1f %%" % after
+
+
 def issue_text(code: str, p: dict) -> str:
     """One RACI problem as a sentence."""
     if code == "portfolio_no_accountable":
@@ -81,10 +89,10 @@ def suggestion_text(s) -> str:
                   "{theirs} time(s) in the period against the SRSG's {mine}: make them the "
                   "owner.").format(stakeholder=s.stakeholder, who=_who(s),
                                    theirs=s.member_engagements, mine=s.engagements)
+        before, after = share_change(s.share_before, s.share_after)
         effect = _t("Leaving them the SRSG's {hours} h with {stakeholder} would move the "
                     "SRSG's political share from {before} to {after}.").format(
-            hours=time_, stakeholder=s.stakeholder, before=percent(s.share_before),
-            after=percent(s.share_after))
+            hours=time_, stakeholder=s.stakeholder, before=before, after=after)
         return head + " " + effect
     counterpart = s.stakeholder or _t("no counterpart")
     if s.reason == "non_political":
@@ -101,6 +109,16 @@ def suggestion_text(s) -> str:
                                                                  portfolio=s.portfolio)
     else:
         why = _t("{who} owns {stakeholder}.").format(who=_who(s), stakeholder=counterpart)
+    before, after = share_change(s.share_before, s.share_after)
     effect = _t("Handing them over would move the SRSG's political share from {before} to "
-                "{after}.").format(before=percent(s.share_before), after=percent(s.share_after))
+                "{after}.").format(before=before, after=after)
     return "%s: %s %s" % (what, why, effect)
+
+
+def delegation_summary(count: int, minutes: int, before: float | None,
+                       after: float | None) -> str:
+    """What all the delegations together would change."""
+    before_text, after_text = share_change(before, after)
+    return _t("All %n meeting(s) above that a deputy is accountable for, {hours} h: handing "
+              "them over would move the SRSG's political share from {before} to {after}.", "",
+              count).format(hours=hours(minutes), before=before_text, after=after_text)

@@ -271,6 +271,7 @@ class RaciPage(QWidget):
         self.message = error_label()
         self.issues = QListWidget()
         self.issues.setWordWrap(True)
+        self.issues.setSpacing(2)
         self.issues.itemActivated.connect(
             lambda item: self.issueActivated.emit(item.data(ROW_ID_ROLE) or ""))
         self.issues_title = QLabel()
