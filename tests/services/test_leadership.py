@@ -272,3 +272,40 @@ def test_default_portfolios_once_and_undo(tmp_path):
         assert service.srsg_share(handle, *JUNE).member_id is None
     finally:
         handle.close()
+
+
+def test_figures_draw_the_hours_with_long_names_whole(mission):
+    """The time-allocation figures (matplotlib, no Qt): the stacked hours and the share by
+    month against its target; a long member name stays inside the drawn figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from missiondesk.figures.time_allocation import (
+        hours_by_tier_figure,
+        hours_per_member_figure,
+        share_by_month_figure,
+    )
+
+    handle, ids = mission
+    allocation = service.time_allocation(handle, *JUNE, today=TODAY)
+    long_name = "Brigadier General Olumide Bakare-Adeyemi, Deputy Force Commander"
+    members = [m if m.member_id != ids["D"] else
+               type(m)(**{**m.__dict__, "name": long_name}) for m in allocation.members]
+    figure = hours_per_member_figure(members, title="Hours", labels={}, width=6.0)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    axes = figure.axes[0]
+    labels = {t.get_text(): t for t in axes.get_yticklabels()}
+    assert set(labels) == {"Sara Srsg", long_name, "Paul Political"}
+    box = labels[long_name].get_window_extent(canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width      # not cut at the left edge
+    # political then other, stacked: S's bars are 2 h and 2.5 h
+    widths = sorted(round(p.get_width(), 2) for p in axes.patches)
+    assert 2.0 in widths and 2.5 in widths
+    tiers = hours_by_tier_figure(allocation.members, title="Tiers", labels={})
+    assert [t.get_text() for t in tiers.legends[0].get_texts()] == [
+        "Priority A", "Priority D", "No ranked counterpart"]
+    share = service.srsg_share(handle, date(2026, 5, 1), date(2026, 6, 30))
+    chart = share_by_month_figure(share, title="Share", labels={}, month_names=["May", "Jun"])
+    line = chart.axes[0].lines[0]
+    assert [round(y) for y in line.get_ydata()] == [100, 44]
+    assert chart.axes[0].lines[1].get_ydata()[0] == 60       # the target
