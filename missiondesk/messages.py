@@ -101,6 +101,7 @@ def field_label(field: str, table: str | None = None) -> str:
     labels.update(council_field_labels(table))  # Council cycle, consultations (below)
     labels.update(comms_plan_field_labels(table))  # Communications plan (block below)
     labels.update(mandate_field_labels(table))  # Mandate desk's records (block below)
+    labels.update(leadership_field_labels(table))  # Leadership desk (block below)
     return labels.get(field, field)
 
 
@@ -936,3 +937,19 @@ def mandate_reason_text(label: str, reason: str | None, p: dict) -> str | None:
         return _t("{field}: \u201c{value}\u201d is not a number.").format(
             field=label, value=p.get("value", ""))
     return None
+
+
+# --- Leadership desk: portfolios, RACI letters, its mission settings --------------------------
+
+
+def leadership_field_labels(table: str | None) -> dict[str, str]:
+    if table == "portfolios":
+        return {"political": _t("Political"), "objective_id": _t("Strategy objective"),
+                "description": _t("What it covers")}
+    if table == "assignments":
+        return {"raci": _t("RACI letter")}
+    if table == "mission_settings":
+        return {"srsg_political_target": _t("SRSG's political share, target (%)"),
+                "raci_max_accountable": _t("Most portfolios one person is accountable for"),
+                "raci_max_priority_a": _t("Most priority-A stakeholders one person owns")}
+    return {}
