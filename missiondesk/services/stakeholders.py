@@ -644,12 +644,14 @@ _LIST_SQL = (
 )
 
 # The last engagement of every stakeholder, up to the end of `today` (planned ones do not
-# count): one scan of the covering index (stakeholder_id, starts_at, deleted_at) on the
-# counterparts, which repeat their engagement's start. The unary + keeps SQLite off the
-# index on deleted_at alone (which would read every row).
+# count): per stakeholder, a search of the covering index (stakeholder_id, starts_at,
+# deleted_at) on the counterparts, which repeat their engagement's start, up to the cutoff.
+# (A GROUP BY read the whole index: 400,000 rows on the large mission, 2-3x slower.)
+# Stakeholders never engaged come back with None.
 _LAST_ENGAGED_SQL = (
-    "SELECT stakeholder_id, max(starts_at) FROM engagement_counterparts "
-    "WHERE +deleted_at IS NULL AND starts_at < ? GROUP BY stakeholder_id"
+    "SELECT s.id, (SELECT max(c.starts_at) FROM engagement_counterparts AS c "
+    "WHERE c.stakeholder_id = s.id AND c.starts_at < ? AND c.deleted_at IS NULL) "
+    "FROM stakeholders AS s"
 )
 # Stakeholders met in a tombstoned engagement whose counterpart rows were left live: the
 # CROSS JOIN starts from the few tombstoned engagements, found as a range of the index on
@@ -693,7 +695,8 @@ def _last_engaged(session, today: date) -> dict[str, str]:
     """Stakeholder id -> start (text) of its last engagement up to `today`."""
     conn = session.connection()
     cutoff = _cutoff(today)
-    last = dict(conn.exec_driver_sql(_LAST_ENGAGED_SQL, (cutoff,)).all())
+    last = {sid: start for sid, start in conn.exec_driver_sql(_LAST_ENGAGED_SQL, (cutoff,))
+            if start is not None}
     touched = [sid for (sid,) in conn.exec_driver_sql(_DEAD_ENGAGEMENT_SQL).all()]
     for start in range(0, len(touched), 500):
         chunk = touched[start:start + 500]
