@@ -402,8 +402,8 @@ class PanelsMixin:
         for on, key, text in flags:
             if on:
                 entries.append(LegendEntry("ring", text, BADGE_COLOURS[key]))
-        edges = [attrs for _u, _v, k, attrs in graph.edges(keys=True, data=True)
-                 if str(k) in self._visible_edges] if graph is not None else []
+        index = self._edge_attrs(graph) if graph is not None else {}
+        edges = [index[k] for k in self._visible_edges if k in index]
         valences = {max(-2, min(2, int(a.get("valence") or 0))) for a in edges}
         dashes = {edge_dash(a.get("status") or "active") for a in edges}
         words = {2: t("Strongly cooperative (+2)"), 1: t("Cooperative (+1)"),
@@ -424,6 +424,16 @@ class PanelsMixin:
             entries.append(LegendEntry("edge", t("Reach path shown"), HIGHLIGHT.name(),
                                        "highlight"))
         return entries
+
+    def _edge_attrs(self, graph) -> dict:
+        """Relationship id -> its attributes in `graph`, made once per graph (the legend is
+        drawn again at every filter, focus and resize)."""
+        cached = getattr(self, "_edge_index", None)
+        if cached is None or cached[0] is not graph:
+            cached = (graph, {str(k): attrs
+                              for _u, _v, k, attrs in graph.edges(keys=True, data=True)})
+            self._edge_index = cached
+        return cached[1]
 
     def _update_legend(self) -> None:
         self.legend.set_entries(self.legend_entries(),
