@@ -360,6 +360,7 @@ class MapDesk(SceneMixin, AppearanceMixin, PanelsMixin, AnalysisMixin, SavedView
         self._graph_all = self._graph = self._metrics = None
         self._partition = self._shown_metrics = None
         self._edge_index = None  # the legend's index of the closed mission's graph
+        self._importance_cache = None
         self._hulls_shown = {}
         self._mission_id = ""
         self._selected = None
