@@ -15,12 +15,15 @@ from pathlib import Path
 _warmed = threading.Event()
 
 
-def _import_map_modules() -> None:
+def _import_map_services() -> None:
     import networkx  # noqa: F401
 
     from missiondesk.services.network import igraph_core
 
     igraph_core.load()  # without matplotlib: the map never draws with it
+
+
+def _import_map_desk() -> None:
     import missiondesk.ui.map.desk  # noqa: F401
 
 
@@ -40,11 +43,13 @@ def warm_imports(prefetch: Prefetch | None = None) -> None:
 
     def work() -> None:
         if first:
-            _import_map_modules()
-        if prefetch is not None:
+            _import_map_services()
+        if prefetch is not None:  # what the map shows is read before its widgets' modules
             from missiondesk.services.network import map_inputs
 
             prefetch.run(MAP_INPUTS, map_inputs)
+        if first:
+            _import_map_desk()
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
 
