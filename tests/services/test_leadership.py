@@ -225,6 +225,34 @@ def test_raci_validation_rules(mission):
         set_setting(uow, "raci_max_priority_a", 8)
 
 
+def test_a_member_who_left_holds_nothing_in_the_checks(mission):
+    handle, ids = mission
+    with handle.unit_of_work() as uow:
+        cell = service.set_raci(uow, portfolio_id=ids["donors"], member_id=ids["D"],
+                                letter="A", expected_revision=0)
+    assert ("portfolio_no_accountable", ids["donors"]) not in _codes(handle)
+    from missiondesk.services.team import list_team
+
+    sara = next(m for m in list_team(handle) if m.id == ids["S"])
+    dina = next(m for m in list_team(handle) if m.id == ids["D"])
+    with handle.unit_of_work() as uow:
+        update_team_member(uow, dina.id, expected_revision=dina.revision, active=False)
+        update_team_member(uow, sara.id, expected_revision=sara.revision, active=False)
+    try:
+        codes = _codes(handle)
+        assert ("portfolio_no_accountable", ids["donors"]) in codes   # D left
+        assert ("priority_a_no_owner", ids["president"]) in codes     # its owner S left
+    finally:
+        for member in list_team(handle, active_only=False):
+            if member.id in (ids["D"], ids["S"]):
+                with handle.unit_of_work() as uow:
+                    update_team_member(uow, member.id, expected_revision=member.revision,
+                                       active=True)
+        with handle.unit_of_work() as uow:
+            service.set_raci(uow, portfolio_id=ids["donors"], member_id=ids["D"],
+                             letter=None, expected_revision=cell.revision)
+
+
 def test_handover_lists_what_a_member_owns(mission):
     handle, ids = mission
     result = service.handover(handle, ids["S"], today=TODAY)

@@ -9,8 +9,8 @@ Validation (`raci_issues`) returns codes with parameters:
 - ("portfolio_no_accountable", portfolio) and ("portfolio_many_accountable", portfolio,
   members): each portfolio needs exactly one A;
 - ("stakeholder_many_accountable", stakeholder, members): a stakeholder's row has one A at most;
-- ("priority_a_no_owner", stakeholder): a priority-A stakeholder nobody owns (the
-  stakeholder's owner field is empty);
+- ("priority_a_no_owner", stakeholder): a priority-A stakeholder nobody on the team owns
+  (the stakeholder's owner field is empty, or names a member no longer active);
 - ("too_many_accountable", member, count, limit): accountable for more than
   `raci_max_accountable` portfolios (a mission setting);
 - ("too_many_priority_a", member, count, limit): owner of more than `raci_max_priority_a`
@@ -405,13 +405,14 @@ def raci_issues(handle: MissionHandle, today: date | None = None, *,
     letters = priority_letters(handle, today) if letters is None else letters
     matrix = raci_matrix(handle, today, letters=letters) if matrix is None else matrix
     limits = get_settings(handle, (MAX_ACCOUNTABLE, MAX_PRIORITY_A))
+    # Letters and ownership of a member no longer on the team count for nobody: what they
+    # held is what a handover must give to someone else.
+    active = {m.id for m in matrix.members}
     names = {m.id: m.name for m in matrix.members}
-    with handle.session() as session:
-        names.update(session.execute(select(TeamMember.id, TeamMember.name)).all())
     issues: list[RaciIssue] = []
     accountable: dict[str, int] = {}
     for row in matrix.portfolios:
-        holders = [m for m, letter in row.letters.items() if letter == "A"]
+        holders = [m for m, letter in row.letters.items() if letter == "A" and m in active]
         for m in holders:
             accountable[m] = accountable.get(m, 0) + 1
         if not holders:
@@ -422,7 +423,7 @@ def raci_issues(handle: MissionHandle, today: date | None = None, *,
                 "portfolio_id": row.id, "portfolio": row.name,
                 "members": sorted(names.get(m, "") for m in holders)}))
     for row in matrix.stakeholders:
-        holders = [m for m, letter in row.letters.items() if letter == "A"]
+        holders = [m for m, letter in row.letters.items() if letter == "A" and m in active]
         if len(holders) > 1:
             issues.append(RaciIssue("stakeholder_many_accountable", {
                 "stakeholder_id": row.id, "stakeholder": row.name,
@@ -431,7 +432,7 @@ def raci_issues(handle: MissionHandle, today: date | None = None, *,
     for sid, (letter, name, owner) in sorted(letters.items(), key=lambda i: i[1][1].casefold()):
         if letter != "A":
             continue
-        if owner is None:
+        if owner not in active:
             issues.append(RaciIssue("priority_a_no_owner",
                                     {"stakeholder_id": sid, "stakeholder": name}))
         else:

@@ -66,8 +66,8 @@ def issue_text(code: str, p: dict) -> str:
         return _t("{stakeholder}: {members} are all accountable (A); keep one.").format(
             stakeholder=p["stakeholder"], members=", ".join(p["members"]))
     if code == "priority_a_no_owner":
-        return _t("{stakeholder} is priority A and has no owner (set one in the Stakeholders "
-                  "desk).").format(**p)
+        return _t("{stakeholder} is priority A and nobody on the team owns it (set an owner "
+                  "in the Stakeholders desk).").format(**p)
     if code == "too_many_accountable":
         return _t("{member} is accountable for {count} portfolios (the mission's limit is "
                   "{limit}).").format(**p)
