@@ -174,7 +174,7 @@ def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx, tmp
                 if page.model.row_at(i).role == "SRSG")
     assert srsg.name == "Marguerite Adjovi" and srsg.total_minutes > 0
     items = [page.suggestions.item(i).text() for i in range(page.suggestions.count())]
-    assert items[0].startswith("All ") and "from %d %%" % percent in items[0]
+    assert items[0].startswith("All together: ") and "from %d %%" % percent in items[0]
     chamber = [t for t in items if "Carana Chamber of Commerce and Industry" in t]
     assert chamber and "Ingrid Solberg (DSRSG / RC / HC)" in chamber[0]
     assert "would move the SRSG's political share from %d %%" % percent in chamber[0]

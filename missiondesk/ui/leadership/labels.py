@@ -119,6 +119,6 @@ def delegation_summary(count: int, minutes: int, before: float | None,
                        after: float | None) -> str:
     """What all the delegations together would change."""
     before_text, after_text = share_change(before, after)
-    return _t("All %n meeting(s) above that a deputy is accountable for, {hours} h: handing "
-              "them over would move the SRSG's political share from {before} to {after}.", "",
+    return _t("All together: handing over the %n meeting(s) below, {hours} h, would move the "
+              "SRSG's political share from {before} to {after}.", "",
               count).format(hours=hours(minutes), before=before_text, after=after_text)
