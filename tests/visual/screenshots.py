@@ -142,8 +142,9 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                     window.grab().save(str(shot))
                     written.append(shot)
                 desk.tabs.setCurrentIndex(0)
-            if spec.key == "communications":  # milestones, calendar, media, rumours
-                for key in ("milestones", "calendar", "media", "rumours"):
+            if spec.key == "communications":  # its tabs after the objectives
+                for key in ("audiences", "messages", "plan", "coverage", "milestones",
+                            "calendar", "media", "rumours"):
                     desk.select_tab(key)
                     _settle(app, desk)
                     shot = out / ("%s-%dx%d-communications-%s.png" % (mission, width, height,
