@@ -52,8 +52,10 @@ def test_tabs_are_built_when_first_shown_and_attached(desk, ctx):
 def test_the_plan_matrix_is_edited_in_place_each_edit_one_undo_step(desk, ctx, qtbot):
     plan = desk.select_tab("plan")
     assert plan.model.rowCount() == 0 and plan.count_label.text() == "0 line(s)"
+    assert plan.empty.isVisibleTo(plan) and "no lines yet" in plan.empty.text()
     plan.add_line()
     qtbot.waitUntil(lambda: plan.model.rowCount() == 1)
+    assert not plan.empty.isVisibleTo(plan)
     line = plan.model.lines[0]
     assert line.channel == "radio" and line.messenger is None
 

@@ -35,11 +35,11 @@ def _esc(value: object) -> str:
 
 class CoverageTableModel(RecordTableModel):
     COLUMNS = (
-        Column("name", lambda: _t("Audience"), 200, elastic=True),
-        Column("code", lambda: _t("Kind"), 150),
-        Column("heard", lambda: _t("Heard"), 80, align="center"),
-        Column("members", lambda: _t("Stakeholders"), 96, align="right"),
-        Column("never", lambda: _t("Never met"), 84, align="right"),
+        Column("name", lambda: _t("Audience"), 180, elastic=True),
+        Column("code", lambda: _t("Kind"), 120),
+        Column("heard", lambda: _t("Heard"), 70, align="center"),
+        Column("members", lambda: _t("Stakeholders"), 90, align="right"),
+        Column("never", lambda: _t("Never met"), 80, align="right"),
     )
 
     def display(self, row, key: str) -> str:
@@ -87,7 +87,7 @@ class CoverageTab(ListDetailDesk):
     WATCHED = ("comms_plan_rows", "audiences", "audience_stakeholders", "key_messages",
                "key_message_texts", "engagement_key_messages", "engagement_counterparts",
                "engagements", "stakeholders")
-    SIZES = (700, 500)
+    SIZES = (620, 480)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(CoverageTableModel(), parent)

@@ -50,9 +50,9 @@ def _t(text: str) -> str:
 
 class MessageTableModel(RecordTableModel):
     COLUMNS = (
-        Column("kind", lambda: _t("Kind"), 118),
-        Column("en", lambda: _t("English"), 200, elastic=True),
-        Column("fr", lambda: _t("French"), 200),
+        Column("kind", lambda: _t("Kind"), 132),
+        Column("en", lambda: _t("English"), 190, elastic=True),
+        Column("fr", lambda: _t("French"), 190),
         Column("objective", lambda: _t("Objective"), 140),
         Column("audience", lambda: _t("Audience"), 130),
         Column("approved", lambda: _t("Approved"), 100),
@@ -328,8 +328,9 @@ class MessagesTab(ListDetailDesk):
             return
         self.editor.show_values(row.values(), self.tr("{kind}, {approval}").format(
             kind=message_kind_label(row.kind),
-            approval=(self.tr("approved by {who}").format(who=row.approved_by or "\u2014")
-                      if row.approved else self.tr("not approved"))))
+            approval=(self.tr("approved by {who}").format(who=row.approved_by)
+                      if row.approved and row.approved_by
+                      else self.tr("approved") if row.approved else self.tr("not approved"))))
 
     # --- writing --------------------------------------------------------------------------
 

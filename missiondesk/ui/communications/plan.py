@@ -201,7 +201,13 @@ class PlanTab(QWidget):
         toolbar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        self.empty = QLabel(self.tr(
+            "The plan has no lines yet. Add line puts a key message to an audience; then "
+            "choose in the table its channel, who carries it and when."))
+        self.empty.setWordWrap(True)
+        self.empty.hide()
         layout.addLayout(toolbar)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint_label(self.tr(
             "Double-click a cell (or start typing) to change it: the audience, the message and "
@@ -224,6 +230,7 @@ class PlanTab(QWidget):
         self.ledger.clear()
         self.model.set_lines([], [], [])
         self.count_label.clear()
+        self.empty.hide()
         self._buttons()
 
     def _on_changed(self, changed) -> None:
@@ -247,6 +254,7 @@ class PlanTab(QWidget):
                     for m in comms.list_messages(handle)]
         self.model.set_lines(comms_plan.list_plan(handle), audiences, messages)
         self.count_label.setText(self.tr("%n line(s)", "", self.model.rowCount()))
+        self.empty.setVisible(self.model.rowCount() == 0)
         if keep is not None:
             self.show_record(keep.id)
         self._buttons()
