@@ -18,11 +18,13 @@ from missiondesk.services.comms import (
     _default_classification,
     _exists,
     _saved,
-    message_texts,
+    delete_with,
+    restore_with,
 )
+from missiondesk.services.comms_messages import message_texts
 from missiondesk.services.records import load_record
 from missiondesk.store.errors import InvalidValue
-from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
+from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import Audience, CommsPlanRow, KeyMessage
 from missiondesk.store.vocab import Classification, CommsChannel
 
@@ -107,17 +109,11 @@ def update_plan_row(uow: UnitOfWork, row_id: str, *, expected_revision: int | No
 
 
 def delete_plan_row(uow: UnitOfWork, row_id: str, *, expected_revision: int | None) -> Saved:
-    row = load_record(uow, CommsPlanRow, row_id, expected_revision)
-    row.deleted_at = utcnow()
-    uow.session.flush()
-    return _saved(row)
+    return delete_with(uow, CommsPlanRow, row_id, expected_revision)
 
 
 def restore_plan_row(uow: UnitOfWork, row_id: str, *, expected_revision: int | None) -> Saved:
-    row = load_record(uow, CommsPlanRow, row_id, expected_revision, include_deleted=True)
-    row.deleted_at = None
-    uow.session.flush()
-    return _saved(row)
+    return restore_with(uow, CommsPlanRow, row_id, expected_revision)
 
 
 def list_plan(handle: MissionHandle) -> list[PlanRow]:

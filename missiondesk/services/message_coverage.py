@@ -20,7 +20,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, exists, func, select, union
 
-from missiondesk.services.comms import message_texts
+from missiondesk.services.comms_messages import message_texts
 from missiondesk.store.handle import MissionHandle
 from missiondesk.store.schema import (
     Audience,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from missiondesk.messages import error_text
-from missiondesk.services import comms, comms_plan
+from missiondesk.services import comms, comms_messages, comms_plan
 from missiondesk.services.stakeholders import create_stakeholder
 from missiondesk.store.errors import InvalidValue, RevisionConflict
 from missiondesk.store.schema import (
@@ -95,27 +95,30 @@ def test_an_audience_holds_its_stakeholders_and_a_removed_one_revives(mission):
 def _message(mission, **fields):
     fields.setdefault("texts", {"en": "The mission protects civilians.",
                                 "fr": "La mission protège les civils."})
-    return _write(mission, comms.create_message, **fields)
+    return _write(mission, comms_messages.create_message, **fields)
 
 
 def test_a_message_is_bilingual_and_a_new_french_text_moves_its_revision(mission):
     saved = _message(mission, kind="can_do")
-    row = comms.list_messages(mission)[0]
+    row = comms_messages.list_messages(mission)[0]
     assert row.texts == (("en", "The mission protects civilians."),
                          ("fr", "La mission protège les civils."))
     assert row.kind == "can_do" and row.revision == 1
-    changed = _write(mission, comms.update_message, saved.id, expected_revision=1,
+    changed = _write(mission, comms_messages.update_message, saved.id, expected_revision=1,
                      texts={"fr": "La mission protège les civils menacés."})
     assert changed.revision == 2
-    row = comms.list_messages(mission)[0]
+    row = comms_messages.list_messages(mission)[0]
     assert row.text("fr") == "La mission protège les civils menacés."
     assert row.text("en") == "The mission protects civilians."  # untouched
-    _write(mission, comms.update_message, saved.id, expected_revision=2, texts={"fr": ""})
-    assert comms.list_messages(mission)[0].texts == (("en", "The mission protects civilians."),)
+    _write(mission, comms_messages.update_message, saved.id, expected_revision=2,
+           texts={"fr": ""})
+    assert comms_messages.list_messages(mission)[0].texts == (
+        ("en", "The mission protects civilians."),)
     with pytest.raises(InvalidValue) as refused:  # the last text cannot go
-        _write(mission, comms.update_message, saved.id, expected_revision=3, texts={"en": " "})
+        _write(mission, comms_messages.update_message, saved.id, expected_revision=3,
+               texts={"en": " "})
     assert refused.value.params["field"] == "texts"
-    assert comms.list_messages(mission)[0].text("en") == "The mission protects civilians."
+    assert comms_messages.list_messages(mission)[0].text("en") == "The mission protects civilians."
     with pytest.raises(InvalidValue):
         _message(mission, texts={"en": "", "fr": None})
 
@@ -123,17 +126,17 @@ def test_a_message_is_bilingual_and_a_new_french_text_moves_its_revision(mission
 def test_approval_names_the_approver_and_validity_ends_after_it_starts(mission):
     saved = _message(mission)
     with pytest.raises(InvalidValue) as refused:
-        _write(mission, comms.update_message, saved.id, expected_revision=1, approved=True)
+        _write(mission, comms_messages.update_message, saved.id, expected_revision=1, approved=True)
     assert error_text(refused.value) == "Approved by is required."
-    _write(mission, comms.update_message, saved.id, expected_revision=1, approved=True,
+    _write(mission, comms_messages.update_message, saved.id, expected_revision=1, approved=True,
            approved_by="Head of Mission", approved_on="2026-03-02",
            valid_from=date(2026, 3, 1), valid_until=date(2026, 9, 30))
-    row = comms.list_messages(mission)[0]
+    row = comms_messages.list_messages(mission)[0]
     assert (row.approved, row.approved_by, row.approved_on) == (True, "Head of Mission",
                                                                 date(2026, 3, 2))
     assert row.valid_on(date(2026, 3, 1)) and not row.valid_on(date(2026, 10, 1))
     with pytest.raises(InvalidValue) as refused:
-        _write(mission, comms.update_message, saved.id, expected_revision=2,
+        _write(mission, comms_messages.update_message, saved.id, expected_revision=2,
                valid_until="2026-02-01")
     assert error_text(refused.value) == ("Valid until must be on or after the date the "
                                          "message is valid from.")
@@ -163,9 +166,9 @@ def test_the_plan_holds_lines_and_a_deleted_message_takes_its_lines_back_with_it
                channel="carrier pigeon")
     assert refused.value.params["field"] == "channel"
 
-    deleted = _write(mission, comms.delete_message, message.id, expected_revision=1)
-    assert comms_plan.list_plan(mission) == [] and comms.list_messages(mission) == []
-    _write(mission, comms.restore_message, message.id, expected_revision=deleted.revision)
+    deleted = _write(mission, comms_messages.delete_message, message.id, expected_revision=1)
+    assert comms_plan.list_plan(mission) == [] and comms_messages.list_messages(mission) == []
+    _write(mission, comms_messages.restore_message, message.id, expected_revision=deleted.revision)
     assert len(comms_plan.list_plan(mission)) == 2
     with mission.session() as session:
         assert len(session.scalars(select(KeyMessageText)).all()) == 2
@@ -195,7 +198,7 @@ def test_the_demo_mission_reads_its_objectives_audiences_and_messages(demo_file)
         assert len(audiences) == 15
         government = next(a for a in audiences if a.code == "host_government")
         assert len(government.stakeholder_ids) == 5
-        messages = comms.list_messages(handle)
+        messages = comms_messages.list_messages(handle)
         assert len(messages) == 15 and all(m.text("en") and m.text("fr") for m in messages)
         assert {m.kind for m in messages} >= {"core", "can_do", "cannot_do"}
     finally:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from missiondesk.services import comms, comms_plan, engagements
+from missiondesk.services import comms, comms_messages, comms_plan, engagements
 from missiondesk.services.message_coverage import message_coverage
 from missiondesk.services.stakeholders import create_stakeholder
 from missiondesk.services.team import add_team_member
@@ -34,9 +34,9 @@ def world(plain_mission):
                  stakeholder_ids=[people["a"], people["b"]]).id
     com = _write(h, comms.create_audience, code="communities", name="Communities",
                  stakeholder_ids=[people["c"], people["d"]]).id
-    m1 = _write(h, comms.create_message, audience_id=gov, texts={"en": "M1"}).id
-    m2 = _write(h, comms.create_message, texts={"en": "M2", "fr": "M2 fr"}).id
-    m3 = _write(h, comms.create_message, audience_id=com, texts={"en": "M3"}).id
+    m1 = _write(h, comms_messages.create_message, audience_id=gov, texts={"en": "M1"}).id
+    m2 = _write(h, comms_messages.create_message, texts={"en": "M2", "fr": "M2 fr"}).id
+    m3 = _write(h, comms_messages.create_message, audience_id=com, texts={"en": "M3"}).id
     _write(h, comms_plan.create_plan_row, audience_id=com, key_message_id=m1, channel="radio")
     _write(h, comms_plan.create_plan_row, audience_id=gov, key_message_id=m2,
            channel="bilateral_meeting")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QLineEdit
 
-from missiondesk.services import comms, comms_plan
+from missiondesk.services import comms_messages, comms_plan
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.communications.desk import CommunicationsDesk
 from missiondesk.ui.context import MissionBus, MissionContext
@@ -140,7 +140,8 @@ def test_a_french_text_is_edited_beside_the_english_and_undone(desk, ctx, qtbot)
     ctx.undo_stack.undo()
     qtbot.waitUntil(lambda: tab.current_row().text("fr") == french)
     assert tab.editor.french.toPlainText() == french
-    assert {m.id: m.text("fr") for m in comms.list_messages(ctx.handle)}[current.id] == french
+    stored = {m.id: m.text("fr") for m in comms_messages.list_messages(ctx.handle)}
+    assert stored[current.id] == french
 
 
 def test_a_new_message_and_a_refused_validity(desk, ctx, qtbot):

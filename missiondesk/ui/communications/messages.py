@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from missiondesk.services import comms
+from missiondesk.services import comms, comms_messages
 from missiondesk.ui.communications.undo import LedgerCreate, LedgerEdit, RevisionLedger
 from missiondesk.ui.communications.words import (
     message_kind_label,
@@ -264,8 +264,8 @@ class MessagesTab(ListDetailDesk):
         self.ledger = RevisionLedger()
         self.actions = RecordActions(
             self, lambda: self._ctx,
-            create=comms.create_message, update=comms.update_message,
-            delete=comms.delete_message, restore=comms.restore_message,
+            create=comms_messages.create_message, update=comms_messages.update_message,
+            delete=comms_messages.delete_message, restore=comms_messages.restore_message,
             texts={"create": self.tr("New key message"), "edit": self.tr("Edit key message"),
                    "delete": self.tr("Delete key message")})
         self.kind_filter = filter_combo(self.tr("All kinds"), message_kinds())
@@ -300,7 +300,7 @@ class MessagesTab(ListDetailDesk):
             self.objective_filter.addItem(title, record_id)
         self.objective_filter.setCurrentIndex(max(0, self.objective_filter.findData(current)))
         self.objective_filter.blockSignals(False)
-        return comms.list_messages(ctx.handle)
+        return comms_messages.list_messages(ctx.handle)
 
     def _apply_filter(self) -> None:
         kind, objective = self.kind_filter.currentData(), self.objective_filter.currentData()
@@ -365,10 +365,11 @@ class MessagesTab(ListDetailDesk):
     def _create(self, values: dict) -> str | None:
         command = LedgerCreate(
             self.ledger, self._ctx, self.tr("New key message"),
-            create=lambda uow: comms.create_message(uow, **values),
-            delete=lambda uow, rid, rev: comms.delete_message(uow, rid, expected_revision=rev),
-            restore=lambda uow, rid, rev: comms.restore_message(uow, rid,
-                                                                expected_revision=rev),
+            create=lambda uow: comms_messages.create_message(uow, **values),
+            delete=lambda uow, rid, rev: comms_messages.delete_message(
+                uow, rid, expected_revision=rev),
+            restore=lambda uow, rid, rev: comms_messages.restore_message(
+                uow, rid, expected_revision=rev),
             on_error=self.actions.show_undo_error)
         problem = self.actions.push(command)
         if problem is None:
@@ -383,8 +384,8 @@ class MessagesTab(ListDetailDesk):
         record_id = current.id
         return self.actions.push(LedgerEdit(
             self.ledger, record_id, self._ctx, self.tr("Edit key message"),
-            lambda uow, rev, vals: comms.update_message(uow, record_id, expected_revision=rev,
-                                                        **vals),
+            lambda uow, rev, vals: comms_messages.update_message(
+                uow, record_id, expected_revision=rev, **vals),
             revision=current.revision, old=old, new=new,
             on_error=self.actions.show_undo_error))
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from missiondesk.labels import comms_channel_label
 from missiondesk.messages import error_text
-from missiondesk.services import comms, comms_plan
+from missiondesk.services import comms, comms_messages, comms_plan
 from missiondesk.store.errors import MissionError
 from missiondesk.store.vocab import CommsChannel
 from missiondesk.ui.communications.messages import CAN_DO, CANNOT_DO
@@ -251,7 +251,7 @@ class PlanTab(QWidget):
         audiences = [(a.name, a.id) for a in comms.list_audiences(handle)]
         messages = [(m.first_text() if len(m.first_text()) < 90
                      else m.first_text()[:87] + "\u2026", m.id)
-                    for m in comms.list_messages(handle)]
+                    for m in comms_messages.list_messages(handle)]
         self.model.set_lines(comms_plan.list_plan(handle), audiences, messages)
         self.count_label.setText(self.tr("%n line(s)", "", self.model.rowCount()))
         self.empty.setVisible(self.model.rowCount() == 0)
