@@ -82,6 +82,7 @@ def chart_words() -> dict:
         "title_tiers": _t("Hours by the priority of the counterparts met"),
         "title_portfolios": _t("Hours of {member} by portfolio"),
         "title_share": _t("The SRSG's political share by month"),
+        "no_srsg": _t("No active team member has the SRSG's role"),
         "months": [QDate(2000, m, 1).toString("MMM") for m in range(1, 13)],
     }
 
@@ -148,8 +149,9 @@ def draw_charts(allocation, words: dict, width: float, portfolio_member: str | N
     charts = {
         "members": _png(hours_per_member_figure(allocation.members, width=width,
                                                 title=words["title_members"], labels=words)),
-        "share": _png(share_by_month_figure(share, width=width, title=words["title_share"],
-                                            labels=words, month_names=months)),
+        "share": _png(share_by_month_figure(
+            share, width=width, title=words["title_share"], month_names=months,
+            labels=words if share.member_id else {**words, "empty": words["no_srsg"]})),
     }
     if detail:
         charts["tiers"] = _png(hours_by_tier_figure(allocation.members, width=width,
@@ -291,7 +293,7 @@ class TimePage(QWidget):
         self.drawn_width = 0.0   # inches of the charts shown
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
-        self._resize_timer.setInterval(300)
+        self._resize_timer.setInterval(150)
         self._resize_timer.timeout.connect(self._check_width)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -402,7 +404,10 @@ class TimePage(QWidget):
             self.suggestions.addItem(item)
         for s in view.suggestions:
             self.suggestions.addItem(suggestion_text(s))
-        if not view.suggestions:
+        if allocation.share.member_id is None:
+            self.suggestions.addItem(_t("No active team member has the SRSG's role: give one "
+                                        "the role in Team & portfolios (Edit Member\u2026)."))
+        elif not view.suggestions:
             self.suggestions.addItem(_t("Nothing to suggest: in this period the SRSG's "
                                         "non-political and low-priority meetings are theirs "
                                         "in the RACI, or there are none."))
