@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QLineEdit
 
-from missiondesk.services import comms_messages, comms_plan
+from missiondesk.services import comms, comms_messages, comms_plan
 from missiondesk.store.handle import open_mission
 from missiondesk.ui.communications.desk import CommunicationsDesk
 from missiondesk.ui.context import MissionBus, MissionContext
@@ -182,3 +182,40 @@ def test_the_registers_pass_qts_model_tester(desk, qtmodeltester):
     plan = desk.select_tab("plan")
     plan.add_line()
     qtmodeltester.check(plan.model)
+
+
+def test_an_audience_gains_a_member_from_its_form_and_undo_takes_it_back(desk, ctx, qtbot):
+    from missiondesk.ui.communications.audiences import AudienceForm
+
+    tab = desk.select_tab("audiences")
+    tab.select_id(next(a.id for a in comms.list_audiences(ctx.handle)
+                       if a.name == "Tatsi and Caran diaspora"))
+    current = tab.current_row()
+    assert len(current.stakeholder_ids) == 1
+    form = AudienceForm(tab, tab._form_values({**current.values(), "id": current.id}),
+                        lambda values: tab.actions.edit(current, values), creating=False)
+    qtbot.addWidget(form)
+    QTest.keyClicks(form.members.filter, "minister of foreign")
+    shown = [form.members.list.item(i) for i in range(form.members.list.count())
+             if not form.members.list.item(i).isHidden()]
+    assert len(shown) == 1
+    shown[0].setCheckState(Qt.CheckState.Checked)
+    form._accept()
+    assert form.result() == form.DialogCode.Accepted
+    qtbot.waitUntil(lambda: len(tab.current_row().stakeholder_ids) == 2)
+    assert shown[0].text() in tab.detail.toPlainText()
+    ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(tab.current_row().stakeholder_ids) == 1)
+
+
+def test_an_objective_is_created_serving_a_benchmark_and_shown_by_id(desk, ctx, qtbot):
+    tab = desk.select_tab("objectives")
+    benchmark = comms.objective_link_choices(ctx.handle).benchmarks[0]
+    assert tab.create_and_select({"title": "Explain the benchmarks on radio",
+                                  "benchmark_id": benchmark[0]}) is None
+    row = tab.current_row()
+    assert (row.title, row.benchmark_statement) == ("Explain the benchmarks on radio",
+                                                    benchmark[1])
+    assert "Explain the benchmarks on radio" in tab.detail.toPlainText()
+    desk.select_tab("plan")
+    assert desk.show_record(row.id) and desk.tabs.currentWidget() is tab
