@@ -45,7 +45,7 @@ class _ServiceCommand(QUndoCommand):
 
     def _run(self, action: Callable[[Any], Any]) -> None:
         own = self._own_revisions()
-        if own is not None:
+        if own is not None and self._revision is not None:  # None: any revision
             # Later commands on this stack moved the record on (an undo of a later edit
             # bumps the revision too): expect the revision they left, unless someone else
             # wrote in between (a revision not this stack's), which stays a conflict.
