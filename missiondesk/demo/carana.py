@@ -305,6 +305,8 @@ class _Builder:
                 name=p["name"],
                 description=p.get("description"),
                 political=p.get("political", True),
+                objective_id=self._ref(key, "objective", "strategy_objectives",
+                                       p.get("objective")),
                 sort_order=order,
             ).id
             self._raci(key, p["raci"], portfolio_id=pid)
