@@ -180,19 +180,23 @@ def test_time_tab_shows_the_share_of_the_service_and_suggestions(qtbot, ctx, tmp
     assert "would move the SRSG's political share from %d %%" % percent in chamber[0]
     for key in ("members", "share", "tiers"):
         assert not page.charts[key].pixmap().isNull()
-    # the demo's portfolios serve no objective yet: the page says how to link them...
-    assert "no engagement of this period is linked" in page.charts["portfolios"].text()
-    # ...and once one does (an undoable edit), the time of its objective's engagements shows
-    elections = next(p for p in leadership.list_portfolios(ctx.handle)
-                     if p.name == "Elections")
-    objective = next(oid for title, oid in leadership.objective_choices(ctx.handle)
-                     if title.startswith("Credible and peaceful elections"))
-    assert desk.actions.edit(elections, {**elections.values(), "objective_id": objective}) \
-        is None
-    qtbot.waitUntil(lambda: desk.last_time_view.suggestions is not None and not desk.busy()
-                    and not page.charts["portfolios"].pixmap().isNull(), timeout=20000)
+    # the demo's portfolios serve the strategy's objectives: the SRSG's time by portfolio
+    assert not page.charts["portfolios"].pixmap().isNull()
     srsg_hours = next(m for m in desk.last_time_view.allocation.members if m.role == "SRSG")
-    assert srsg_hours.by_portfolio.get(elections.id, 0) > 0
+    assert any(pid is not None and minutes > 0
+               for pid, minutes in srsg_hours.by_portfolio.items())
+    # a portfolio given the objective of another (an undoable edit) counts the same hours
+    portfolios = {p.name: p for p in leadership.list_portfolios(ctx.handle)}
+    ddr, poc = portfolios["DDR and armed-group military contacts"], \
+        portfolios["Protection of civilians"]
+    assert ddr.objective_id is None and poc.objective_id is not None
+    assert desk.actions.edit(ddr, {**ddr.values(), "objective_id": poc.objective_id}) is None
+    qtbot.waitUntil(lambda: desk.last_time_view.suggestions is not None and not desk.busy()
+                    and any(ddr.id in m.by_portfolio
+                            for m in desk.last_time_view.allocation.members), timeout=20000)
+    members = desk.last_time_view.allocation.members
+    assert any(m.by_portfolio.get(poc.id) for m in members)
+    assert all(m.by_portfolio.get(ddr.id) == m.by_portfolio.get(poc.id) for m in members)
     # the table exported is marked with the highest level of the period's engagements
     target = tmp_path / "hours.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
@@ -249,6 +253,12 @@ def test_default_portfolios_are_offered_once_and_undone_in_one_step(qtbot, tmp_p
         assert page.portfolio_model.rowCount() == 0 and page.defaults_button.isEnabled()
         ctx.undo_stack.redo()
         assert page.portfolio_model.rowCount() == len(leadership.DEFAULT_PORTFOLIOS)
+        # no portfolio serves an objective yet: the Time tab says how to link them
+        desk.tabs.setCurrentIndex(LeadershipDesk.TIME_TAB)
+        qtbot.waitUntil(lambda: desk.last_time_view is not None
+                        and desk.last_time_view.suggestions is not None, timeout=20000)
+        assert "no engagement of this period is linked" in \
+            desk.time_page.charts["portfolios"].text()
         desk.detach()
     finally:
         handle.close()
