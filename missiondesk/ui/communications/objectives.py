@@ -32,12 +32,12 @@ def _task_text(paragraph: str | None, text: str | None) -> str:
 
 class ObjectiveTableModel(RecordTableModel):
     COLUMNS = (
-        Column("title", lambda: _t("Objective"), 240, elastic=True),
-        Column("objective", lambda: _t("Strategy objective"), 170),
-        Column("task", lambda: _t("Mandate task"), 130),
-        Column("benchmark", lambda: _t("Benchmark"), 130),
-        Column("messages", lambda: _t("Messages"), 72, align="right"),
-        Column("internal", lambda: _t("Audience"), 74),
+        Column("title", lambda: _t("Objective"), 210, elastic=True),
+        Column("objective", lambda: _t("Strategy objective"), 150),
+        Column("task", lambda: _t("Mandate task"), 110),
+        Column("benchmark", lambda: _t("Benchmark"), 110),
+        Column("messages", lambda: _t("Messages"), 70, align="right"),
+        Column("internal", lambda: _t("Audience"), 70),
     )
 
     def display(self, row, key: str) -> str:
@@ -99,7 +99,7 @@ class ObjectiveForm(RecordForm):
 class ObjectivesTab(ListDetailDesk):
     WATCHED = ("comms_objectives", "key_messages", "strategy_objectives", "mandate_tasks",
                "benchmarks")
-    SIZES = (820, 380)
+    SIZES = (860, 300)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(ObjectiveTableModel(), parent)
