@@ -48,10 +48,16 @@ def _figure(rows: int, width: float, title: str) -> tuple[Figure, object]:
     height = max(2.4, 1.2 + 0.34 * rows)
     figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.add_subplot()
-    axes.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT_COLOUR)
+    _title(figure, title)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return figure, axes
+
+
+def _title(figure: Figure, title: str) -> None:
+    """The title from the figure's left edge: over the names, never cut at the right."""
+    figure.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold",
+                    color=TEXT_COLOUR)
 
 
 def _empty(axes, text: str) -> None:
@@ -155,7 +161,7 @@ def share_by_month_figure(share: ShareFigure, *, title: str, labels: Mapping,
     words = _words(labels)
     figure = Figure(figsize=(width, 3.0), layout="constrained")
     axes = figure.add_subplot()
-    axes.set_title(title, loc="left", fontsize=11, fontweight="bold", color=TEXT_COLOUR)
+    _title(figure, title)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     points = [(i, m.percent) for i, m in enumerate(share.months) if m.percent is not None]
@@ -166,8 +172,10 @@ def share_by_month_figure(share: ShareFigure, *, title: str, labels: Mapping,
     axes.plot(xs, ys, color=POLITICAL_COLOUR, marker="o", linewidth=2,
               label=words["share"])
     for x, y in points:
-        axes.annotate("%d" % round(y), (x, y), textcoords="offset points", xytext=(0, 6),
-                      ha="center", fontsize=8, color=TEXT_COLOUR)
+        axes.annotate("%d" % round(y), (x, y), textcoords="offset points", xytext=(0, 7),
+                      ha="center", fontsize=8, color=TEXT_COLOUR,
+                      bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                            "alpha": 0.85})
     axes.axhline(share.target, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
                  label="%s %d %%" % (words["target"], share.target))
     axes.set_ylim(0, 110)
