@@ -113,8 +113,9 @@ class HandoverPage(QWidget):
         if when is None:
             return self.tr("never")
         day = local(when).date()
-        text = self.tr("{date} ({days} days ago)").format(date=day.isoformat(),
-                                                         days=(today - day).days)
+        days = (today - day).days
+        text = self.tr("{date} (today)").format(date=day.isoformat()) if days <= 0 else \
+            self.tr("{date} (%n day(s) ago)", "", days).format(date=day.isoformat())
         return "%s: %s" % (text, title) if title else text
 
     def clear(self) -> None:
