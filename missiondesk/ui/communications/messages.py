@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from missiondesk.services import comms, comms_messages
-from missiondesk.ui.communications.undo import LedgerCreate, LedgerEdit, RevisionLedger
 from missiondesk.ui.communications.words import (
     message_kind_label,
     message_kinds,
     validity_text,
 )
-from missiondesk.ui.framework.commands import RecordActions, changed_fields
+from missiondesk.ui.framework.commands import RecordActions
 from missiondesk.ui.framework.desk import ListDetailDesk, filter_combo
 from missiondesk.ui.framework.form import classification_combo, code_combo
 from missiondesk.ui.framework.table_model import Column, RecordTableModel
@@ -261,7 +260,6 @@ class MessagesTab(ListDetailDesk):
         self.splitter.setOrientation(Qt.Orientation.Vertical)
         self.splitter.setSizes(list(self.SIZES))
         self._creating = False
-        self.ledger = RevisionLedger()
         self.actions = RecordActions(
             self, lambda: self._ctx,
             create=comms_messages.create_message, update=comms_messages.update_message,
@@ -352,45 +350,15 @@ class MessagesTab(ListDetailDesk):
         if self._ctx is None:
             return None
         if self._creating:
-            problem = self._create(self.editor.values())
+            problem = self.create_and_select(self.editor.values())
         elif self._current is not None:
-            problem = self._edit(self._current,
-                                 self.editor.values(self._current.values()["texts"]))
+            problem = self.actions.edit(self._current,
+                                        self.editor.values(self._current.values()["texts"]))
         else:
             return None
         if problem:
             self.editor.show_error(problem)
         return problem
-
-    def _create(self, values: dict) -> str | None:
-        command = LedgerCreate(
-            self.ledger, self._ctx, self.tr("New key message"),
-            create=lambda uow: comms_messages.create_message(uow, **values),
-            delete=lambda uow, rid, rev: comms_messages.delete_message(
-                uow, rid, expected_revision=rev),
-            restore=lambda uow, rid, rev: comms_messages.restore_message(
-                uow, rid, expected_revision=rev),
-            on_error=self.actions.show_undo_error)
-        problem = self.actions.push(command)
-        if problem is None:
-            self.select_id(command.record_id)
-        return problem
-
-    def _edit(self, current, values: dict) -> str | None:
-        """The fields changed, as one undo step (none changed: nothing to do)."""
-        old, new = changed_fields(current.values(), values)
-        if not new:
-            return None
-        record_id = current.id
-        return self.actions.push(LedgerEdit(
-            self.ledger, record_id, self._ctx, self.tr("Edit key message"),
-            lambda uow, rev, vals: comms_messages.update_message(
-                uow, record_id, expected_revision=rev, **vals),
-            revision=current.revision, old=old, new=new,
-            on_error=self.actions.show_undo_error))
-
-    def on_detached(self) -> None:
-        self.ledger.clear()
 
     def delete_message(self) -> None:
         if self._ctx is None or self._current is None:

@@ -31,14 +31,14 @@ from missiondesk.services import comms, comms_messages, comms_plan
 from missiondesk.store.errors import MissionError
 from missiondesk.store.vocab import CommsChannel
 from missiondesk.ui.communications.messages import CAN_DO, CANNOT_DO
-from missiondesk.ui.communications.undo import (
-    LedgerCreate,
-    LedgerDelete,
-    LedgerEdit,
-    RevisionLedger,
-)
 from missiondesk.ui.communications.words import message_kind_label
-from missiondesk.ui.framework.commands import push_command, show_undo_refused
+from missiondesk.ui.framework.commands import (
+    CreateRecordCommand,
+    DeleteRecordCommand,
+    EditRecordCommand,
+    push_command,
+    show_undo_refused,
+)
 from missiondesk.ui.framework.form import hint_label
 
 WATCHED = ("comms_plan_rows", "audiences", "key_messages", "key_message_texts")
@@ -169,7 +169,6 @@ class PlanTab(QWidget):
         super().__init__(parent)
         self._ctx = None
         self._refresh_pending = False
-        self.ledger = RevisionLedger()
         self.model = PlanModel(self)
         self.model.edit = self.edit_cell
         self.table = QTableView()
@@ -227,7 +226,6 @@ class PlanTab(QWidget):
         if self._ctx is not None:
             self._ctx.bus.missionChanged.disconnect(self._on_changed)
         self._ctx = None
-        self.ledger.clear()
         self.model.set_lines([], [], [])
         self.count_label.clear()
         self.empty.hide()
@@ -294,12 +292,12 @@ class PlanTab(QWidget):
         if self._ctx is None:
             return False
         row_id = line.id
-        command = LedgerEdit(
-            self.ledger, row_id, self._ctx, self.tr("Edit plan line"),
+        command = EditRecordCommand(
+            self._ctx, self.tr("Edit plan line"),
             lambda uow, rev, vals: comms_plan.update_plan_row(uow, row_id,
                                                               expected_revision=rev, **vals),
             revision=line.revision, old={field: getattr(line, field)}, new={field: value},
-            on_error=self._refused)
+            on_error=self._refused, record_id=row_id)
         problem = self._push(command)
         if problem:
             QMessageBox.warning(self, self.tr("Communications Plan"), problem)
@@ -320,8 +318,8 @@ class PlanTab(QWidget):
         values = {"audience_id": like.audience_id if like else self.model.audiences[0][1],
                   "key_message_id": like.key_message_id if like else self.model.messages[0][1],
                   "channel": like.channel if like else CommsChannel.RADIO.value}
-        command = LedgerCreate(
-            self.ledger, self._ctx, self.tr("Add plan line"),
+        command = CreateRecordCommand(
+            self._ctx, self.tr("Add plan line"),
             create=lambda uow: comms_plan.create_plan_row(uow, **values),
             delete=lambda uow, rid, rev: comms_plan.delete_plan_row(uow, rid,
                                                                     expected_revision=rev),
@@ -339,8 +337,8 @@ class PlanTab(QWidget):
         line = self.current_line()
         if self._ctx is None or line is None:
             return None
-        command = LedgerDelete(
-            self.ledger, self._ctx, self.tr("Delete plan line"), record_id=line.id,
+        command = DeleteRecordCommand(
+            self._ctx, self.tr("Delete plan line"), record_id=line.id,
             revision=line.revision,
             delete=lambda uow, rid, rev: comms_plan.delete_plan_row(uow, rid,
                                                                     expected_revision=rev),
