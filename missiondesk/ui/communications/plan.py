@@ -138,6 +138,14 @@ class PlanModel(QAbstractTableModel):
         return self.edit(line, field, value)
 
 
+def _delete_step(uow, row_id: str, revision: int):
+    return comms_plan.delete_plan_row(uow, row_id, expected_revision=revision)
+
+
+def _restore_step(uow, row_id: str, revision: int):
+    return comms_plan.restore_plan_row(uow, row_id, expected_revision=revision)
+
+
 class ChoiceDelegate(QStyledItemDelegate):
     """A list to choose from for the audience, the message and the channel."""
 
@@ -278,10 +286,13 @@ class PlanTab(QWidget):
     # --- writing --------------------------------------------------------------------------
 
     def _push(self, command) -> str | None:
+        """Apply and stack a command; a refusal is said over the tab and returned."""
         try:
             push_command(self._ctx, command)
         except MissionError as exc:
-            return error_text(exc)
+            problem = error_text(exc)
+            QMessageBox.warning(self, self.tr("Communications Plan"), problem)
+            return problem
         return None
 
     def _refused(self, exc: MissionError) -> None:
@@ -298,11 +309,7 @@ class PlanTab(QWidget):
                                                               expected_revision=rev, **vals),
             revision=line.revision, old={field: getattr(line, field)}, new={field: value},
             on_error=self._refused, record_id=row_id)
-        problem = self._push(command)
-        if problem:
-            QMessageBox.warning(self, self.tr("Communications Plan"), problem)
-            return False
-        return True
+        return self._push(command) is None
 
     def add_line(self) -> str | None:
         """A new line under the selected one's audience and message (or the first ones),
@@ -321,17 +328,12 @@ class PlanTab(QWidget):
         command = CreateRecordCommand(
             self._ctx, self.tr("Add plan line"),
             create=lambda uow: comms_plan.create_plan_row(uow, **values),
-            delete=lambda uow, rid, rev: comms_plan.delete_plan_row(uow, rid,
-                                                                    expected_revision=rev),
-            restore=lambda uow, rid, rev: comms_plan.restore_plan_row(uow, rid,
-                                                                      expected_revision=rev),
+            delete=_delete_step, restore=_restore_step,
             on_error=self._refused)
         problem = self._push(command)
-        if problem:
-            QMessageBox.warning(self, self.tr("Communications Plan"), problem)
-            return problem
-        self.show_record(command.record_id)
-        return None
+        if problem is None:
+            self.show_record(command.record_id)
+        return problem
 
     def delete_line(self) -> str | None:
         line = self.current_line()
@@ -340,12 +342,6 @@ class PlanTab(QWidget):
         command = DeleteRecordCommand(
             self._ctx, self.tr("Delete plan line"), record_id=line.id,
             revision=line.revision,
-            delete=lambda uow, rid, rev: comms_plan.delete_plan_row(uow, rid,
-                                                                    expected_revision=rev),
-            restore=lambda uow, rid, rev: comms_plan.restore_plan_row(uow, rid,
-                                                                      expected_revision=rev),
+            delete=_delete_step, restore=_restore_step,
             on_error=self._refused)
-        problem = self._push(command)
-        if problem:
-            QMessageBox.warning(self, self.tr("Communications Plan"), problem)
-        return problem
+        return self._push(command)
