@@ -60,7 +60,7 @@ class TaskTableModel(RecordTableModel):
         Column("text", lambda: _t("Task"), 220, elastic=True),
         Column("pillar", lambda: _t("Pillar"), 130),
         Column("priority", lambda: _t("Priority"), 66),
-        Column("benchmarks", lambda: _t("Benchmarks"), 82, align="right"),
+        Column("benchmarks", lambda: _t("Benchmarks"), 90, align="right"),
         Column("classification", lambda: _t("Classification"), 110),
     )
 
