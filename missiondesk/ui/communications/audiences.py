@@ -64,6 +64,8 @@ class MemberPicker(QWidget):
         self.list = QListWidget()
         self.list.setMinimumHeight(180)
         chosen = set(chosen or ())
+        # the audience's members first, then everyone else (each by name)
+        people = sorted(people, key=lambda p: p[0] not in chosen)
         for stakeholder_id, name in people:
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, stakeholder_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from missiondesk.labels import classification_label
 from missiondesk.services import comms
@@ -94,6 +94,12 @@ class ObjectiveForm(RecordForm):
             values.get("benchmark_id")))
         self.add_field("classification", self.tr("Classification"),
                        classification_combo(values.get("classification"), "CONFIDENTIAL"))
+        for key in ("objective_id", "mandate_task_id", "benchmark_id"):
+            combo = self.fields[key]  # long titles: the list opens wide, the field does not
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(30)
+            combo.view().setMinimumWidth(min(700, combo.view().sizeHintForColumn(0) + 24))
 
 
 class ObjectivesTab(ListDetailDesk):
