@@ -439,6 +439,38 @@ class BenchmarkTask(Common, Base):
     task_id: Mapped[str] = _fk("mandate_tasks.id", nullable=False)
 
 
+class MandateTaskStakeholder(Common, Base):
+    """A stakeholder a mandate task concerns (0009)."""
+
+    __tablename__ = "mandate_task_stakeholders"
+    task_id: Mapped[str] = _fk("mandate_tasks.id", nullable=False)
+    stakeholder_id: Mapped[str] = _fk("stakeholders.id", nullable=False)
+
+
+class MandateTaskEngagement(Common, Base):
+    """An engagement that served a mandate task (0009)."""
+
+    __tablename__ = "mandate_task_engagements"
+    task_id: Mapped[str] = _fk("mandate_tasks.id", nullable=False)
+    engagement_id: Mapped[str] = _fk("engagements.id", nullable=False)
+
+
+class MandateTaskCommitment(Common, Base):
+    """A commitment that bears on a mandate task (0009)."""
+
+    __tablename__ = "mandate_task_commitments"
+    task_id: Mapped[str] = _fk("mandate_tasks.id", nullable=False)
+    commitment_id: Mapped[str] = _fk("commitments.id", nullable=False)
+
+
+# One live link per task and record; a link removed and added back revives its row (0009).
+for _link, _other in ((MandateTaskStakeholder, MandateTaskStakeholder.stakeholder_id),
+                      (MandateTaskEngagement, MandateTaskEngagement.engagement_id),
+                      (MandateTaskCommitment, MandateTaskCommitment.commitment_id)):
+    Index("uq_%s_live_pair" % _link.__tablename__, _link.task_id, _other, unique=True,
+          sqlite_where=_link.deleted_at.is_(None))
+
+
 class BenchmarkAssessment(Common, Base):
     __tablename__ = "benchmark_assessments"
     benchmark_id: Mapped[str] = _fk("benchmarks.id", nullable=False)
