@@ -11,10 +11,13 @@ assessments, indicators with dated measurements, and the status board.
   caller chooses); `moves_since` says which benchmarks were assessed after it, from which
   status to which, with the assessments' narratives.
 
-Links: tasks link to benchmarks (`benchmark_tasks`); benchmarks to engagements
-(`engagement_benchmarks`, written by the Engagements desk). The schema has no table linking a
-task to stakeholders, engagements or commitments directly; a task reaches engagements through
-its benchmarks (`TaskDetail.engagements`).
+Links: tasks link to benchmarks (`benchmark_tasks`) and, directly, to stakeholders, engagements
+and commitments (`mandate_task_stakeholders`, `…_engagements`, `…_commitments`, migration 0009;
+`set_task_links`); benchmarks to engagements (`engagement_benchmarks`, written by the
+Engagements desk). A task's detail keeps the two kinds of engagements apart: those linked to the
+task (`TaskDetail.task_engagements`) and those reached through its benchmarks
+(`TaskDetail.engagements`). A link to a deleted record is not shown; `tasks_linked_to` reads the
+other direction (a stakeholder's, an engagement's or a commitment's tasks).
 
 No Qt here, and no user-visible text: refusals are `InvalidValue` codes.
 """
@@ -37,14 +40,19 @@ from missiondesk.store.schema import (
     Benchmark,
     BenchmarkAssessment,
     BenchmarkTask,
+    Commitment,
     CycleEvent,
     Engagement,
     EngagementBenchmark,
     Indicator,
     Mandate,
     MandateTask,
+    MandateTaskCommitment,
+    MandateTaskEngagement,
+    MandateTaskStakeholder,
     Measurement,
     Mission,
+    Stakeholder,
 )
 from missiondesk.store.vocab import BenchmarkStatus, Classification, IndicatorDirection
 
@@ -59,6 +67,13 @@ BENCHMARK_FIELDS = ("statement", "pillar", "responsible_parties", "timeframe",
 INDICATOR_FIELDS = ("benchmark_id", "name", "baseline", "target", "direction", "unit",
                     "data_source", "classification")
 MEASUREMENT_FIELDS = ("measured_on", "value", "note")
+#: A task's direct links: the argument of `set_task_links` -> (link table, its column, the
+#: linked table).
+TASK_LINKS = {
+    "stakeholder_ids": (MandateTaskStakeholder, "stakeholder_id", Stakeholder),
+    "engagement_ids": (MandateTaskEngagement, "engagement_id", Engagement),
+    "commitment_ids": (MandateTaskCommitment, "commitment_id", Commitment),
+}
 #: The cycle event kind that marks an SG report.
 SG_REPORT = "sg_report_due"
 _LONG = 5000
@@ -106,9 +121,16 @@ class TaskRow:
     priority: bool
     classification: str
     benchmark_ids: tuple[str, ...] = ()
+    stakeholder_ids: tuple[str, ...] = ()
+    engagement_ids: tuple[str, ...] = ()
+    commitment_ids: tuple[str, ...] = ()
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in TASK_FIELDS}
+
+    def links(self) -> dict[str, list[str]]:
+        """The task's direct links as `set_task_links` takes them."""
+        return {kind: list(getattr(self, kind)) for kind in TASK_LINKS}
 
 
 @dataclass(frozen=True)
@@ -119,11 +141,38 @@ class LinkedBenchmark:
 
 
 @dataclass(frozen=True)
+class LinkedStakeholder:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LinkedCommitment:
+    id: str
+    text: str
+    status: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
 class TaskDetail:
     task: TaskRow
     benchmarks: tuple[LinkedBenchmark, ...]
     #: Engagements linked to the task's benchmarks, the 20 newest.
     engagements: tuple[LinkedEngagement, ...]
+    #: The records linked to the task itself (names, titles and dates for display).
+    stakeholders: tuple[LinkedStakeholder, ...] = ()
+    task_engagements: tuple[LinkedEngagement, ...] = ()
+    commitments: tuple[LinkedCommitment, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkedTask:
+    """A mandate task seen from a record linked to it."""
+
+    id: str
+    paragraph: str
+    resolution: str
 
 
 @dataclass(frozen=True)
@@ -460,10 +509,29 @@ def paragraph_key(reference: str) -> tuple:
     return tuple(key)
 
 
-def _task_row(t: MandateTask, benchmark_ids: Iterable[str] = ()) -> TaskRow:
+def _task_row(t: MandateTask, benchmark_ids: Iterable[str] = (),
+              links: dict[str, dict[str, list[str]]] | None = None) -> TaskRow:
+    direct = {kind: tuple((links or {}).get(kind, {}).get(t.id, ())) for kind in TASK_LINKS}
     return TaskRow(id=t.id, revision=t.revision, mandate_id=t.mandate_id, paragraph=t.paragraph,
                    text=t.text, pillar=t.pillar, priority=bool(t.priority),
-                   classification=t.classification, benchmark_ids=tuple(benchmark_ids))
+                   classification=t.classification, benchmark_ids=tuple(benchmark_ids),
+                   **direct)
+
+
+def _direct_links(session, where) -> dict[str, dict[str, list[str]]]:
+    """For each kind of direct link, task id -> the live linked records' ids (a link to a
+    deleted record left out: the join hides tombstoned rows)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for kind, (link, column, target) in TASK_LINKS.items():
+        other = getattr(link, column)
+        rows = session.execute(
+            select(link.task_id, other).join(target, target.id == other)
+            .join(MandateTask, MandateTask.id == link.task_id).where(*where)
+            .order_by(link.created_at, link.id))
+        per_task = found.setdefault(kind, {})
+        for task_id, record_id in rows:
+            per_task.setdefault(task_id, []).append(record_id)
+    return found
 
 
 def _links_by(session, key, value, where) -> dict[str, list[str]]:
@@ -483,12 +551,14 @@ def list_tasks(handle: MissionHandle, mandate_id: str) -> list[TaskRow]:
         tasks = session.scalars(select(MandateTask).where(MandateTask.mandate_id == mandate_id))
         links = _links_by(session, BenchmarkTask.task_id, BenchmarkTask.benchmark_id,
                           [MandateTask.mandate_id == mandate_id])
-        rows = [_task_row(t, links.get(t.id, ())) for t in tasks]
+        direct = _direct_links(session, [MandateTask.mandate_id == mandate_id])
+        rows = [_task_row(t, links.get(t.id, ()), direct) for t in tasks]
     return sorted(rows, key=lambda r: paragraph_key(r.paragraph))
 
 
 def get_task(handle: MissionHandle, task_id: str) -> TaskDetail:
-    """A task with its benchmarks and the engagements linked to them."""
+    """A task with its benchmarks and the engagements linked to them, and the stakeholders,
+    engagements and commitments linked to the task itself."""
     with handle.session() as session:
         task = find_record(session, MandateTask, task_id)
         benchmarks = session.execute(
@@ -501,10 +571,41 @@ def get_task(handle: MissionHandle, task_id: str) -> TaskDetail:
             .join(EngagementBenchmark, EngagementBenchmark.engagement_id == Engagement.id)
             .where(EngagementBenchmark.benchmark_id.in_(ids))
             .order_by(Engagement.starts_at.desc()).limit(20)).all() if ids else []
+        direct = _direct_links(session, [MandateTask.id == task_id])
+        row = _task_row(task, ids, direct)
+        people = {s.id: s.name for s in session.execute(
+            select(Stakeholder.id, Stakeholder.name).where(
+                Stakeholder.id.in_(row.stakeholder_ids)))}
+        met = session.execute(
+            select(Engagement.id, Engagement.starts_at, Engagement.title)
+            .where(Engagement.id.in_(row.engagement_ids))
+            .order_by(Engagement.starts_at.desc())).all()
+        promised = session.execute(
+            select(Commitment.id, Commitment.text, Commitment.status, Commitment.due_date)
+            .where(Commitment.id.in_(row.commitment_ids))
+            .order_by(Commitment.due_date.is_(None), Commitment.due_date)).all()
         return TaskDetail(
-            task=_task_row(task, ids),
+            task=row,
             benchmarks=tuple(LinkedBenchmark(*b) for b in benchmarks),
-            engagements=tuple(LinkedEngagement(*e) for e in engagements))
+            engagements=tuple(LinkedEngagement(*e) for e in engagements),
+            stakeholders=tuple(sorted((LinkedStakeholder(i, people[i]) for i in people),
+                                      key=lambda s: s.name.casefold())),
+            task_engagements=tuple(LinkedEngagement(*e) for e in met),
+            commitments=tuple(LinkedCommitment(*c) for c in promised))
+
+
+def tasks_linked_to(handle: MissionHandle, kind: str, record_id: str) -> list[LinkedTask]:
+    """The live mandate tasks linked directly to a stakeholder, an engagement or a commitment
+    (`kind` a key of TASK_LINKS), in paragraph order."""
+    link, column, _target = TASK_LINKS[kind]
+    with handle.session() as session:
+        rows = session.execute(
+            select(MandateTask.id, MandateTask.paragraph, Mandate.resolution)
+            .join(link, link.task_id == MandateTask.id)
+            .join(Mandate, Mandate.id == MandateTask.mandate_id)
+            .where(getattr(link, column) == record_id)).all()
+    tasks = [LinkedTask(*r) for r in rows]
+    return sorted(tasks, key=lambda t: (t.resolution, paragraph_key(t.paragraph)))
 
 
 def _check_paragraph_free(session, mandate_id: str, paragraph: str,
@@ -551,12 +652,17 @@ def update_task(uow: UnitOfWork, task_id: str, *, expected_revision: int | None,
     return _update(uow, MandateTask, TASK_FIELDS, task_id, expected_revision, changes)
 
 
+#: Every table linking a task to another record: tombstoned and restored with the task.
+_TASK_LINK_MODELS = (BenchmarkTask,) + tuple(link for link, _c, _t in TASK_LINKS.values())
+
+
 def delete_task(uow: UnitOfWork, task_id: str, *, expected_revision: int | None) -> WriteView:
-    """Tombstone a task and its benchmark links (restored with it)."""
+    """Tombstone a task and its links (restored with it)."""
     view = _set_deleted(uow, MandateTask, task_id, expected_revision, True)
     row = find_record(uow.session, MandateTask, task_id, include_deleted=True)
-    for link in uow.session.scalars(select(BenchmarkTask).where(BenchmarkTask.task_id == task_id)):
-        link.deleted_at = row.deleted_at
+    for model in _TASK_LINK_MODELS:
+        for link in uow.session.scalars(select(model).where(model.task_id == task_id)):
+            link.deleted_at = row.deleted_at
     uow.session.flush()
     return view
 
@@ -566,11 +672,12 @@ def restore_task(uow: UnitOfWork, task_id: str, *, expected_revision: int | None
     stamp = row.deleted_at
     _check_paragraph_free(uow.session, row.mandate_id, row.paragraph, task_id)
     view = _set_deleted(uow, MandateTask, task_id, expected_revision, False)
-    links = uow.session.scalars(select(BenchmarkTask).where(BenchmarkTask.task_id == task_id)
-                                .execution_options(include_deleted=True))
-    for link in links:
-        if stamp is not None and link.deleted_at == stamp:
-            link.deleted_at = None
+    for model in _TASK_LINK_MODELS:
+        links = uow.session.scalars(select(model).where(model.task_id == task_id)
+                                    .execution_options(include_deleted=True))
+        for link in links:
+            if stamp is not None and link.deleted_at == stamp:
+                link.deleted_at = None
     uow.session.flush()
     return view
 
@@ -579,28 +686,72 @@ def set_task_benchmarks(uow: UnitOfWork, task_id: str, benchmark_ids: Sequence[s
                         expected_revision: int | None) -> WriteView:
     """Link a task to exactly these benchmarks (links removed are tombstoned, links added
     back revive their old row). The task's revision moves, so an undo can be checked."""
-    session = uow.session
-    task = find_record(session, MandateTask, task_id)
+    task = find_record(uow.session, MandateTask, task_id)
     check_revision(task, expected_revision)
-    wanted = list(dict.fromkeys(benchmark_ids))
-    for bid in wanted:
-        find_live(session, Benchmark, bid)
-    links = {link.benchmark_id: link for link in session.scalars(
-        select(BenchmarkTask).where(BenchmarkTask.task_id == task_id)
-        .execution_options(include_deleted=True))}
     now = utcnow()
-    for bid, link in links.items():
-        if bid not in wanted and link.deleted_at is None:
-            link.deleted_at = now
-        elif bid in wanted and link.deleted_at is not None:
-            link.deleted_at = None
-    for bid in wanted:
-        if bid not in links:
-            uow.add(BenchmarkTask(benchmark_id=bid, task_id=task_id,
-                                  classification=task.classification))
+    _set_links(uow, task, BenchmarkTask, "benchmark_id", Benchmark, benchmark_ids, now)
     task.updated_at = now  # a link change is a change of the task: its revision moves
-    session.flush()
+    uow.session.flush()
     return _view(task)
+
+
+def _set_links(uow: UnitOfWork, task: MandateTask, link: type, column: str, target: type,
+               ids: Sequence[str], now: datetime, keep: Sequence[str] = ()) -> None:
+    """Make the task's live links in `link` exactly `ids` (each a live `target`) and `keep`
+    (links left as they are): links removed are tombstoned, links added back revive their
+    newest old row."""
+    session = uow.session
+    wanted = list(dict.fromkeys(ids))
+    for record_id in wanted:
+        find_live(session, target, record_id)
+    wanted += [record_id for record_id in keep if record_id not in wanted]
+    rows: dict[str, object] = {}
+    for row in session.scalars(select(link).where(link.task_id == task.id)
+                               .execution_options(include_deleted=True)
+                               .order_by(link.deleted_at.is_not(None), link.updated_at.desc())):
+        rows.setdefault(getattr(row, column), row)  # the live row first, else the newest
+    for record_id, row in rows.items():
+        if record_id not in wanted and row.deleted_at is None:
+            row.deleted_at = now
+        elif record_id in wanted and row.deleted_at is not None:
+            row.deleted_at = None
+    for record_id in wanted:
+        if record_id not in rows:
+            uow.add(link(task_id=task.id, classification=task.classification,
+                         **{column: record_id}))
+
+
+def set_task_links(uow: UnitOfWork, task_id: str, *, expected_revision: int | None,
+                   **links: Sequence[str]) -> WriteView:
+    """Link a task to exactly these stakeholders, engagements and commitments (keywords
+    `stakeholder_ids`, `engagement_ids`, `commitment_ids`; a kind not given is left as it
+    is). A link to a deleted record stays as it is (neither shown nor removed). The task's
+    revision moves, so an undo can be checked."""
+    unknown = set(links) - set(TASK_LINKS)
+    if unknown:
+        raise InvalidValue(field=sorted(unknown)[0], reason="unknown_field",
+                           table="mandate_tasks")
+    task = find_record(uow.session, MandateTask, task_id)
+    check_revision(task, expected_revision)
+    now = utcnow()
+    for kind, ids in links.items():
+        link, column, target = TASK_LINKS[kind]
+        hidden = _links_to_deleted(uow.session, link, column, target, task_id)
+        _set_links(uow, task, link, column, target, ids, now, keep=hidden)
+    task.updated_at = now
+    uow.session.flush()
+    return _view(task)
+
+
+def _links_to_deleted(session, link: type, column: str, target: type,
+                      task_id: str) -> list[str]:
+    """Ids of live links whose record is deleted: kept, so restoring the record shows them."""
+    other = getattr(link, column)
+    return list(session.scalars(
+        select(other).join(target, target.id == other)
+        .where(link.task_id == task_id, link.deleted_at.is_(None),
+               target.deleted_at.is_not(None))
+        .execution_options(include_deleted=True)))
 
 
 # --- benchmarks and their assessments ---------------------------------------------------------
