@@ -125,6 +125,7 @@ class _Builder:
         self._mandate()
         self._comms()
         self._engagements()
+        self._task_links()
         # The schema declares no ORM relationships, so the unit of work would not order
         # inserts by foreign key: add and flush table by table, parents first.
         for table in s.TABLES_IN_ORDER:
@@ -648,6 +649,31 @@ class _Builder:
                 done=due < self.today,
                 notes=e.get("notes"),
             )
+
+    def _task_links(self) -> None:
+        """A task's own stakeholders, engagements and commitments (after the engagements,
+        which make the commitments): commitments named "ENGAGEMENT:N"."""
+        made = {row.id for row in self.pending.get("commitments", [])}
+        for i, link in enumerate(self._load("mandate.json").get("task_links", [])):
+            record = f"task_links[{i}]"
+            tid = self._ref(record, "task", "mandate_tasks", link.get("task"))
+            if tid is None:
+                raise self._fail(record, "task", None, "missing")
+            for column, table, model, field in (
+                ("stakeholders", "stakeholders", s.MandateTaskStakeholder, "stakeholder_id"),
+                ("engagements", "engagements", s.MandateTaskEngagement, "engagement_id"),
+            ):
+                for key in link.get(column, []):
+                    self._add(model, stable_id(model.__tablename__, f"{link['task']}:{key}"),
+                              record, None, None, task_id=tid,
+                              **{field: self._ref(record, column, table, key)})
+            for key in link.get("commitments", []):
+                cid = stable_id("commitments", key)
+                if cid not in made:
+                    raise self._fail(record, "commitments", key, "unknown commitment")
+                self._add(s.MandateTaskCommitment,
+                          stable_id("mandate_task_commitments", f"{link['task']}:{key}"),
+                          record, None, None, task_id=tid, commitment_id=cid)
 
     def _benchmark(self, b: dict, mandate_id: str, adopted: date | None, order: int) -> None:
         key = b["key"]
