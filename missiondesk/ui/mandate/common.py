@@ -44,6 +44,11 @@ def number_text(value: float | None) -> str:
     return "" if value is None else "%g" % value
 
 
+#: A detail link's kind -> the desk that opens it.
+OTHER_DESKS = {"engagement": "engagements", "stakeholder": "stakeholders",
+               "commitment": "commitments"}
+
+
 class MandateTab(ListDetailDesk):
     """A register of one mandate's records (the desk gives the mandate with set_mandate)."""
 
@@ -68,14 +73,14 @@ class MandateTab(ListDetailDesk):
         """Clear the tab's filters (a record asked for is hidden by one)."""
 
     def open_link(self, url) -> None:
-        """"engagement:ID" opens the Engagements desk; "task:", "benchmark:", "indicator:"
-        the Mandate desk's tab that holds it."""
+        """"engagement:ID", "stakeholder:ID", "commitment:ID" open the record in its desk;
+        "task:", "benchmark:", "indicator:" the Mandate desk's tab that holds it."""
         text = url if isinstance(url, str) else url.toString()
         kind, _, record_id = text.partition(":")
-        if kind == "engagement":
+        if kind in OTHER_DESKS:
             window = self.window()
             if hasattr(window, "show_record"):
-                window.show_record("engagements", record_id)
+                window.show_record(OTHER_DESKS[kind], record_id)
             return
         desk = self.parent()
         while desk is not None and not hasattr(desk, "choose_mandate"):
