@@ -1,6 +1,7 @@
 """The Tasks tab: the mandate's tasks (operative paragraphs) in paragraph order, their links to
-benchmarks, and tasks pasted from a resolution's text (previewed, then created in one undo
-step)."""
+benchmarks and to stakeholders, engagements and commitments (Links…, one undo step; the detail
+opens each in its desk), and tasks pasted from a resolution's text (previewed, then created in
+one undo step)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
     from missiondesk.services.resolution_text import Paragraph
     from missiondesk.ui.context import MissionContext
 
-WATCHED = ("mandate_tasks", "benchmark_tasks", "benchmarks", "mandates")
+WATCHED = ("mandate_tasks", "benchmark_tasks", "benchmarks", "mandates",
+           "mandate_task_stakeholders", "mandate_task_engagements", "mandate_task_commitments",
+           "stakeholders", "engagements", "commitments")
 
 
 def _t(text: str, n: int = -1) -> str:
@@ -54,6 +57,10 @@ def _service():
     return mandate
 
 
+def _link_count(row) -> int:
+    return len(row.stakeholder_ids) + len(row.engagement_ids) + len(row.commitment_ids)
+
+
 class TaskTableModel(RecordTableModel):
     COLUMNS = (
         Column("paragraph", lambda: _t("Paragraph"), 92),
@@ -61,6 +68,7 @@ class TaskTableModel(RecordTableModel):
         Column("pillar", lambda: _t("Pillar"), 130),
         Column("priority", lambda: _t("Priority"), 66),
         Column("benchmarks", lambda: _t("Benchmarks"), 90, align="right"),
+        Column("links", lambda: _t("Links"), 60, align="right"),
         Column("classification", lambda: _t("Classification"), 110),
     )
 
@@ -71,6 +79,8 @@ class TaskTableModel(RecordTableModel):
             return _t("Priority") if row.priority else _t("Other")
         if key == "benchmarks":
             return str(len(row.benchmark_ids)) if row.benchmark_ids else ""
+        if key == "links":
+            return str(_link_count(row)) if _link_count(row) else ""
         if key == "classification":
             return classification_label(row.classification)
         return super().display(row, key)
@@ -80,9 +90,16 @@ class TaskTableModel(RecordTableModel):
             return _service().paragraph_key(row.paragraph)
         if key == "benchmarks":
             return len(row.benchmark_ids)
+        if key == "links":
+            return _link_count(row)
         return super().sort_key(row, key)
 
     def tooltip(self, row, key: str) -> str | None:
+        if key == "links":
+            return _t("{stakeholders} stakeholder(s), {engagements} engagement(s), "
+                      "{commitments} commitment(s)").format(
+                stakeholders=len(row.stakeholder_ids), engagements=len(row.engagement_ids),
+                commitments=len(row.commitment_ids))
         return row.text if key == "text" else None
 
     def font(self, row, key: str):
@@ -130,11 +147,14 @@ class TasksTab(MandateTab):
         self.edit_button = self.button(self.tr("Edit\u2026"), self.edit_task)
         self.link_button = self.button(self.tr("Benchmarks\u2026"), self.link_benchmarks)
         self.link_button.setToolTip(self.tr("Choose the benchmarks this task serves"))
+        self.links_button = self.button(self.tr("Links\u2026"), self.edit_links)
+        self.links_button.setToolTip(self.tr("Link the task to stakeholders, engagements and "
+                                             "commitments"))
         self.delete_button = self.button(self.tr("Delete"), self.delete_task)
         self.export_button = self.button(
             self.tr("Export\u2026"), lambda: self.export_view(self.tr("mandate tasks") + ".xlsx"))
         self.add_buttons(self.new_button, self.paste_button, self.edit_button, self.link_button,
-                         self.delete_button)
+                         self.links_button, self.delete_button)
         self.toolbar.addStretch(1)
         self.toolbar.addWidget(self.count_label)
         self.toolbar.addWidget(self.export_button)
@@ -195,7 +215,8 @@ class TasksTab(MandateTab):
         self.new_button.setEnabled(has_mandate)
         self.paste_button.setEnabled(has_mandate)
         self.export_button.setEnabled(has_mandate)
-        for button in (self.edit_button, self.link_button, self.delete_button):
+        for button in (self.edit_button, self.link_button, self.links_button,
+                       self.delete_button):
             button.setEnabled(has)
 
     def show_detail(self, row: TaskRow | None) -> None:
@@ -232,16 +253,53 @@ class TasksTab(MandateTab):
         else:
             parts.append("<p style='color:#666'>%s</p>" % esc(t(
                 "None yet: Benchmarks\u2026 links the conditions this task works toward.")))
+        parts.extend(self._direct_links(detail))
         parts.append("<h3 style='margin-bottom:2px'>%s</h3>" % esc(
-            t("Engagements on these benchmarks")))
+            t("Engagements on its benchmarks")))
         if detail.engagements:
-            parts.append("<ul>%s</ul>" % "".join(
-                "<li>%s <a href='engagement:%s'>%s</a></li>" % (
-                    esc(e.starts_at.strftime("%Y-%m-%d")), esc(e.id), esc(e.title))
-                for e in detail.engagements))
+            parts.append(self._engagement_list(detail.engagements))
         else:
             parts.append("<p style='color:#666'>%s</p>" % esc(t("None recorded.")))
         self.detail.setHtml("".join(parts))
+
+    def _engagement_list(self, engagements) -> str:
+        from missiondesk.services.clock import mission_zone, to_local
+
+        zone = mission_zone(self._ctx.handle)
+        return "<ul>%s</ul>" % "".join(
+            "<li>%s <a href='engagement:%s'>%s</a></li>" % (
+                esc(to_local(e.starts_at, zone).date().isoformat()), esc(e.id), esc(e.title))
+            for e in engagements)
+
+    def _direct_links(self, detail) -> list[str]:
+        """The stakeholders, engagements and commitments linked to the task itself."""
+        t = self.tr
+        parts = ["<h3 style='margin-bottom:2px'>%s</h3>" % esc(t("Linked to this task"))]
+        if not (detail.stakeholders or detail.task_engagements or detail.commitments):
+            parts.append("<p style='color:#666'>%s</p>" % esc(t(
+                "Nothing yet: Links\u2026 adds the stakeholders, engagements and commitments "
+                "that bear on it.")))
+            return parts
+        if detail.stakeholders:
+            parts.append("<p style='margin-bottom:0'><b>%s</b> %s</p>" % (
+                esc(t("Stakeholders:")), ", ".join(
+                    "<a href='stakeholder:%s'>%s</a>" % (esc(s.id), esc(s.name))
+                    for s in detail.stakeholders)))
+        if detail.task_engagements:
+            parts.append("<p style='margin-bottom:0'><b>%s</b></p>" % esc(t("Engagements:")))
+            parts.append(self._engagement_list(detail.task_engagements))
+        if detail.commitments:
+            from missiondesk.labels import commitment_status_label
+
+            parts.append("<p style='margin-bottom:0'><b>%s</b></p>" % esc(t("Commitments:")))
+            parts.append("<ul>%s</ul>" % "".join(
+                "<li><a href='commitment:%s'>%s</a> \u2014 %s%s</li>" % (
+                    esc(c.id), esc(" ".join(c.text.split())),
+                    esc(commitment_status_label(c.status)),
+                    esc(t(", due {date}").format(date=c.due_date.isoformat())
+                        if c.due_date else ""))
+                for c in detail.commitments))
+        return parts
 
     # --- writes (each on the undo stack) ---------------------------------------------------
 
@@ -300,6 +358,41 @@ class TasksTab(MandateTab):
                 uow, task_id, values["benchmark_ids"], expected_revision=rev),
             revision=row.revision, old={"benchmark_ids": list(row.benchmark_ids)},
             new={"benchmark_ids": list(benchmark_ids)}, on_error=self.actions.show_undo_error)
+        return self.actions.push(command)
+
+    def edit_links(self) -> None:
+        from missiondesk.services.people import people
+        from missiondesk.ui.mandate.task_links import TaskLinksDialog
+
+        row = self._current
+        if self._ctx is None or row is None:
+            return
+        try:
+            detail = _service().get_task(self._ctx.handle, row.id)
+        except MissionError as exc:
+            self.actions.show_undo_error(exc)
+            return
+        chosen = TaskLinksDialog.choose(self, self._ctx, detail, people(self._ctx.handle))
+        if chosen is None:
+            return
+        problem = self.set_links(detail.task, chosen)
+        if problem:
+            QMessageBox.warning(self, self.tr("Links"), problem)
+
+    def set_links(self, row: TaskRow, links: dict[str, list[str]]) -> str | None:
+        """Link the task to exactly these stakeholders, engagements and commitments (one
+        undo step); the refusal's sentence."""
+        old = row.links()
+        if self._ctx is None or all(set(links.get(k, old[k])) == set(old[k]) for k in old):
+            return None
+        task_id = row.id
+        command = EditRecordCommand(
+            self._ctx, self.tr("Change the links of task {paragraph}").format(
+                paragraph=row.paragraph),
+            lambda uow, rev, values: _service().set_task_links(
+                uow, task_id, expected_revision=rev, **values),
+            revision=row.revision, old=old, new={**old, **links},
+            on_error=self.actions.show_undo_error, record_id=task_id)
         return self.actions.push(command)
 
     def paste_from_resolution(self) -> None:
