@@ -156,8 +156,9 @@ class TasksTab(MandateTab):
         self.add_buttons(self.new_button, self.paste_button, self.edit_button, self.link_button,
                          self.links_button, self.delete_button)
         self.toolbar.addStretch(1)
-        self.toolbar.addWidget(self.count_label)
         self.toolbar.addWidget(self.export_button)
+        # the count beside the filters: the toolbar's seven buttons fill a 1180-wide window
+        self.filters.addWidget(self.count_label)
         self.table.doubleClicked.connect(lambda _index: self.edit_task())
         self.show_detail(None)
         self.update_buttons()
