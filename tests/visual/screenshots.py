@@ -123,6 +123,14 @@ def shoot(window, app, mission: str, out: Path) -> list[Path]:
                 written.append(gaps)
                 desk.tabs.setCurrentIndex(0)
             if spec.key == "mandate":  # its other tabs (the tasks are the first)
+                tasks = desk.tab("tasks")  # the ceasefire task (28(b)) and its links
+                linked = next((r for r in tasks.model.rows() if r.stakeholder_ids), None)
+                if linked is not None:
+                    tasks.select_id(linked.id)
+                    _settle(app, desk)
+                    shot = out / ("%s-%dx%d-mandate-task-links.png" % (mission, width, height))
+                    window.grab().save(str(shot))
+                    written.append(shot)
                 for key in ("benchmarks", "indicators", "board", "cycle", "consultations",
                             "consultations-summary"):
                     tab = desk.select_tab(key.split("-")[0])
