@@ -1,15 +1,16 @@
 """The Tasks tab's links to stakeholders, engagements and commitments, driven offscreen: a
 stakeholder typed with completion, an engagement found by a date and a commitment ticked in the
 Links… dialog become one undo step shown in the detail; undo takes them away, redo brings them
-back; an unknown name is refused in words; the demo's ceasefire task shows its links, and a
-click on one opens the record in its desk."""
+back; an unknown name is refused in words; the demo's ceasefire task shows its links, a click
+on one opens the record in its desk, and the stakeholder's profile and the commitment's detail
+name the task (a link back to it)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog
 
@@ -167,8 +168,16 @@ def test_the_demo_ceasefire_task_shows_its_links_and_opens_them(qtbot, demo_file
         person = next(s for s in detail.stakeholders if s.name == "General Pea")
         tab.open_link("stakeholder:" + person.id)
         assert win.desk("stakeholders").current_id() == person.id
+        # the other direction: the profile names the task, and its link opens it
+        people = win.desk("stakeholders")
+        assert "Mandate tasks: 28(b) (S/RES/2799" in people.detail.toPlainText()
+        people._link_clicked(QUrl("mandate-task:" + task.id))
+        assert win.desk("mandate").tabs.currentWidget() is tab
+        assert tab.current_id() == task.id
         commitment = detail.commitments[0]
         tab.open_link("commitment:" + commitment.id)
-        assert win.desk("commitments").current_id() == commitment.id
+        commitments = win.desk("commitments")
+        assert commitments.current_id() == commitment.id
+        assert "Mandate tasks: 28(b) (S/RES/2799" in commitments.detail.toPlainText()
     finally:
         win.close_mission()

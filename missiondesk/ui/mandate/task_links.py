@@ -242,3 +242,40 @@ class TaskLinksDialog(QDialog):
                people: list[Person]) -> dict[str, list[str]] | None:
         dialog = cls(parent, ctx, detail, people)
         return dialog.links() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+# --- the other direction: a record's mandate tasks, in the other desks' details -------------
+
+
+def mandate_tasks_html(handle, kind: str, record_id: str) -> str:
+    """"Mandate tasks: 28(b), 30(a) (S/RES/2799 (2026))" for a stakeholder, an engagement or a
+    commitment (`kind` a key of services.mandate.TASK_LINKS), each paragraph a "mandate-task:"
+    link; nothing when the record is linked to no task."""
+    import html
+
+    from PySide6.QtCore import QCoreApplication
+
+    from missiondesk.services.mandate import tasks_linked_to
+
+    by_resolution: dict[str, list[str]] = {}
+    for task in tasks_linked_to(handle, kind, record_id):
+        by_resolution.setdefault(task.resolution, []).append(
+            "<a href='mandate-task:%s'>%s</a>" % (html.escape(task.id),
+                                                 html.escape(task.paragraph)))
+    if not by_resolution:
+        return ""
+    groups = "; ".join("%s (%s)" % (", ".join(links), html.escape(resolution))
+                       for resolution, links in by_resolution.items())
+    return "<p><b>%s</b> %s</p>" % (
+        html.escape(QCoreApplication.translate("MandateTaskLinks", "Mandate tasks:")), groups)
+
+
+def open_mandate_task(widget: QWidget, url) -> bool:
+    """Open a "mandate-task:ID" link in the Mandate desk of `widget`'s main window; False
+    for another link or without that desk."""
+    text = url if isinstance(url, str) else url.toString()
+    kind, _, task_id = text.partition(":")
+    show = getattr(widget.window(), "show_record", None)
+    if kind != "mandate-task" or show is None:
+        return False
+    return bool(show("mandate", task_id))
