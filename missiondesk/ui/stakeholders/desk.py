@@ -257,6 +257,10 @@ class StakeholdersDesk(ListDetailDesk):
             from missiondesk.ui.stakeholders.profile import open_engagement
 
             open_engagement(self, text.split(":", 1)[1])
+        elif text.startswith("mandate-task:"):  # the mandate tasks open in the Tasks tab
+            from missiondesk.ui.mandate.task_links import open_mandate_task
+
+            open_mandate_task(self, text)
         elif text.startswith("rumour:"):  # rumours about them open in the Rumours tab
             from missiondesk.ui.communications.rumours import open_rumour
 

@@ -200,6 +200,10 @@ def profile_html(d, handle=None) -> str:
             (" (" + _esc(t("due %s") % c.due_date.isoformat()) + ")") if c.due_date else "")
             for c in d.commitments[:15])
         parts.append("<h3>%s</h3><ul>%s</ul>" % (_esc(t("Commitments")), rows))
+    if handle is not None:  # the mandate tasks they bear on, each a link to the Tasks tab
+        from missiondesk.ui.mandate.task_links import mandate_tasks_html
+
+        parts.append(mandate_tasks_html(handle, "stakeholder_ids", d.id))
     if handle is not None:  # rumours about them, each a link to the Rumours tab
         from missiondesk.ui.communications.rumours import rumours_profile_html
 
