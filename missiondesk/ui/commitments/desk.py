@@ -400,6 +400,9 @@ class CommitmentsDesk(ListDetailDesk):
             if value:
                 parts.append("<h4 style='margin-bottom:2px'>%s</h4><p>%s</p>" % (
                     _esc(title), _esc(value)))
+        from missiondesk.ui.mandate.task_links import mandate_tasks_html
+
+        parts.append(mandate_tasks_html(self._ctx.handle, "commitment_ids", row.id))
         if row.next_statuses:
             parts.append("<p style='color:#555'>%s</p>" % _esc(t("Can become: {statuses}.")
                          .format(statuses=", ".join(commitment_status_label(s)
@@ -411,6 +414,8 @@ class CommitmentsDesk(ListDetailDesk):
         window = self.window()
         if kind == "engagement" and hasattr(window, "show_record"):
             window.show_record("engagements", record_id)
+        elif kind == "mandate-task" and hasattr(window, "show_record"):
+            window.show_record("mandate", record_id)
 
     # --- writes ----------------------------------------------------------------------------
 
