@@ -14,8 +14,16 @@ DEMO_ORIGIN = "00000000-0000-4000-8000-00000000de70"
 
 def write_demo(path: str | Path, passphrase: str | None, *, large: bool = False,
                as_of: date | None = None) -> MissionHandle:
-    """Write the demo mission to a new file and return it open (dates relative to as_of)."""
-    as_of = as_of or date.today()
+    """Write the demo mission to a new file and return it open (dates relative to as_of;
+    by default today, in the Carana mission's time zone for its demo: the desks count days
+    from the mission's today, which is already tomorrow in Nairobi late in a UTC evening)."""
+    if as_of is None:
+        if large:
+            as_of = date.today()
+        else:
+            from missiondesk.demo.carana import mission_today
+
+            as_of = mission_today()
 
     def populate(session, _device):
         if large:

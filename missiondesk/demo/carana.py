@@ -56,6 +56,7 @@ _PUBLIC_TABLES = frozenset(
         "key_messages",
         "key_message_texts",
         "comms_milestones",
+        "comms_plan_rows",
         "agreements",
         "agreement_provisions",
     }
@@ -78,6 +79,17 @@ def demo_folder() -> Path:
     from missiondesk.paths import resources_dir
 
     return resources_dir().joinpath(*DEMO_FOLDER)
+
+
+def mission_today() -> date:
+    """Today in the Carana mission's time zone (mission.json's), the demo's default day."""
+    from zoneinfo import ZoneInfo
+
+    from missiondesk.services.clock import local_today
+
+    with (demo_folder() / "mission.json").open(encoding="utf-8") as fh:
+        zone = json.load(fh).get("time_zone", "UTC")
+    return local_today(ZoneInfo(zone))
 
 
 def build_carana(
@@ -813,6 +825,8 @@ class _Builder:
                 audience_id=self._ref(key, "audience", "audiences", km.get("audience")),
                 kind=km.get("kind", "core"),
                 approved=km.get("approved", False),
+                approved_by=km.get("approved_by"),
+                approved_on=self._day(key, km, "approved"),
             ).id
             for language in ("en", "fr", "ar"):
                 if km.get(language):
@@ -826,6 +840,21 @@ class _Builder:
                         language=language,
                         text=km[language],
                     )
+        for i, line in enumerate(data.get("plan", [])):
+            record = f"plan[{i}]"
+            self._add(
+                s.CommsPlanRow,
+                stable_id("comms_plan_rows", str(i)),
+                record,
+                None,
+                line.get("classification"),
+                audience_id=self._ref(record, "audience", "audiences", line["audience"]),
+                key_message_id=self._ref(record, "message", "key_messages", line["message"]),
+                channel=line["channel"],
+                messenger=line.get("messenger"),
+                timing=line.get("timing"),
+                sort_order=i,
+            )
         for ms in data["milestones"]:
             key = ms["key"]
             planned = self._day(key, ms, "planned")
@@ -876,6 +905,10 @@ class _Builder:
                 content=ru["content"],
                 channel=ru["channel"],
                 outlet_id=self._ref(key, "outlet", "media_outlets", ru.get("outlet")),
+                stakeholder_id=self._ref(key, "stakeholder", "stakeholders", ru.get("stakeholder")),
+                response_message_id=self._ref(key, "response_message", "key_messages",
+                                              ru.get("response_message")),
+                poc_risk=ru.get("poc_risk", False),
                 regions=list(ru.get("regions", [])),
                 reach=ru.get("reach", "medium"),
                 risk=ru.get("risk", "medium"),
@@ -950,6 +983,7 @@ class _Builder:
             ("drivers", s.EngagementDriver, "driver_id", "drivers"),
             ("benchmarks", s.EngagementBenchmark, "benchmark_id", "benchmarks"),
             ("objectives", s.EngagementObjective, "objective_id", "strategy_objectives"),
+            ("key_messages", s.EngagementKeyMessage, "key_message_id", "key_messages"),
         )
         for field, model, column, table in links:
             for other in e.get(field, []):

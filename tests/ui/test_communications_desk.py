@@ -51,59 +51,63 @@ def test_tabs_are_built_when_first_shown_and_attached(desk, ctx):
 
 def test_the_plan_matrix_is_edited_in_place_each_edit_one_undo_step(desk, ctx, qtbot):
     plan = desk.select_tab("plan")
-    assert plan.model.rowCount() == 0 and plan.count_label.text() == "0 line(s)"
-    assert plan.empty.isVisibleTo(plan) and "no lines yet" in plan.empty.text()
-    plan.add_line()
-    qtbot.waitUntil(lambda: plan.model.rowCount() == 1)
+    # the demo's plan: 13 lines, audience by message by channel, messenger and timing
+    n = plan.model.rowCount()
+    assert n == 13 and plan.count_label.text() == "13 line(s)"
     assert not plan.empty.isVisibleTo(plan)
-    line = plan.model.lines[0]
+    first = plan.model.lines[0]
+    assert (first.channel, first.messenger) == ("radio", "Radio Paix Maldosa with Civil Affairs")
+    plan.add_line()
+    qtbot.waitUntil(lambda: plan.model.rowCount() == n + 1)
+    line = plan.model.lines[n]  # a new line comes last
     assert line.channel == "radio" and line.messenger is None
 
     # type a messenger in its cell, as a user does
-    index = plan.model.index(0, 3)
+    index = plan.model.index(n, 3)
     plan.table.setCurrentIndex(index)
     plan.table.edit(index)
     editor = plan.table.viewport().findChild(QLineEdit)
     QTest.keyClicks(editor, "Force Commander")
     QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: plan.model.index(0, 3).data() == "Force Commander")
+    qtbot.waitUntil(lambda: plan.model.index(n, 3).data() == "Force Commander")
 
     # choose a channel from its list
-    index = plan.model.index(0, 2)
+    index = plan.model.index(n, 2)
     plan.table.setCurrentIndex(index)
     plan.table.edit(index)
     combo = plan.table.viewport().findChild(QComboBox)
     combo.setCurrentIndex(combo.findData("community_meeting"))
     plan.table.commitData(combo)
     plan.table.closeEditor(combo, QAbstractItemDelegate.EndEditHint.NoHint)
-    qtbot.waitUntil(lambda: plan.model.index(0, 2).data() == "Community meeting")
-    stored = comms_plan.list_plan(ctx.handle)[0]
+    qtbot.waitUntil(lambda: plan.model.index(n, 2).data() == "Community meeting")
+    stored = comms_plan.list_plan(ctx.handle)[n]
     assert (stored.channel, stored.messenger) == ("community_meeting", "Force Commander")
 
     assert ctx.undo_stack.count() == 3  # add, messenger, channel
     ctx.undo_stack.undo()
-    qtbot.waitUntil(lambda: plan.model.index(0, 2).data() == "Radio")
-    assert plan.model.index(0, 3).data() == "Force Commander"
+    qtbot.waitUntil(lambda: plan.model.index(n, 2).data() == "Radio")
+    assert plan.model.index(n, 3).data() == "Force Commander"
     ctx.undo_stack.undo()
-    qtbot.waitUntil(lambda: plan.model.index(0, 3).data() == "")
+    qtbot.waitUntil(lambda: plan.model.index(n, 3).data() == "")
     ctx.undo_stack.undo()
-    qtbot.waitUntil(lambda: plan.model.rowCount() == 0)
-    assert comms_plan.list_plan(ctx.handle) == []
+    qtbot.waitUntil(lambda: plan.model.rowCount() == n)
+    assert len(comms_plan.list_plan(ctx.handle)) == n
     ctx.undo_stack.redo()
-    qtbot.waitUntil(lambda: plan.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: plan.model.rowCount() == n + 1)
 
 
 def test_a_refused_cell_says_why_and_keeps_the_file(desk, ctx, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     plan = desk.select_tab("plan")
+    n = plan.model.rowCount()
     plan.add_line()
-    qtbot.waitUntil(lambda: plan.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: plan.model.rowCount() == n + 1)
     said = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: said.append(args[2]))
-    assert not plan.model.setData(plan.model.index(0, 4), "x" * 201)
+    assert not plan.model.setData(plan.model.index(n, 4), "x" * 201)
     assert said and "Timing is too long" in said[0]
-    assert comms_plan.list_plan(ctx.handle)[0].timing is None
+    assert comms_plan.list_plan(ctx.handle)[n].timing is None
     assert ctx.undo_stack.count() == 1
 
 
