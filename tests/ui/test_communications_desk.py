@@ -43,7 +43,7 @@ def desk(qtbot, ctx):
 
 def test_tabs_are_built_when_first_shown_and_attached(desk, ctx):
     assert set(MINE) <= set(desk.keys())
-    assert list(desk._built) == [desk.keys()[0]]  # only the tab shown
+    assert list(desk.tabs.built) == [desk.keys()[0]]  # only the tab shown
     plan = desk.select_tab("plan")
     assert plan._ctx is ctx and desk.tabs.currentWidget() is plan
     assert desk.tabs.tabText(desk.keys().index("plan")) == "Plan"

@@ -9,12 +9,13 @@ one of its records).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from missiondesk.ui.framework.tabs import LazyTabs
 
 if TYPE_CHECKING:
     from missiondesk.ui.context import MissionContext
@@ -46,60 +47,31 @@ class CommunicationsDesk(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx: MissionContext | None = None
-        self._built: dict[str, QWidget] = {}
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        for _key, title, _module, _class in TABS:
-            self.tabs.addTab(QWidget(), title())  # a placeholder until first shown
+        self.tabs = LazyTabs(TABS, self._tab_built)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.tabs)
-        self.tabs.currentChanged.connect(self._tab_shown)
-        if TABS:
-            self._tab_shown(self.tabs.currentIndex())
+        self.tabs.build_current()
 
     # --- the tabs ------------------------------------------------------------------------------
 
+    def _tab_built(self, widget: QWidget) -> None:
+        if self._ctx is not None:
+            widget.attach(self._ctx)
+
     def keys(self) -> list[str]:
-        return [key for key, *_rest in TABS]
+        return self.tabs.keys()
 
     def tab(self, key: str) -> QWidget:
         """The tab's widget, built (and attached to the open mission) on first use."""
-        if key not in self._built:
-            index = self.keys().index(key)
-            _key, title, module, class_name = TABS[index]
-            widget = getattr(importlib.import_module(module), class_name)(None)
-            placeholder = self.tabs.widget(index)
-            self.tabs.blockSignals(True)
-            current = self.tabs.currentIndex()
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, widget, title())
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            placeholder.deleteLater()
-            self._built[key] = widget
-            if self._ctx is not None:
-                widget.attach(self._ctx)
-        return self._built[key]
+        return self.tabs.tab(key)
 
     def select_tab(self, key: str) -> QWidget:
-        widget = self.tab(key)
-        self.tabs.setCurrentIndex(self.keys().index(key))
-        return widget
-
-    def _tab_shown(self, index: int) -> None:
-        if 0 <= index < len(TABS):
-            self.tab(TABS[index][0])
+        return self.tabs.select_tab(key)
 
     def show_record(self, record_id: str) -> bool:
         """Show a record in the tab that holds it (objective, audience, message...)."""
-        for key in self.keys():
-            widget = self.tab(key)
-            show = getattr(widget, "show_record", None)
-            if show is not None and show(record_id):
-                self.tabs.setCurrentIndex(self.keys().index(key))
-                return True
-        return False
+        return self.tabs.show_record(record_id)
 
     select_id = show_record  # what the main window's show_record calls
 
@@ -111,10 +83,10 @@ class CommunicationsDesk(QWidget):
 
     def attach(self, ctx: MissionContext) -> None:
         self._ctx = ctx
-        for widget in self._built.values():
+        for widget in self.tabs.built.values():
             widget.attach(ctx)
 
     def detach(self) -> None:
         self._ctx = None
-        for widget in self._built.values():
+        for widget in self.tabs.built.values():
             widget.detach()
