@@ -166,11 +166,8 @@ def _exists(session, field: str, model, record_id: str | None) -> str | None:
 def clean_fields(session, changes: dict, *, creating: bool) -> dict:
     """Validate and normalise commitment fields; raises InvalidValue(field=, reason=, ...,
     table="commitments") so the sentence names the commitment's own field."""
-    try:
+    with validation.for_table("commitments"):
         return _clean_fields(session, changes, creating=creating)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", "commitments")
-        raise
 
 
 def _clean_fields(session, changes: dict, *, creating: bool) -> dict:

@@ -156,7 +156,7 @@ def _clean_objective(session, changes: dict, *, creating: bool) -> dict:
         raise ValueError("not an objective field: %s" % ", ".join(sorted(unknown)))
     t = "comms_objectives"
     clean: dict = {}
-    try:
+    with validation.for_table(t):
         for name, value in changes.items():
             if name == "title":
                 clean[name] = validation.required_text(name, value, max_length=300)
@@ -166,9 +166,6 @@ def _clean_objective(session, changes: dict, *, creating: bool) -> dict:
                 clean[name] = bool(value)
             elif name == "classification":
                 clean[name] = validation.vocabulary(name, value, Classification)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", t)
-        raise
     links = {"objective_id": StrategyObjective, "mandate_task_id": MandateTask,
              "benchmark_id": Benchmark}
     for name, model in links.items():
@@ -283,7 +280,7 @@ def _clean_audience(session, changes: dict, *, creating: bool) -> dict:
         raise ValueError("not an audience field: %s" % ", ".join(sorted(unknown)))
     t = "audiences"
     clean: dict = {}
-    try:
+    with validation.for_table(t):
         for name, value in changes.items():
             if name == "code":
                 clean[name] = validation.vocabulary(name, value, AudienceCode)
@@ -293,9 +290,6 @@ def _clean_audience(session, changes: dict, *, creating: bool) -> dict:
                 clean[name] = validation.optional_text(name, value, max_length=_LONG)
             elif name == "classification":
                 clean[name] = validation.vocabulary(name, value, Classification)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", t)
-        raise
     if "stakeholder_ids" in changes:
         clean["stakeholder_ids"] = [_exists(session, t, "stakeholder_ids", Stakeholder, s)
                                     for s in dict.fromkeys(changes["stakeholder_ids"] or ())

@@ -118,7 +118,7 @@ def _clean_message(session, changes: dict) -> dict:
         raise ValueError("not a key message field: %s" % ", ".join(sorted(unknown)))
     t = "key_messages"
     clean: dict = {}
-    try:
+    with validation.for_table(t):
         for name, value in changes.items():
             if name == "kind":
                 clean[name] = validation.vocabulary(name, value, MessageKind)
@@ -130,9 +130,6 @@ def _clean_message(session, changes: dict) -> dict:
                 clean[name] = validation.optional_date(name, value)
             elif name == "classification":
                 clean[name] = validation.vocabulary(name, value, Classification)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", t)
-        raise
     if "texts" in changes:
         clean["texts"] = _clean_texts(changes["texts"])
     if "objective_id" in changes:

@@ -62,7 +62,7 @@ def _clean(session, changes: dict, *, creating: bool) -> dict:
     if unknown:
         raise ValueError("not a plan field: %s" % ", ".join(sorted(unknown)))
     clean: dict = {}
-    try:
+    with validation.for_table(_TABLE):
         for name, value in changes.items():
             if name == "channel":
                 clean[name] = validation.vocabulary(name, value, CommsChannel)
@@ -70,9 +70,6 @@ def _clean(session, changes: dict, *, creating: bool) -> dict:
                 clean[name] = validation.optional_text(name, value, max_length=200)
             elif name == "classification":
                 clean[name] = validation.vocabulary(name, value, Classification)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", _TABLE)
-        raise
     for name, model in (("audience_id", Audience), ("key_message_id", KeyMessage)):
         if name in changes:
             clean[name] = _exists(session, _TABLE, name, model, changes[name])

@@ -259,11 +259,8 @@ def clean_fields(session, changes: dict, *, creating: bool) -> dict:
     """Validate and normalise consultation fields; raises InvalidValue(field=, reason=, ...,
     table="consultations"). Creating requires the date, the counterpart type and the
     counterparts. Topics: a list (or text separated by ";" or ","), each once."""
-    try:
+    with validation.for_table("consultations"):
         return _clean_fields(session, changes, creating=creating)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", "consultations")
-        raise
 
 
 def _clean_fields(session, changes: dict, *, creating: bool) -> dict:

@@ -105,11 +105,8 @@ def get_cycle_event(handle: MissionHandle, event_id: str) -> CycleEventView:
 def clean_fields(session, changes: dict, *, creating: bool) -> dict:
     """Validate and normalise event fields; raises InvalidValue(field=, reason=, ...,
     table="cycle_events"). Creating requires kind, due_on and title."""
-    try:
+    with validation.for_table("cycle_events"):
         return _clean_fields(session, changes, creating=creating)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", "cycle_events")
-        raise
 
 
 def _clean_fields(session, changes: dict, *, creating: bool) -> dict:

@@ -334,7 +334,7 @@ def _clean(table: str, fields: Sequence[str], changes: dict, session=None) -> di
     if unknown:
         raise ValueError("not an editable field of %s: %s" % (table, ", ".join(sorted(unknown))))
     clean: dict = {}
-    try:
+    with validation.for_table(table):
         for name in fields:  # form order, so the first problem named is the top one
             if name not in changes:
                 continue
@@ -376,9 +376,6 @@ def _clean(table: str, fields: Sequence[str], changes: dict, session=None) -> di
             raise InvalidValue(field="expires_on", reason="expiry_not_after_adoption",
                                value=expires.isoformat(),
                                other=adopted.isoformat())
-    except InvalidValue as exc:
-        exc.params.setdefault("table", table)
-        raise
     return clean
 
 
@@ -857,13 +854,10 @@ def record_assessment(uow: UnitOfWork, benchmark_id: str, *, expected_revision: 
     session = uow.session
     benchmark = find_record(session, Benchmark, benchmark_id)
     check_revision(benchmark, expected_revision)
-    try:
+    with validation.for_table("benchmark_assessments"):
         assessed_on = _required_date("assessed_on", assessed_on)
         status = validation.vocabulary("status", status, BenchmarkStatus)
         note = validation.optional_text("note", note, max_length=_LONG)
-    except InvalidValue as exc:
-        exc.params.setdefault("table", "benchmark_assessments")
-        raise
     assessment = BenchmarkAssessment(benchmark_id=benchmark.id, assessed_on=assessed_on,
                                      assessed_by=uow.handle.user_name, status=status, note=note,
                                      classification=benchmark.classification)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 
@@ -58,3 +59,14 @@ def optional_date(field: str, value) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError as exc:
         raise InvalidValue(field=field, reason="not_a_date", value=str(value)) from exc
+
+
+@contextmanager
+def for_table(table: str):
+    """Name `table` in an InvalidValue raised inside (so the sentence names the record's own
+    field), unless the error already names one."""
+    try:
+        yield
+    except InvalidValue as exc:
+        exc.params.setdefault("table", table)
+        raise
