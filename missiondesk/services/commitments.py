@@ -25,7 +25,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, func, or_, select, text
 
 from missiondesk.services import validation
-from missiondesk.services.records import find_record, load_record
+from missiondesk.services.records import apply_changes, find_record, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -290,9 +290,7 @@ def update_commitment(uow: UnitOfWork, commitment_id: str, *, expected_revision:
     if by_mission:
         clean["committed_by_id"] = None
     _check_who(by_mission, clean.get("committed_by_id", row.committed_by_id))
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     if engagement_ids is not None:
         _set_engagements(uow, row, engagement_ids)
     uow.session.flush()

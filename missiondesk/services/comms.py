@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from missiondesk.services import validation
-from missiondesk.services.records import load_record
+from missiondesk.services.records import apply_changes, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -62,9 +62,7 @@ def _default_classification(session) -> str:
 
 
 def _apply(row, clean: dict) -> None:
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from missiondesk.services import validation
 from missiondesk.services.clock import local_today, mission_zone, to_local
 from missiondesk.services.mission_settings import get_settings
 from missiondesk.services.names import fold
-from missiondesk.services.records import find_record, load_record, log_value
+from missiondesk.services.records import apply_changes, find_record, load_record, log_value
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -211,9 +211,7 @@ def update_milestone(uow: UnitOfWork, milestone_id: str, *, expected_revision: i
                      **changes) -> MilestoneView:
     row = load_record(uow, CommsMilestone, milestone_id, expected_revision)
     clean = clean_fields(uow.session, changes, creating=False)
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(row)
 

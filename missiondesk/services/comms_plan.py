@@ -22,7 +22,7 @@ from missiondesk.services.comms import (
     restore_with,
 )
 from missiondesk.services.comms_messages import message_texts
-from missiondesk.services.records import load_record
+from missiondesk.services.records import apply_changes, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import Audience, CommsPlanRow, KeyMessage
@@ -98,9 +98,7 @@ def update_plan_row(uow: UnitOfWork, row_id: str, *, expected_revision: int | No
                     **changes) -> Saved:
     """Change cells of one line (revision checked)."""
     row = load_record(uow, CommsPlanRow, row_id, expected_revision)
-    for name, value in _clean(uow.session, changes, creating=False).items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, _clean(uow.session, changes, creating=False))
     uow.session.flush()
     return _saved(row)
 

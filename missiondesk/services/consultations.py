@@ -27,7 +27,7 @@ from missiondesk.services import checklist, validation
 from missiondesk.services.checklist import ChecklistTask
 from missiondesk.services.commitments import _exists  # a live record's id, or unknown_record
 from missiondesk.services.names import fold
-from missiondesk.services.records import find_record, load_record
+from missiondesk.services.records import apply_changes, find_record, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import Consultation, Mission, Stakeholder, TeamMember
@@ -334,9 +334,7 @@ def update_consultation(uow: UnitOfWork, consultation_id: str, *,
         summary, follow_ups = checklist.split(row.summary)
         summary = clean.pop("summary") if "summary" in clean else summary
         clean["summary"] = _summary(summary, clean.pop("follow_ups", follow_ups))
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(uow.session, row)
 

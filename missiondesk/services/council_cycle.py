@@ -29,7 +29,7 @@ from sqlalchemy import select
 from missiondesk.services import checklist, validation
 from missiondesk.services.checklist import ChecklistTask
 from missiondesk.services.commitments import _exists  # a live record's id, or unknown_record
-from missiondesk.services.records import find_record, load_record
+from missiondesk.services.records import apply_changes, find_record, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import CycleEvent, Mandate, Mission
@@ -167,9 +167,7 @@ def update_cycle_event(uow: UnitOfWork, event_id: str, *, expected_revision: int
         notes, tasks = checklist.split(row.notes)
         notes = clean.pop("notes") if "notes" in clean else notes
         clean["notes"] = _notes(notes, clean.pop("tasks", tasks))
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(row)
 

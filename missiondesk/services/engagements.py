@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, false, func, literal, or_, select, text
 
 from missiondesk.services import clock, validation
-from missiondesk.services.records import load_record
+from missiondesk.services.records import apply_changes, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -507,9 +507,7 @@ def update_engagement(uow: UnitOfWork, engagement_id: str, *, expected_revision:
     row = load_record(uow, Engagement, engagement_id, expected_revision)
     scalars, links, lead_id, commitments = _split(changes)
     clean = clean_fields(scalars, creating=False)
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     session = uow.session
     if "starts_at" in clean:
         for link in _link_rows(session, EngagementCounterpart, row.id):

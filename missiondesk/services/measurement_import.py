@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
+from missiondesk.services.records import apply_changes
 from missiondesk.services.stakeholder_import import (
     cell_problem,
     column_letter,
@@ -353,8 +354,6 @@ def apply_measurement_import(uow: UnitOfWork, plan: MeasurementImportPlan) -> di
         uow.add(Measurement(classification=levels[values["indicator_id"]], **values))
     for measurement_id, revision, changes in plan.updates:
         row = load_record(uow, Measurement, measurement_id, revision)
-        for name, value in changes.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
+        apply_changes(row, changes)
     session.flush()
     return {"created": len(plan.creates), "updated": len(plan.updates)}

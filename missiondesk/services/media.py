@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
-from missiondesk.services.records import find_record, load_record
+from missiondesk.services.records import apply_changes, find_record, load_record
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import MediaOutlet, Rumour, Stakeholder
@@ -195,9 +195,7 @@ def update_outlet(uow: UnitOfWork, outlet_id: str, *, expected_revision: int | N
     clean = clean_fields(uow.session, changes, creating=False)
     if "name" in clean and fold(clean["name"]) != fold(row.name):
         _check_name_free(uow.session, clean["name"], row.id)
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(row)
 

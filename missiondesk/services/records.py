@@ -34,6 +34,14 @@ def load_record(uow, model: type, record_id: str, expected_revision: int | None,
     return row
 
 
+def apply_changes(row: Any, changes: dict) -> None:
+    """Set the fields that differ (an unchanged value is not written: no revision bump and no
+    change-log entry for it)."""
+    for name, value in changes.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
 def log_value(text: str | None) -> object:
     """A value as the change log stores it (JSON, or plain text from older entries)."""
     if text is None:

@@ -20,7 +20,7 @@ from datetime import date
 
 from missiondesk.services import validation
 from missiondesk.services.names import fold
-from missiondesk.services.records import load_record
+from missiondesk.services.records import apply_changes, load_record
 from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import Relationship, Source, Stakeholder, new_id
@@ -395,9 +395,7 @@ def update_relationship(uow: UnitOfWork, relationship_id: str, *, expected_revis
             _stakeholder(uow, name, clean[name])
     if clean.get("evidence_source_id") and clean["evidence_source_id"] != row.evidence_source_id:
         _source_code(uow, clean["evidence_source_id"])
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(uow, row)
 

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from missiondesk.services import validation
 from missiondesk.services.clock import local_today, mission_zone, to_local
 from missiondesk.services.names import fold
-from missiondesk.services.records import find_record, load_record, log_value
+from missiondesk.services.records import apply_changes, find_record, load_record, log_value
 from missiondesk.store.errors import InvalidValue
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -252,9 +252,7 @@ def update_rumour(uow: UnitOfWork, rumour_id: str, *, expected_revision: int | N
     clean = clean_fields(uow.session, changes, creating=False)
     if "status" in clean:
         _check_transition(row.status, clean["status"])
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(row)
 
@@ -281,9 +279,7 @@ def respond(uow: UnitOfWork, rumour_id: str, *, expected_revision: int | None,
     row = load_record(uow, Rumour, rumour_id, expected_revision)
     clean = clean_fields(uow.session, {"response_message_id": message_id,
                                        "response": response}, creating=False)
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     if message_id and row.status in ("new", "monitoring"):
         row.status = RumourStatus.RESPONDING.value
     uow.session.flush()

@@ -27,7 +27,7 @@ from missiondesk.services import validation
 from missiondesk.services.drivers import DriverLink, drivers_for_stakeholder
 from missiondesk.services.names import Similar, fold, similar_names
 from missiondesk.services.priority import LETTERS, Priority, engagement_priority, not_a_target
-from missiondesk.services.records import load_record, log_value
+from missiondesk.services.records import apply_changes, load_record, log_value
 from missiondesk.store.errors import InvalidValue, RecordMissing
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -465,9 +465,7 @@ def update_stakeholder(uow: UnitOfWork, stakeholder_id: str, *, expected_revisio
     assessed = clean_fields(assessed, creating=False)
     if "owner_id" in clean and clean["owner_id"] != row.owner_id:
         _check_owner(uow, clean["owner_id"])
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     if "name" in clean:
         key = fold(clean["name"])
         if row.name_key != key:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from missiondesk.services import validation
+from missiondesk.services.records import apply_changes
 from missiondesk.store.handle import MissionHandle, UnitOfWork
 from missiondesk.store.schema import TeamMember
 from missiondesk.store.vocab import TeamRole
@@ -79,8 +80,6 @@ def update_team_member(uow: UnitOfWork, member_id: str, *, expected_revision: in
         clean["title"] = validation.optional_text("title", changes["title"], max_length=200)
     if "active" in changes:
         clean["active"] = bool(changes["active"])
-    for name, value in clean.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, clean)
     uow.session.flush()
     return _view(row)

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from missiondesk.services import validation
 from missiondesk.services.mission_settings import get_settings
-from missiondesk.services.records import check_revision, find_record, load_record
+from missiondesk.services.records import apply_changes, check_revision, find_record, load_record
 from missiondesk.store.errors import InvalidValue, RevisionConflict
 from missiondesk.store.handle import MissionHandle, UnitOfWork, utcnow
 from missiondesk.store.schema import (
@@ -212,9 +212,7 @@ def update_portfolio(uow: UnitOfWork, portfolio_id: str, *, expected_revision: i
                      **changes) -> PortfolioRow:
     """Change a portfolio's name, description, political flag or objective."""
     row = load_record(uow, Portfolio, portfolio_id, expected_revision)
-    for name, value in _clean(uow.session, changes, creating=False).items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    apply_changes(row, _clean(uow.session, changes, creating=False))
     uow.session.flush()
     return _view(row)
 
